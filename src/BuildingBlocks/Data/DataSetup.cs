@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TaskFlow.BuildingBlocks.Messaging;
+
+namespace TaskFlow.BuildingBlocks.Data;
+
+public static class DataSetup
+{
+    /// <summary>The folder for all-in-one data: configuration key <c>DataDir</c>, default <c>./data</c>.</summary>
+    public static string DataDir(this IConfiguration configuration)
+    {
+        var dir = Path.GetFullPath(configuration["DataDir"] is { Length: > 0 } d ? d : "data");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static DataOptions DataOptions(this IConfiguration configuration) =>
+        configuration.GetSection(Data.DataOptions.Section).Get<DataOptions>() ?? new DataOptions();
+
+    /// <summary>
+    /// Registers a service's DbContext on the configured provider. Each provider has its own subclass so that
+    /// its migrations live apart (<c>Migrations/Sqlite</c>, <c>Migrations/Postgres</c>); callers inject <typeparamref name="TDb"/>.
+    /// Migrations are applied at start-up, and the outbox of this database is dispatched in the background.
+    /// </summary>
+    public static void AddServiceDb<TDb, TSqliteDb, TPostgresDb>(this IHostApplicationBuilder builder, string service)
+        where TDb : ServiceDb
+        where TSqliteDb : TDb
+        where TPostgresDb : TDb
+    {
+        var options = builder.Configuration.DataOptions();
+        var connectionString = ConnectionString(builder.Configuration, options, service);
+        if (options.Provider == DatabaseProvider.Postgres)
+            builder.Services.AddDbContext<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()));
+        else
+            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()));
+
+        builder.Services.AddSingleton<OutboxSignal<TDb>>();
+        builder.Services.AddHostedService<MigrateOnStart<TDb>>();
+        builder.Services.AddHostedService<OutboxDispatcher<TDb>>();
+        builder.Services.AddHealthChecks().AddDbContextCheck<TDb>($"db-{service}", tags: ["ready"]);
+    }
+
+    public static string ConnectionString(IConfiguration configuration, DataOptions options, string service)
+    {
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            var csb = new NpgsqlConnectionStringBuilder(options.Postgres ?? throw new InvalidOperationException("Data:Postgres is required when Data:Provider is Postgres."))
+            {
+                Database = $"{options.DatabasePrefix}_{service}",
+            };
+            return csb.ConnectionString;
+        }
+        return $"Data Source={Path.Combine(configuration.DataDir(), service + ".db")};Default Timeout=30;Pooling=True";
+    }
+}
+
+sealed class MigrateOnStart<TDb>(IServiceProvider services, ILogger<MigrateOnStart<TDb>> logger) : IHostedService
+    where TDb : ServiceDb
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers and the single writer work at the same time; the setting sticks to the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        logger.LogInformation("Database of {DbContext} is up to date", typeof(TDb).Name);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

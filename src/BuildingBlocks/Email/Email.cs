@@ -1,0 +1,97 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using TaskFlow.BuildingBlocks.Data;
+
+namespace TaskFlow.BuildingBlocks.Email;
+
+public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null, string? MessageId = null);
+
+public interface IEmailSender
+{
+    Task Send(EmailMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>Configuration section <c>Email</c>. Without <c>Smtp:Host</c>, mail goes to the local sink under the data folder.</summary>
+public sealed class EmailOptions
+{
+    public const string Section = "Email";
+    public string From { get; set; } = "TaskFlow <no-reply@taskflow.local>";
+    public SmtpOptions Smtp { get; set; } = new();
+
+    public sealed class SmtpOptions
+    {
+        public string? Host { get; set; }
+        public int Port { get; set; } = 25;
+        /// <summary><c>None</c>, <c>StartTls</c>, <c>SslOnConnect</c> or <c>Auto</c>.</summary>
+        public string Security { get; set; } = "Auto";
+        public string? User { get; set; }
+        public string? Password { get; set; }
+    }
+}
+
+static class MimeBuilder
+{
+    public static MimeMessage Build(EmailMessage message, EmailOptions options)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(MailboxAddress.Parse(options.From));
+        mime.To.Add(MailboxAddress.Parse(message.To));
+        mime.Subject = message.Subject;
+        if (message.MessageId is not null) mime.MessageId = message.MessageId;
+        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        return mime;
+    }
+}
+
+public sealed class SmtpEmailSender(IOptions<EmailOptions> options) : IEmailSender
+{
+    public async Task Send(EmailMessage message, CancellationToken cancellationToken)
+    {
+        var smtp = options.Value.Smtp;
+        using var client = new SmtpClient();
+        await client.ConnectAsync(smtp.Host ?? "localhost", smtp.Port, Enum.Parse<SecureSocketOptions>(smtp.Security, ignoreCase: true), cancellationToken);
+        if (smtp.User is { Length: > 0 }) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
+        await client.SendAsync(MimeBuilder.Build(message, options.Value), cancellationToken);
+        await client.DisconnectAsync(true, cancellationToken);
+    }
+}
+
+/// <summary>All-in-one mail sink: each message is an .eml file under <c>{DataDir}/mail</c>, newest last.</summary>
+public sealed class FileEmailSink(IOptions<EmailOptions> options, IConfiguration configuration) : IEmailSender
+{
+    public string Folder { get; } = Path.Combine(configuration.DataDir(), "mail");
+
+    public async Task Send(EmailMessage message, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Folder);
+        var name = $"{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid():N}.eml";
+        var temp = Path.Combine(Folder, name + ".tmp");
+        await MimeBuilder.Build(message, options.Value).WriteToAsync(temp, cancellationToken);
+        File.Move(temp, Path.Combine(Folder, name));
+    }
+
+    public IReadOnlyList<MimeMessage> List() =>
+        Directory.Exists(Folder)
+            ? Directory.GetFiles(Folder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList()
+            : [];
+}
+
+public static class EmailSetup
+{
+    public static void AddEmail(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section);
+        if (builder.Configuration[$"{EmailOptions.Section}:Smtp:Host"] is { Length: > 0 })
+            builder.Services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        else
+        {
+            builder.Services.AddSingleton<FileEmailSink>();
+            builder.Services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<FileEmailSink>());
+        }
+    }
+}

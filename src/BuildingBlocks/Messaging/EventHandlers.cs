@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using System.Text.Json;
+using TaskFlow.BuildingBlocks.Data;
+
+namespace TaskFlow.BuildingBlocks.Messaging;
+
+/// <summary>Handles one integration event inside the consumer's DbContext transaction.</summary>
+public interface IIntegrationEventHandler<in TEvent>
+{
+    Task Handle(TEvent integrationEvent, CancellationToken cancellationToken);
+}
+
+/// <summary>A consumer of one event type in one service; the transport calls it for every matching envelope.</summary>
+public sealed record EventSubscription(string Service, string Consumer, string EventType, Func<IServiceProvider, EventEnvelope, CancellationToken, Task> Handle);
+
+public static class EventHandlerRegistration
+{
+    /// <summary>
+    /// Subscribes <typeparamref name="THandler"/> to <typeparamref name="TEvent"/> for <paramref name="service"/>.
+    /// The handler's changes and the inbox row that marks the message handled are saved in one transaction,
+    /// so a message delivered twice is applied once.
+    /// </summary>
+    public static IServiceCollection AddEventHandler<TDb, TEvent, THandler>(this IServiceCollection services, string service)
+        where TDb : ServiceDb
+        where TEvent : class
+        where THandler : class, IIntegrationEventHandler<TEvent>
+    {
+        services.AddScoped<THandler>();
+        var consumer = $"{service}.{typeof(THandler).Name}";
+        services.AddSingleton(new EventSubscription(service, consumer, typeof(TEvent).Name, async (sp, envelope, ct) =>
+        {
+            var db = sp.GetRequiredService<TDb>();
+            if (await db.InboxMessages.AnyAsync(m => m.MessageId == envelope.Id && m.Consumer == consumer, ct)) return;
+
+            var integrationEvent = JsonSerializer.Deserialize<TEvent>(envelope.Payload, EventEnvelope.Json)
+                ?? throw new InvalidOperationException($"Message {envelope.Id} has an empty payload.");
+            var previous = CorrelationContext.Current;
+            CorrelationContext.Current = envelope.CorrelationId;
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(consumer);
+            using var _ = logger.BeginScope(new Dictionary<string, object?> { ["CorrelationId"] = envelope.CorrelationId, ["MessageId"] = envelope.Id });
+            try
+            {
+                await sp.GetRequiredService<THandler>().Handle(integrationEvent, ct);
+                db.InboxMessages.Add(new InboxMessage { MessageId = envelope.Id, Consumer = consumer, HandledAt = DateTime.UtcNow });
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException)
+                {
+                    // Another instance may have handled the same message concurrently; then its transaction won.
+                    if (!await AlreadyHandled<TDb>(sp, envelope.Id, consumer, ct)) throw;
+                }
+            }
+            finally
+            {
+                CorrelationContext.Current = previous;
+            }
+        }));
+        return services;
+    }
+
+    static async Task<bool> AlreadyHandled<TDb>(IServiceProvider sp, Guid messageId, string consumer, CancellationToken ct)
+        where TDb : ServiceDb
+    {
+        await using var scope = sp.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        return await db.InboxMessages.AnyAsync(m => m.MessageId == messageId && m.Consumer == consumer, ct);
+    }
+}

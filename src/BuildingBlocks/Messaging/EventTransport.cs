@@ -1,0 +1,25 @@
+namespace TaskFlow.BuildingBlocks.Messaging;
+
+/// <summary>Moves envelopes from an outbox to the consumers. In-process all-in-one, RabbitMQ scaled out; SQS can follow.</summary>
+public interface IEventTransport
+{
+    /// <summary>Returns once the transport has taken responsibility for the message (a broker confirm, or every local consumer done).</summary>
+    Task Publish(EventEnvelope envelope, CancellationToken cancellationToken);
+}
+
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+
+    /// <summary><c>InProcess</c> (all-in-one) or <c>RabbitMQ</c>.</summary>
+    public string Transport { get; set; } = "InProcess";
+
+    public string RabbitMQ { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
+
+    public string Exchange { get; set; } = "taskflow.events";
+
+    /// <summary>Deliveries of one message before it goes to the dead-letter queue (RabbitMQ) or is marked dead (outbox).</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+}

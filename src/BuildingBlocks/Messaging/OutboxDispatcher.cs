@@ -1,0 +1,137 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaskFlow.BuildingBlocks.Data;
+
+namespace TaskFlow.BuildingBlocks.Messaging;
+
+/// <summary>Wakes the dispatcher after every SaveChanges so events leave at once instead of at the next poll.</summary>
+public sealed class OutboxSignal<TDb> : SaveChangesInterceptor where TDb : ServiceDb
+{
+    readonly Channel<bool> channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        channel.Writer.TryWrite(true);
+        return ValueTask.FromResult(result);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        channel.Writer.TryWrite(true);
+        return result;
+    }
+
+    public async Task Wait(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await channel.Reader.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// Sends the outbox of one database through the transport. Instances claim batches with a lease
+/// (an UPDATE that only one of them can win), so several processes can share one database.
+/// A failed send is retried with exponential backoff and marked dead after <see cref="MessagingOptions.MaxAttempts"/>.
+/// </summary>
+public sealed class OutboxDispatcher<TDb>(
+    IServiceProvider services,
+    IEventTransport transport,
+    OutboxSignal<TDb> signal,
+    IOptions<MessagingOptions> options,
+    ILogger<OutboxDispatcher<TDb>> logger) : BackgroundService where TDb : ServiceDb
+{
+    readonly string instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(100, Environment.MachineName.Length + 45)];
+    static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var sent = await DispatchBatch(stoppingToken);
+                if (sent > 0) continue;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Outbox dispatch of {DbContext} failed; retrying", typeof(TDb).Name);
+            }
+            await signal.Wait(options.Value.OutboxPollInterval, stoppingToken);
+        }
+    }
+
+    public async Task<int> DispatchBatch(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        var now = DateTime.UtcNow;
+        var candidates = await db.OutboxMessages
+            .Where(m => m.ProcessedAt == null && m.DeadLetteredAt == null
+                && (m.NextAttemptAt == null || m.NextAttemptAt <= now)
+                && (m.LockedUntil == null || m.LockedUntil < now))
+            .OrderBy(m => m.OccurredAt)
+            .Select(m => m.Id)
+            .Take(50)
+            .ToListAsync(ct);
+        if (candidates.Count == 0) return 0;
+
+        var until = now + Lease;
+        await db.OutboxMessages
+            .Where(m => candidates.Contains(m.Id) && m.ProcessedAt == null && (m.LockedUntil == null || m.LockedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, instance).SetProperty(m => m.LockedUntil, until), ct);
+
+        var claimed = await db.OutboxMessages
+            .Where(m => candidates.Contains(m.Id) && m.LockedBy == instance && m.LockedUntil == until)
+            .OrderBy(m => m.OccurredAt)
+            .ToListAsync(ct);
+
+        foreach (var message in claimed)
+        {
+            try
+            {
+                await transport.Publish(message.ToEnvelope(), ct);
+                message.ProcessedAt = DateTime.UtcNow;
+                message.LastError = null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                message.Attempts++;
+                message.LastError = ex.GetType().Name + ": " + ex.Message;
+                if (message.Attempts >= options.Value.MaxAttempts * 2)
+                {
+                    message.DeadLetteredAt = DateTime.UtcNow;
+                    logger.LogError(ex, "Outbox message {MessageId} ({Type}) failed {Attempts} times and is dead-lettered", message.Id, message.Type, message.Attempts);
+                }
+                else
+                {
+                    message.NextAttemptAt = DateTime.UtcNow + Backoff(message.Attempts);
+                    logger.LogWarning(ex, "Outbox message {MessageId} ({Type}) failed; attempt {Attempts}", message.Id, message.Type, message.Attempts);
+                }
+            }
+            message.LockedBy = null;
+            message.LockedUntil = null;
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        return claimed.Count;
+    }
+
+    static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(60_000, 250 * Math.Pow(2, attempt - 1)) * (0.8 + Random.Shared.NextDouble() * 0.4));
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TaskFlow.BuildingBlocks.Web;
+
+/// <summary>Configuration section <c>RateLimits</c>; applied by the gateway, or by the all-in-one host that is its own gateway.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+    public bool Enabled { get; set; } = true;
+    /// <summary>Requests per minute for one signed-in user.</summary>
+    public int PerUserPerMinute { get; set; } = 1200;
+    /// <summary>Requests per minute from one IP address without a valid token.</summary>
+    public int PerIpPerMinute { get; set; } = 300;
+}
+
+public static class RateLimits
+{
+    public static void AddGatewayRateLimits(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        if (!options.Enabled) return;
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics"))
+                    return RateLimitPartition.GetNoLimiter("infrastructure");
+                var user = context.User.FindFirst("sub")?.Value;
+                var (key, limit) = user is not null
+                    ? ("user:" + user, options.PerUserPerMinute)
+                    : ("ip:" + context.Connection.RemoteIpAddress, options.PerIpPerMinute);
+                return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limit,
+                    TokensPerPeriod = Math.Max(1, limit / 60),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests.",
+                        Detail = "Slow down and retry after the number of seconds in the Retry-After header.",
+                        Type = "https://taskflow.dev/problems/rate-limited",
+                    },
+                });
+            };
+        });
+    }
+}

@@ -1,0 +1,29 @@
+using TaskFlow.BuildingBlocks.Email;
+using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.BuildingBlocks.Web;
+using TaskFlow.Gateway;
+using TaskFlow.Host;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var selection = ServiceSelection.Parse(builder.Configuration["services"]);
+var modules = ServiceSelection.AllModules.Where(m => selection.Includes(m.Name)).ToList();
+
+builder.AddWebDefaults(string.Join('+', selection.Names));
+builder.AddEmail();
+foreach (var module in modules) module.AddServices(builder);
+builder.AddMessaging();
+if (selection.IsGateway || selection.IsAll) builder.AddGatewayRateLimits();
+if (selection.IsGateway) builder.AddGateway(ServiceSelection.AllModules);
+
+var app = builder.Build();
+app.UseWebDefaults();
+app.MapPlatformEndpoints();
+foreach (var module in modules) module.MapEndpoints(app);
+if (selection.IsGateway) app.MapGateway();
+app.Logger.LogInformation("TaskFlow started with services: {Services}", string.Join(", ", selection.Names));
+app.Run();
+
+/// <summary>The test host needs a public entry type.</summary>
+public partial class Program;

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using TaskFlow.TestKit;
+
+namespace TaskFlow.Platform.Tests;
+
+public abstract class PlatformEndpointTests(TaskFlowApp app)
+{
+    readonly HttpClient client = app.CreateClient();
+
+    [Fact]
+    public async Task Unknown_route_is_a_404_problem()
+    {
+        var response = await client.GetAsync(new Uri("/v1/does-not-exist", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal(404, problem.GetProperty("status").GetInt32());
+        Assert.True(problem.TryGetProperty("traceId", out _));
+    }
+
+    [Fact]
+    public async Task Health_ready_checks_the_databases()
+    {
+        var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task OpenAPI_document_is_3_1_with_the_bearer_scheme()
+    {
+        var document = await client.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.StartsWith("3.1", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.Equal("bearer", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
+    }
+
+    [Fact]
+    public async Task Every_response_carries_a_correlation_id_and_echoes_the_callers()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.Add("X-Correlation-Id", "test-correlation-1");
+        var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal("test-correlation-1", response.Headers.GetValues("X-Correlation-Id").Single());
+    }
+
+    [Fact]
+    public async Task Metrics_are_exposed_for_prometheus()
+    {
+        var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Contains("target_info", text, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqlitePlatformEndpointTests(SqliteApp app) : PlatformEndpointTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PostgresPlatformEndpointTests(PostgresApp app) : PlatformEndpointTests(app), IClassFixture<PostgresApp>;

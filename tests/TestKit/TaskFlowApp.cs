@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MimeKit;
+using Npgsql;
+using TaskFlow.BuildingBlocks.Email;
+
+namespace TaskFlow.TestKit;
+
+public enum Provider { Sqlite, Postgres }
+
+/// <summary>
+/// The all-in-one host in memory, on a fresh SQLite folder or fresh PostgreSQL databases
+/// (prefix unique to this instance, dropped on dispose). PostgreSQL comes from TASKFLOW_TEST_POSTGRES.
+/// </summary>
+public class TaskFlowApp(Provider provider) : WebApplicationFactory<Program>
+{
+    public static string PostgresConnection =>
+        Environment.GetEnvironmentVariable("TASKFLOW_TEST_POSTGRES") is { Length: > 0 } cs
+            ? cs
+            : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
+
+    public Provider Provider { get; } = provider;
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "taskflow-tests", Guid.NewGuid().ToString("N"));
+    public string DatabasePrefix { get; } = "tft_" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Extra configuration for a test class, e.g. rate limits or lifetimes.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("DataDir", DataDir);
+        builder.UseSetting("Data:Provider", Provider.ToString());
+        builder.UseSetting("Data:Postgres", PostgresConnection);
+        builder.UseSetting("Data:DatabasePrefix", DatabasePrefix);
+        builder.UseSetting("RateLimits:Enabled", "false");
+        builder.UseSetting("Messaging:OutboxPollInterval", "00:00:00.200");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>Messages the all-in-one mail sink has written so far.</summary>
+    public IReadOnlyList<MimeMessage> Mails() => Services.GetRequiredService<FileEmailSink>().List();
+
+    /// <summary>Waits until a mail to <paramref name="to"/> matching <paramref name="match"/> arrives (events are delivered in the background).</summary>
+    public async Task<MimeMessage> WaitForMail(string to, Func<MimeMessage, bool>? match = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var found = Mails().LastOrDefault(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, to, StringComparison.OrdinalIgnoreCase)) && (match?.Invoke(m) ?? true));
+            if (found is not null) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No mail to {to} arrived.");
+            await Task.Delay(100);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        if (Provider == Provider.Postgres) await DropDatabases(DatabasePrefix);
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static async Task DropDatabases(string prefix)
+    {
+        await using var connection = new NpgsqlConnection(PostgresConnection);
+        await connection.OpenAsync();
+        var names = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @p", connection))
+        {
+            list.Parameters.AddWithValue("p", prefix + "_%");
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+        }
+        foreach (var name in names)
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
+
+public sealed class SqliteApp() : TaskFlowApp(Provider.Sqlite);
+
+public sealed class PostgresApp() : TaskFlowApp(Provider.Postgres);
