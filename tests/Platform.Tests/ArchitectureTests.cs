@@ -1,0 +1,48 @@
+using System.Reflection;
+using TaskFlow.BuildingBlocks.Hosting;
+
+namespace TaskFlow.Platform.Tests;
+
+public sealed class ArchitectureTests
+{
+    static IReadOnlyList<Assembly> ServiceAssemblies() =>
+        Directory.GetFiles(AppContext.BaseDirectory, "TaskFlow.*.dll")
+            .Select(path => Assembly.LoadFrom(path))
+            .Where(a => a.GetTypes().Any(t => typeof(IServiceModule).IsAssignableFrom(t) && !t.IsInterface))
+            .ToList();
+
+    [Fact]
+    public void The_host_ships_the_core_services()
+    {
+        var names = ServiceAssemblies().Select(a => a.GetName().Name).ToList();
+        Assert.Contains("TaskFlow.Identity", names);
+        Assert.Contains("TaskFlow.Workspaces", names);
+        Assert.Contains("TaskFlow.Notifications", names);
+    }
+
+    [Fact]
+    public void No_service_references_another_service()
+    {
+        var services = ServiceAssemblies();
+        var serviceNames = services.Select(a => a.GetName().Name).ToHashSet();
+        foreach (var service in services)
+        {
+            var references = service.GetReferencedAssemblies().Select(r => r.Name).Where(serviceNames.Contains).ToList();
+            Assert.True(references.Count == 0, $"{service.GetName().Name} references {string.Join(", ", references)}");
+        }
+    }
+
+    [Fact]
+    public void A_service_exposes_only_its_module_and_its_events()
+    {
+        foreach (var service in ServiceAssemblies())
+        {
+            var leaked = service.GetExportedTypes()
+                .Where(t => !typeof(IServiceModule).IsAssignableFrom(t) && !typeof(TaskFlow.BuildingBlocks.Messaging.IntegrationEvent).IsAssignableFrom(t))
+                .Where(t => !t.Namespace!.Contains(".Migrations", StringComparison.Ordinal))
+                .Select(t => t.FullName)
+                .ToList();
+            Assert.True(leaked.Count == 0, $"{service.GetName().Name} makes public: {string.Join(", ", leaked)}");
+        }
+    }
+}
