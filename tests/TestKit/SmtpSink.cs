@@ -28,6 +28,9 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Recipients the sink refuses with <c>550</c>, as a server does for an unknown mailbox.</summary>
+    public Func<string, bool>? RejectRecipient { get; init; }
+
     public IReadOnlyList<MimeMessage> Messages => [.. messages];
 
     /// <summary>A port nothing listens on right now (to start a sink on later, or to simulate a server that is down).</summary>
@@ -91,6 +94,9 @@ public sealed class SmtpSink : IAsyncDisposable
                     case "HELO":
                         await writer.WriteLineAsync("250 localhost");
                         break;
+                    case "RCPT" when RejectRecipient is { } reject && reject(Address(line)):
+                        await writer.WriteLineAsync("550 5.1.1 Mailbox unavailable");
+                        break;
                     case "MAIL":
                     case "RCPT":
                     case "RSET":
@@ -119,6 +125,14 @@ public sealed class SmtpSink : IAsyncDisposable
         {
             // The client went away or the sink is stopping.
         }
+    }
+
+    /// <summary>The address of <c>RCPT TO:&lt;a@b&gt; …</c>.</summary>
+    static string Address(string line)
+    {
+        var start = line.IndexOf('<', StringComparison.Ordinal);
+        var end = line.IndexOf('>', StringComparison.Ordinal);
+        return start >= 0 && end > start ? line[(start + 1)..end] : line;
     }
 
     public async ValueTask DisposeAsync()
