@@ -52,8 +52,17 @@ public sealed class OutboxDispatcher<TDb>(
     IOptions<MessagingOptions> options,
     ILogger<OutboxDispatcher<TDb>> logger) : BackgroundService where TDb : ServiceDb
 {
-    readonly string instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(100, Environment.MachineName.Length + 45)];
+    readonly string instance = InstanceName();
     static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>Unique per dispatcher, within the 100 characters of <see cref="OutboxMessage.LockedBy"/>.</summary>
+    static string InstanceName()
+    {
+        var name = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        // The random part must survive, so a long machine name is what gets cut.
+        return name.Length <= 100 ? name : name[^100..];
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -93,8 +102,11 @@ public sealed class OutboxDispatcher<TDb>(
         if (candidates.Count == 0) return 0;
 
         var until = now + Lease;
+        // Re-check every condition: another instance may have sent, failed (and scheduled a retry) or dead-lettered it meanwhile.
         await db.OutboxMessages
-            .Where(m => candidates.Contains(m.Id) && m.ProcessedAt == null && (m.LockedUntil == null || m.LockedUntil < now))
+            .Where(m => candidates.Contains(m.Id) && m.ProcessedAt == null && m.DeadLetteredAt == null
+                && (m.NextAttemptAt == null || m.NextAttemptAt <= now)
+                && (m.LockedUntil == null || m.LockedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, instance).SetProperty(m => m.LockedUntil, until), ct);
 
         var claimed = await db.OutboxMessages
@@ -104,6 +116,8 @@ public sealed class OutboxDispatcher<TDb>(
 
         foreach (var message in claimed)
         {
+            // Once the lease is (nearly) over another instance may claim the rest; leave them to it rather than send twice.
+            if (DateTime.UtcNow > until - LeaseMargin) break;
             try
             {
                 await transport.Publish(message.ToEnvelope(), ct);

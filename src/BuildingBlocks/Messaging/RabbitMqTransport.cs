@@ -19,12 +19,13 @@ public sealed class RabbitMqConnection(IOptions<MessagingOptions> options) : IAs
 
     public async Task<IConnection> Get(CancellationToken ct)
     {
-        if (connection is { IsOpen: true }) return connection;
+        // Once created, the connection recovers itself (and its consumers' channels) after a broker restart:
+        // replacing it while it is recovering would drop every consumer, so it is created once and kept.
+        if (connection is not null) return connection;
         await gate.WaitAsync(ct);
         try
         {
-            if (connection is { IsOpen: true }) return connection;
-            if (connection is not null) await connection.DisposeAsync();
+            if (connection is not null) return connection;
             var factory = new ConnectionFactory
             {
                 Uri = new Uri(options.Value.RabbitMQ),
@@ -61,6 +62,9 @@ public sealed class RabbitMqTransport(RabbitMqConnection connection, IOptions<Me
         {
             if (channel is not { IsOpen: true })
             {
+                // A closed channel would otherwise be recovered alongside its replacement.
+                if (channel is not null) await channel.DisposeAsync();
+                channel = null;
                 var conn = await connection.Get(cancellationToken);
                 channel = await conn.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
                 await channel.ExchangeDeclareAsync(options.Value.Exchange, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
@@ -116,6 +120,9 @@ public sealed class RabbitMqConsumer(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Channels of a half-done attempt would keep consuming next to the ones the retry opens.
+                foreach (var channel in channels) await channel.DisposeAsync();
+                channels.Clear();
                 logger.LogWarning(ex, "Could not subscribe to RabbitMQ; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
@@ -138,7 +145,8 @@ public sealed class RabbitMqConsumer(
             await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
             {
                 ["x-queue-type"] = "quorum",
-                ["x-delivery-limit"] = options.Value.MaxAttempts,
+                // The broker dead-letters a message once it has been returned more than the limit, i.e. delivered limit + 1 times.
+                ["x-delivery-limit"] = Math.Max(0, options.Value.MaxAttempts - 1),
                 ["x-dead-letter-exchange"] = DeadLetterExchange,
                 ["x-dead-letter-routing-key"] = queue,
             }, cancellationToken: ct);

@@ -1,9 +1,20 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TaskFlow.BuildingBlocks.Data;
+using TaskFlow.BuildingBlocks.Email;
 using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Notifications.Consumed;
+using TaskFlow.Notifications.Data;
+using TaskFlow.Notifications.Email;
+using TaskFlow.Notifications.Features;
 
 namespace TaskFlow.Notifications;
 
+/// <summary>Sends the platform's emails (and, later, in-app notifications) in reaction to other services' events.</summary>
 public sealed class NotificationsModule : IServiceModule
 {
     public string Name => "notifications";
@@ -12,9 +23,31 @@ public sealed class NotificationsModule : IServiceModule
 
     public void AddServices(IHostApplicationBuilder builder)
     {
+        builder.AddServiceDb<NotificationsDb, SqliteNotificationsDb, PostgresNotificationsDb>(Name);
+        builder.Services.AddOptions<EmailDeliveryOptions>()
+            .BindConfiguration(EmailDeliveryOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryBaseDelay, "RetryBaseDelay must be positive and at most RetryMaxDelay.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.Lease > TimeSpan.Zero, "PollInterval and Lease must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<EmailSignal>();
+        builder.Services.AddSingleton<EmailTemplates>();
+        builder.Services.AddScoped<EmailQueue>();
+        builder.Services.AddHostedService<EmailDispatcher>();
+
+        builder.Services.AddEventHandler<NotificationsDb, UserRegistered, WelcomeEmailHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, EmailVerificationRequested, VerificationEmailHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, PasswordResetRequested, PasswordResetEmailHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, InvitationCreated, InvitationEmailHandler>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
     {
+        var group = app.MapGroup("/v1/notifications").WithTags("Notifications");
+
+        var environment = app.ServiceProvider.GetRequiredService<IHostEnvironment>();
+        var fileSink = app.ServiceProvider.GetService<FileEmailSink>() is not null;
+        if (fileSink && (environment.IsDevelopment() || environment.IsEnvironment("Testing")))
+            DevMail.Map(group);
     }
 }
