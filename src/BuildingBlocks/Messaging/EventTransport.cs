@@ -18,8 +18,14 @@ public sealed class MessagingOptions
 
     public string Exchange { get; set; } = "taskflow.events";
 
-    /// <summary>Deliveries of one message before it goes to the dead-letter queue (RabbitMQ) or is marked dead (outbox).</summary>
+    /// <summary>Deliveries of one message to a failing consumer before the broker moves it to the dead-letter queue.</summary>
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// Failed sends of one outbox row before it is marked dead. Backoff is capped at a minute, so the default
+    /// rides out a broker outage of well over an hour without losing an event.
+    /// </summary>
+    public int OutboxMaxAttempts { get; set; } = 100;
 
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

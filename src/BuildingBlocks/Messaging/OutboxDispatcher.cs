@@ -43,7 +43,7 @@ public sealed class OutboxSignal<TDb> : SaveChangesInterceptor where TDb : Servi
 /// <summary>
 /// Sends the outbox of one database through the transport. Instances claim batches with a lease
 /// (an UPDATE that only one of them can win), so several processes can share one database.
-/// A failed send is retried with exponential backoff and marked dead after <see cref="MessagingOptions.MaxAttempts"/>.
+/// A failed send is retried with exponential backoff and marked dead after <see cref="MessagingOptions.OutboxMaxAttempts"/>.
 /// </summary>
 public sealed class OutboxDispatcher<TDb>(
     IServiceProvider services,
@@ -128,7 +128,7 @@ public sealed class OutboxDispatcher<TDb>(
             {
                 message.Attempts++;
                 message.LastError = ex.GetType().Name + ": " + ex.Message;
-                if (message.Attempts >= options.Value.MaxAttempts * 2)
+                if (message.Attempts >= options.Value.OutboxMaxAttempts)
                 {
                     message.DeadLetteredAt = DateTime.UtcNow;
                     logger.LogError(ex, "Outbox message {MessageId} ({Type}) failed {Attempts} times and is dead-lettered", message.Id, message.Type, message.Attempts);
