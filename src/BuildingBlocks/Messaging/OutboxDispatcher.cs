@@ -52,7 +52,8 @@ public sealed class OutboxDispatcher<TDb>(
     IOptions<MessagingOptions> options,
     ILogger<OutboxDispatcher<TDb>> logger) : BackgroundService where TDb : ServiceDb
 {
-    readonly string instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(100, Environment.MachineName.Length + 45)];
+    // At most 100 characters (the LockedBy column); the old slice assumed the id was longer than it is and threw.
+    readonly string instance = $"{Environment.ProcessId}:{Guid.NewGuid():N}:{Environment.MachineName}" is var id && id.Length > 100 ? id[..100] : id;
     static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using TaskFlow.BuildingBlocks.Web;
@@ -51,17 +50,32 @@ internal static class WorkspaceNames
     /// <summary>Lowercase ASCII letters and digits joined by single hyphens, e.g. "Acme Café Team" → "acme-cafe-team".</summary>
     public static string Slugify(string name)
     {
-        var normalized = name.Normalize(NormalizationForm.FormD);
-        var slug = new StringBuilder(normalized.Length);
-        foreach (var c in normalized)
+        var slug = new StringBuilder(name.Length);
+        foreach (var c in name.ToLowerInvariant())
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
-            if (char.IsAsciiLetterOrDigit(c)) slug.Append(char.ToLowerInvariant(c));
+            // The process runs with invariant globalization (no Unicode decomposition), so fold common Latin accents by table.
+            var folded = char.IsAsciiLetterOrDigit(c) ? c.ToString() : Fold(c);
+            if (folded.Length > 0) slug.Append(folded);
             else if (slug.Length > 0 && slug[^1] != '-') slug.Append('-');
             if (slug.Length >= 60) break;
         }
         var result = slug.ToString().Trim('-');
         return result.Length > 0 ? result : "workspace";
+    }
+
+    static readonly (string From, string To)[] Accents =
+    [
+        ("àáâãäåāăą", "a"), ("çćĉċč", "c"), ("ďđ", "d"), ("èéêëēĕėęě", "e"), ("ĝğġģ", "g"), ("ĥħ", "h"),
+        ("ìíîïĩīĭįı", "i"), ("ĵ", "j"), ("ķ", "k"), ("ĺļľŀł", "l"), ("ñńņňŉ", "n"), ("òóôõöøōŏő", "o"),
+        ("ŕŗř", "r"), ("śŝşš", "s"), ("ţťŧ", "t"), ("ùúûüũūŭůűų", "u"), ("ŵ", "w"), ("ýÿŷ", "y"), ("źżž", "z"),
+        ("ß", "ss"), ("æ", "ae"), ("œ", "oe"), ("þ", "th"), ("ð", "d"),
+    ];
+
+    static string Fold(char c)
+    {
+        foreach (var (from, to) in Accents)
+            if (from.Contains(c, StringComparison.Ordinal)) return to;
+        return "";
     }
 }
 
