@@ -1,20 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Workspaces.Consumers;
+using TaskFlow.Workspaces.Data;
+using TaskFlow.Workspaces.Features;
 
 namespace TaskFlow.Workspaces;
 
+/// <summary>Workspaces (the tenants): membership with roles, and invitations by email.</summary>
 public sealed class WorkspacesModule : IServiceModule
 {
     public string Name => "workspaces";
 
-    public IReadOnlyList<string> RoutePrefixes => ["/v1/workspaces"];
+    public IReadOnlyList<string> RoutePrefixes => ["/v1/workspaces", "/v1/invitations"];
 
     public void AddServices(IHostApplicationBuilder builder)
     {
+        builder.AddServiceDb<WorkspacesDb, SqliteWorkspacesDb, PostgresWorkspacesDb>(Name);
+        builder.Services.AddOptions<WorkspacesOptions>()
+            .BindConfiguration(WorkspacesOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddScoped<CurrentMembership>();
+        builder.Services.AddEventHandler<WorkspacesDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
     {
+        var workspaces = app.MapGroup("/v1/workspaces").WithTags("Workspaces").RequireAuthorization()
+            .ProducesProblemForUnauthorized();
+        CreateWorkspace.Map(workspaces);
+        ListWorkspaces.Map(workspaces);
+
+        var workspace = workspaces.MapWorkspaceGroup();
+        GetWorkspace.Map(workspace);
+        RenameWorkspace.Map(workspace);
+        DeleteWorkspace.Map(workspace);
+        ListMembers.Map(workspace);
+        ChangeMemberRole.Map(workspace);
+        RemoveMember.Map(workspace);
+        CreateInvitation.Map(workspace);
+        ListInvitations.Map(workspace);
+        RevokeInvitation.Map(workspace);
+
+        var invitations = app.MapGroup("/v1/invitations").WithTags("Invitations").RequireAuthorization()
+            .ProducesProblemForUnauthorized();
+        ListMyInvitations.Map(invitations);
+        AcceptInvitation.Map(invitations);
     }
+}
+
+static class OpenApiConventions
+{
+    public static RouteGroupBuilder ProducesProblemForUnauthorized(this RouteGroupBuilder group) =>
+        group.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized));
 }
