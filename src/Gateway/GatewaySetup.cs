@@ -33,19 +33,17 @@ public static class GatewaySetup
             .LoadFromMemory(routes, clusters)
             .AddTransforms(context => context.AddResponseTransform(KeepOneCorrelationId));
 
-        // A token that cannot be checked because the keys are unreachable (identity down) is not the caller's fault:
-        // mark it instead of letting JwtBearer throw (a 500), so the edge answers 503 rather than 401.
+        // JwtBearer rethrows what is not a validation failure (a 500). Make every failure a failed authentication,
+        // and mark the ones caused by unreachable keys (identity down), which are not the caller's fault: 503, not 401.
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
         {
             var previous = o.Events.OnAuthenticationFailed;
             o.Events.OnAuthenticationFailed = async context =>
             {
                 await previous(context);
-                if (context.Result is null && !IsTokenFault(context.Exception))
-                {
-                    context.HttpContext.Items[KeysUnavailable] = true;
-                    context.Fail("The signing keys could not be loaded.");
-                }
+                if (context.Result is not null) return;
+                if (IsKeySourceFault(context.Exception)) context.HttpContext.Items[KeysUnavailable] = true;
+                context.Fail(context.Exception);
             };
         });
     }
@@ -131,11 +129,13 @@ public static class GatewaySetup
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
 
-    static bool IsTokenFault(Exception? exception) => exception switch
+    /// <summary>The keys could not be fetched (identity unreachable or slow); anything else is the token's fault.</summary>
+    static bool IsKeySourceFault(Exception? exception) => exception switch
     {
-        SecurityTokenException => true,
-        AggregateException aggregate => aggregate.InnerExceptions.All(IsTokenFault),
-        _ => false,
+        null => false,
+        HttpRequestException or TimeoutException or OperationCanceledException or IOException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsKeySourceFault),
+        _ => IsKeySourceFault(exception.InnerException),
     };
 
     /// <summary>

@@ -21,8 +21,13 @@ static class ForwardedHeaderTrust
         var networks = builder.Configuration.GetSection($"{Section}:KnownNetworks").Get<string[]>() ?? [];
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
+            if (proxies.Length == 0 && networks.Length == 0)
+            {
+                // Not "empty lists": the middleware would then trust every sender.
+                o.ForwardedHeaders = isEdge ? ForwardedHeaders.None : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                return; // defaults: 127.0.0.0/8 and ::1
+            }
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            if (proxies.Length == 0 && networks.Length == 0 && !isEdge) return; // defaults: 127.0.0.0/8 and ::1
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             foreach (var proxy in proxies) o.KnownProxies.Add(IPAddress.Parse(proxy));

@@ -35,8 +35,17 @@ public sealed class GatewayFixture : IAsyncLifetime
             new("Auth:JwksUrl", Jwks.Url),
             new("RateLimits:PerIpPerMinute", PerIpPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("Logging:LogLevel:Yarp", "Information"),
+            new("Logging:LogLevel:Microsoft.AspNetCore.Authentication", "Information"),
+        ]);
+        GatewayWithoutKeys = await processes.Start("gateway-nokeys", "gateway",
+        [
+            new("Gateway:Services:notifications", Service.BaseAddress.ToString()),
+            new("Auth:JwksUrl", $"http://127.0.0.1:{HostProcess.FreePort()}/.well-known/jwks.json"),
         ]);
     }
+
+    /// <summary>A gateway whose key endpoint is unreachable, as when the identity service is down.</summary>
+    internal HostProcess GatewayWithoutKeys { get; private set; } = null!;
 
     internal HttpClient ClientFrom(string loopbackAddress) => Gateway.CreateClient(LoopbackClients.From(IPAddress.Parse(loopbackAddress)));
 
@@ -124,6 +133,31 @@ public sealed class GatewayTests(GatewayFixture fixture) : IClassFixture<Gateway
         Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.NotEqual(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.True(await fixture.Service.WaitForOutput($"\"CorrelationId\":\"{id}\""), "The request did not reach the service");
+    }
+
+    [Fact]
+    public async Task Token_that_cannot_be_checked_because_keys_are_unreachable_is_503_not_500()
+    {
+        using var client = fixture.GatewayWithoutKeys.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/notifications");
+        request.Headers.Authorization = Account.Bearer(fixture.Jwks.Token(Guid.NewGuid(), "someone@example.com"));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(response.Headers.Contains("Retry-After"));
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("https://taskflow.dev/problems/auth-unavailable", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Anonymous_request_passes_the_gateway_even_when_keys_are_unreachable()
+    {
+        using var client = fixture.GatewayWithoutKeys.CreateClient();
+        using var response = await client.GetAsync(new Uri("/v1/notifications", UriKind.Relative), Ct);
+        Assert.NotEqual(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.NotEqual(HttpStatusCode.BadGateway, response.StatusCode);
     }
 
     [Fact]

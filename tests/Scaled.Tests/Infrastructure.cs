@@ -50,7 +50,30 @@ sealed class RabbitVirtualHost : IAsyncDisposable
         return new RabbitVirtualHost(name, uri);
     }
 
-    static async Task RabbitMqCtl(params string[] arguments)
+    /// <summary>Messages ready or unacknowledged in <paramref name="queue"/> (0 if it does not exist yet).</summary>
+    public async Task<int> MessagesIn(string queue)
+    {
+        var listing = await RabbitMqCtl("list_queues", "-p", Name, "--quiet", "--no-table-headers", "name", "messages");
+        foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = line.Split('\t', ' ');
+            if (parts.Length >= 2 && parts[0] == queue) return int.Parse(parts[^1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return 0;
+    }
+
+    /// <summary>Waits until <paramref name="queue"/> holds at least <paramref name="count"/> messages.</summary>
+    public async Task WaitForMessages(string queue, int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (await MessagesIn(queue) < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{queue} in {Name} did not reach {count} message(s).");
+            await Task.Delay(200);
+        }
+    }
+
+    static async Task<string> RabbitMqCtl(params string[] arguments)
     {
         var info = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) info.ArgumentList.Add(a);
@@ -60,6 +83,7 @@ sealed class RabbitVirtualHost : IAsyncDisposable
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stdout} {await stderr}");
+        return await stdout;
     }
 
     public async ValueTask DisposeAsync() => await RabbitMqCtl("delete_vhost", Name);
