@@ -16,8 +16,10 @@ foreach (var module in modules) module.AddServices(builder);
 builder.AddMessaging();
 if (selection.IsGateway || selection.IsAll) builder.AddGatewayRateLimits();
 if (selection.IsGateway) builder.AddGateway(ServiceSelection.AllModules);
+builder.AddForwardedHeaderTrust(isEdge: selection.IsGateway || selection.IsAll);
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UseWebDefaults();
 app.MapPlatformEndpoints();
 foreach (var module in modules) module.MapEndpoints(app);
