@@ -43,6 +43,22 @@ public sealed class SmtpSink : IAsyncDisposable
         return port;
     }
 
+    public IReadOnlyList<MimeMessage> To(string address, Func<MimeMessage, bool>? match = null) =>
+        Messages.Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase)) && (match?.Invoke(m) ?? true)).ToList();
+
+    /// <summary>Waits until a message to <paramref name="address"/> matching <paramref name="match"/> arrives.</summary>
+    public async Task<MimeMessage> WaitFor(string address, Func<MimeMessage, bool>? match = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if (To(address, match) is [var first, ..]) return first;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"No mail to {address} arrived; the sink has {Messages.Count} message(s): {string.Join("; ", Messages.Select(m => $"{m.To} '{m.Subject}'"))}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Waits until at least <paramref name="count"/> messages arrived and returns them all.</summary>
     public async Task<IReadOnlyList<MimeMessage>> WaitForMessages(int count = 1, TimeSpan? timeout = null)
     {
