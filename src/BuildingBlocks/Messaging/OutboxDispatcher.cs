@@ -52,8 +52,16 @@ public sealed class OutboxDispatcher<TDb>(
     IOptions<MessagingOptions> options,
     ILogger<OutboxDispatcher<TDb>> logger) : BackgroundService where TDb : ServiceDb
 {
-    readonly string instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(100, Environment.MachineName.Length + 45)];
+    readonly string instance = InstanceName();
     static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    /// <summary>Unique per dispatcher, within the 100 characters of <see cref="OutboxMessage.LockedBy"/>.</summary>
+    static string InstanceName()
+    {
+        var name = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        // The random part must survive, so a long machine name is what gets cut.
+        return name.Length <= 100 ? name : name[^100..];
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
