@@ -14,7 +14,7 @@ namespace TaskFlow.Identity.Features;
 internal static class EmailVerification
 {
     /// <summary>The token from the verification email.</summary>
-    internal sealed record VerifyRequest(string? Token);
+    internal sealed record VerifyEmailRequest(string? Token);
 
     public static void Map(RouteGroupBuilder auth)
     {
@@ -22,7 +22,9 @@ internal static class EmailVerification
             .WithSummary("Confirm the email address with the mailed token");
         auth.MapPost("/email/verification", Resend).RequireAuthorization()
             .WithSummary("Send the verification email again")
-            .WithDescription("409 when the email is already verified.");
+            .WithDescription("409 when the email is already verified.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     /// <summary>Adds a verification token and its event; the caller saves.</summary>
@@ -32,7 +34,7 @@ internal static class EmailVerification
         db.Publish(new EmailVerificationRequested(user.Id, user.Email, user.DisplayName, token, expiresAt));
     }
 
-    static async Task<Results<NoContent, ValidationProblem>> Verify(VerifyRequest request, IdentityDb db, TimeProvider time, CancellationToken ct)
+    static async Task<Results<NoContent, ValidationProblem>> Verify(VerifyEmailRequest request, IdentityDb db, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Token)) return Problems.Validation("token", "Token is required.");
         var now = time.GetUtcNow().UtcDateTime;

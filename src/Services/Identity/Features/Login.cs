@@ -12,16 +12,18 @@ namespace TaskFlow.Identity.Features;
 internal static class Login
 {
     /// <summary>Credentials.</summary>
-    internal sealed record Request(string? Email, string? Password);
+    internal sealed record LoginRequest(string? Email, string? Password);
 
     public static void Map(RouteGroupBuilder auth) =>
         auth.MapPost("/login", Handle).AllowAnonymous()
             .WithSummary("Sign in")
             .WithDescription("Returns an access token and a refresh token. Wrong credentials give 401 whether or not the email exists; "
-                + "after Identity:Lockout:MaxFailures consecutive failures the account is locked (423 with Retry-After).");
+                + "after Identity:Lockout:MaxFailures consecutive failures the account is locked (423 with Retry-After).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status423Locked);
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request request, IdentityDb db, Sessions sessions, IOptions<IdentityOptions> options, TimeProvider time,
+        LoginRequest request, IdentityDb db, Sessions sessions, IOptions<IdentityOptions> options, TimeProvider time,
         HttpContext context, CancellationToken ct)
     {
         var errors = new FieldErrors()

@@ -16,13 +16,13 @@ namespace TaskFlow.Identity.Features;
 internal static class Passwords
 {
     /// <summary>The account's email.</summary>
-    internal sealed record ForgotRequest(string? Email);
+    internal sealed record ForgotPasswordRequest(string? Email);
 
     /// <summary>The token from the reset email and the new password.</summary>
-    internal sealed record ResetRequest(string? Token, string? NewPassword);
+    internal sealed record ResetPasswordRequest(string? Token, string? NewPassword);
 
     /// <summary>The current password and the new one.</summary>
-    internal sealed record ChangeRequest(string? CurrentPassword, string? NewPassword);
+    internal sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
     public static void Map(RouteGroupBuilder auth)
     {
@@ -34,11 +34,12 @@ internal static class Passwords
             .WithDescription("The token is single-use and expires (Identity:Tokens:PasswordResetLifetime). Signs out every session and lifts a lockout.");
         auth.MapPost("/password/change", Change).RequireAuthorization()
             .WithSummary("Change the password")
-            .WithDescription("Signs out every other session; the session of the access token used stays signed in.");
+            .WithDescription("Signs out every other session; the session of the access token used stays signed in.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 
     static async Task<Results<Accepted, ValidationProblem>> Forgot(
-        ForgotRequest request, IdentityDb db, IOptions<IdentityOptions> options, TimeProvider time, CancellationToken ct)
+        ForgotPasswordRequest request, IdentityDb db, IOptions<IdentityOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (Rules.Email(request.Email) is { } error) return Problems.Validation("email", error);
         var normalized = User.Normalize(request.Email!);
@@ -55,7 +56,7 @@ internal static class Passwords
         return TypedResults.Accepted((string?)null);
     }
 
-    static async Task<Results<NoContent, ValidationProblem>> Reset(ResetRequest request, IdentityDb db, TimeProvider time, CancellationToken ct)
+    static async Task<Results<NoContent, ValidationProblem>> Reset(ResetPasswordRequest request, IdentityDb db, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Check("token", string.IsNullOrWhiteSpace(request.Token) ? "Token is required." : null)
@@ -79,7 +80,7 @@ internal static class Passwords
     }
 
     static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Change(
-        ChangeRequest request, ClaimsPrincipal principal, IdentityDb db, TimeProvider time, CancellationToken ct)
+        ChangePasswordRequest request, ClaimsPrincipal principal, IdentityDb db, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Check("currentPassword", string.IsNullOrEmpty(request.CurrentPassword) ? "Current password is required." : null)

@@ -13,20 +13,21 @@ namespace TaskFlow.Identity.Features;
 internal static class RefreshTokens
 {
     /// <summary>A refresh token from sign-in or a previous refresh.</summary>
-    internal sealed record Request(string? RefreshToken);
+    internal sealed record RefreshTokenRequest(string? RefreshToken);
 
     public static void Map(RouteGroupBuilder auth)
     {
         auth.MapPost("/refresh", Refresh).AllowAnonymous()
             .WithSummary("Exchange a refresh token for a new token pair")
-            .WithDescription("The presented token is used up. Presenting an already used token revokes every token of its sign-in session.");
+            .WithDescription("The presented token is used up. Presenting an already used token revokes every token of its sign-in session.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         auth.MapPost("/logout", Logout).AllowAnonymous()
             .WithSummary("Sign out")
             .WithDescription("Revokes the sign-in session (refresh token family) of the token. Unknown tokens are ignored.");
     }
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Refresh(
-        Request request, IdentityDb db, Sessions sessions, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        RefreshTokenRequest request, IdentityDb db, Sessions sessions, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken)) return Problems.Validation("refreshToken", "Refresh token is required.");
 
@@ -58,7 +59,7 @@ internal static class RefreshTokens
         return TypedResults.Ok(tokens);
     }
 
-    static async Task<Results<NoContent, ValidationProblem>> Logout(Request request, IdentityDb db, TimeProvider time, CancellationToken ct)
+    static async Task<Results<NoContent, ValidationProblem>> Logout(RefreshTokenRequest request, IdentityDb db, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken)) return Problems.Validation("refreshToken", "Refresh token is required.");
         var hash = OpaqueToken.Hash(request.RefreshToken);

@@ -16,18 +16,19 @@ internal static class Register
     /// <param name="Email">Unique, case-insensitively.</param>
     /// <param name="Password">At least 10 characters, not one repeated character, not a common password.</param>
     /// <param name="DisplayName">1 to 100 characters.</param>
-    internal sealed record Request(string? Email, string? Password, string? DisplayName);
+    internal sealed record RegisterRequest(string? Email, string? Password, string? DisplayName);
 
     /// <summary>The created account.</summary>
-    internal sealed record Response(Guid Id, string Email, string DisplayName);
+    internal sealed record RegisterResponse(Guid Id, string Email, string DisplayName);
 
     public static void Map(RouteGroupBuilder auth) =>
         auth.MapPost("/register", Handle).AllowAnonymous()
             .WithSummary("Create an account")
-            .WithDescription("Creates the account and mails a verification link (events UserRegistered and EmailVerificationRequested).");
+            .WithDescription("Creates the account and mails a verification link (events UserRegistered and EmailVerificationRequested).")
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
-    static async Task<Results<Created<Response>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request request, IdentityDb db, IOptions<IdentityOptions> options, TimeProvider time, CancellationToken ct)
+    static async Task<Results<Created<RegisterResponse>, ValidationProblem, ProblemHttpResult>> Handle(
+        RegisterRequest request, IdentityDb db, IOptions<IdentityOptions> options, TimeProvider time, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Check("email", Rules.Email(request.Email))
@@ -63,6 +64,6 @@ internal static class Register
             if (await db.Users.AsNoTracking().AnyAsync(u => u.NormalizedEmail == normalized && u.Id != user.Id, ct)) return Problems.EmailTaken();
             throw;
         }
-        return TypedResults.Created($"/v1/users/{user.Id}", new Response(user.Id, user.Email, user.DisplayName));
+        return TypedResults.Created($"/v1/users/{user.Id}", new RegisterResponse(user.Id, user.Email, user.DisplayName));
     }
 }

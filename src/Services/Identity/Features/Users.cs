@@ -14,9 +14,9 @@ namespace TaskFlow.Identity.Features;
 internal static class Users
 {
     /// <summary>The signed-in user's profile.</summary>
-    internal sealed record Me(Guid Id, string Email, string DisplayName, string? AvatarUrl, string? TimeZone, string? Locale, bool EmailVerified, DateTime CreatedAt)
+    internal sealed record UserProfile(Guid Id, string Email, string DisplayName, string? AvatarUrl, string? TimeZone, string? Locale, bool EmailVerified, DateTime CreatedAt)
     {
-        public static Me From(User u) => new(u.Id, u.Email, u.DisplayName, u.AvatarUrl, u.TimeZone, u.Locale, u.EmailVerified, u.CreatedAt);
+        public static UserProfile From(User u) => new(u.Id, u.Email, u.DisplayName, u.AvatarUrl, u.TimeZone, u.Locale, u.EmailVerified, u.CreatedAt);
     }
 
     /// <summary>What any signed-in user may see of another.</summary>
@@ -27,22 +27,26 @@ internal static class Users
     /// <param name="AvatarUrl">An absolute http(s) URL.</param>
     /// <param name="TimeZone">An IANA time zone id such as <c>Europe/Paris</c>.</param>
     /// <param name="Locale">A culture name such as <c>en-US</c>.</param>
-    internal sealed record UpdateRequest(string? DisplayName, string? AvatarUrl, string? TimeZone, string? Locale);
+    internal sealed record UpdateProfileRequest(string? DisplayName, string? AvatarUrl, string? TimeZone, string? Locale);
 
     public static void Map(RouteGroupBuilder users)
     {
-        users.MapGet("/me", Get).RequireAuthorization().WithSummary("The signed-in user's profile");
+        users.MapGet("/me", Get).RequireAuthorization().WithSummary("The signed-in user's profile")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         users.MapPatch("/me", Update).RequireAuthorization()
             .WithSummary("Change the signed-in user's profile")
-            .WithDescription("Publishes UserProfileUpdated when something changed.");
-        users.MapGet("/{id:guid}", GetPublic).RequireAuthorization().WithSummary("Another user's public profile");
+            .WithDescription("Publishes UserProfileUpdated when something changed.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        users.MapGet("/{id:guid}", GetPublic).RequireAuthorization().WithSummary("Another user's public profile")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    static async Task<Results<Ok<Me>, ProblemHttpResult>> Get(ClaimsPrincipal principal, IdentityDb db, CancellationToken ct)
+    static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> Get(ClaimsPrincipal principal, IdentityDb db, CancellationToken ct)
     {
         var userId = principal.UserId();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
-        return user is null ? Problems.UserNotFound() : TypedResults.Ok(Me.From(user));
+        return user is null ? Problems.UserNotFound() : TypedResults.Ok(UserProfile.From(user));
     }
 
     static async Task<Results<Ok<PublicProfile>, ProblemHttpResult>> GetPublic(Guid id, IdentityDb db, CancellationToken ct)
@@ -53,8 +57,8 @@ internal static class Users
         return profile is null ? Problems.UserNotFound() : TypedResults.Ok(profile);
     }
 
-    static async Task<Results<Ok<Me>, ValidationProblem, ProblemHttpResult>> Update(
-        UpdateRequest request, ClaimsPrincipal principal, IdentityDb db, TimeProvider time, CancellationToken ct)
+    static async Task<Results<Ok<UserProfile>, ValidationProblem, ProblemHttpResult>> Update(
+        UpdateProfileRequest request, ClaimsPrincipal principal, IdentityDb db, TimeProvider time, CancellationToken ct)
     {
         var timeZone = request.TimeZone is { Length: > 0 } tz ? Rules.FindTimeZone(tz) : null;
         var errors = new FieldErrors()
@@ -78,6 +82,6 @@ internal static class Users
             db.Publish(new UserProfileUpdated(user.Id, user.Email, user.DisplayName));
             await db.SaveChangesAsync(ct);
         }
-        return TypedResults.Ok(Me.From(user));
+        return TypedResults.Ok(UserProfile.From(user));
     }
 }

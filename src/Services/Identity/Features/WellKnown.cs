@@ -13,13 +13,13 @@ namespace TaskFlow.Identity.Features;
 internal static class WellKnown
 {
     /// <summary>A public signing key (RFC 7517).</summary>
-    internal sealed record Jwk(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg);
+    internal sealed record JsonWebKey(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg);
 
     /// <summary>The public signing keys.</summary>
-    internal sealed record Jwks(IReadOnlyList<Jwk> Keys);
+    internal sealed record JsonWebKeySet(IReadOnlyList<JsonWebKey> Keys);
 
     /// <summary>The minimal discovery document.</summary>
-    internal sealed record Discovery(
+    internal sealed record DiscoveryDocument(
         [property: System.Text.Json.Serialization.JsonPropertyName("issuer")] string Issuer,
         [property: System.Text.Json.Serialization.JsonPropertyName("jwks_uri")] string JwksUri);
 
@@ -32,24 +32,24 @@ internal static class WellKnown
             .WithSummary("Issuer and JWKS address");
     }
 
-    static async Task<Ok<Jwks>> GetJwks(SigningKeyStore keys, HttpContext context, CancellationToken ct)
+    static async Task<Ok<JsonWebKeySet>> GetJwks(SigningKeyStore keys, HttpContext context, CancellationToken ct)
     {
         var published = await keys.GetPublicKeys(ct);
         // Modest caching: new keys are published Identity:Tokens:KeyActivationDelay (10 min by default) before they sign.
         context.Response.Headers.CacheControl = "public, max-age=300";
-        return TypedResults.Ok(new Jwks(published.Select(ToJwk).ToList()));
+        return TypedResults.Ok(new JsonWebKeySet(published.Select(ToJwk).ToList()));
     }
 
-    static Ok<Discovery> GetDiscovery(IOptions<AuthOptions> auth, HttpContext context)
+    static Ok<DiscoveryDocument> GetDiscovery(IOptions<AuthOptions> auth, HttpContext context)
     {
         context.Response.Headers.CacheControl = "public, max-age=3600";
         var request = context.Request;
-        return TypedResults.Ok(new Discovery(auth.Value.Issuer, $"{request.Scheme}://{request.Host}{request.PathBase}/.well-known/jwks.json"));
+        return TypedResults.Ok(new DiscoveryDocument(auth.Value.Issuer, $"{request.Scheme}://{request.Host}{request.PathBase}/.well-known/jwks.json"));
     }
 
-    static Jwk ToJwk(ECDsaSecurityKey key)
+    static JsonWebKey ToJwk(ECDsaSecurityKey key)
     {
         var parameters = key.ECDsa.ExportParameters(includePrivateParameters: false);
-        return new Jwk("EC", "P-256", Base64UrlEncoder.Encode(parameters.Q.X), Base64UrlEncoder.Encode(parameters.Q.Y), key.KeyId, "sig", SecurityAlgorithms.EcdsaSha256);
+        return new JsonWebKey("EC", "P-256", Base64UrlEncoder.Encode(parameters.Q.X), Base64UrlEncoder.Encode(parameters.Q.Y), key.KeyId, "sig", SecurityAlgorithms.EcdsaSha256);
     }
 }
