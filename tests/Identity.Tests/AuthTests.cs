@@ -58,6 +58,17 @@ public abstract class AuthTests(TaskFlowApp app) : IdentityTestBase(app)
     }
 
     [Fact]
+    public async Task Concurrent_registrations_of_one_email_create_one_account()
+    {
+        var email = $"race-{Guid.NewGuid():N}@example.test";
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            Post("/v1/auth/register", new { email = i % 2 == 0 ? email : email.ToUpperInvariant(), password = "correct-Horse-battery-9", displayName = $"Racer {i}" })));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Equal(1, await Db(db => db.Users.CountAsync(u => u.NormalizedEmail == email, Ct)));
+    }
+
+    [Fact]
     public async Task Register_publishes_UserRegistered_and_EmailVerificationRequested()
     {
         var user = await NewUser();

@@ -60,6 +60,15 @@ public abstract class TokenTests(TaskFlowApp app) : IdentityTestBase(app)
     }
 
     [Fact]
+    public async Task Concurrent_refreshes_with_one_token_let_at_most_one_through()
+    {
+        var token = RefreshTokenOf(await Login(await NewUser()));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Refresh(token)));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+    }
+
+    [Fact]
     public async Task Refresh_with_an_expired_token_is_401()
     {
         var user = await NewUser();
