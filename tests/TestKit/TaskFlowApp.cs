@@ -12,17 +12,24 @@ public enum Provider { Sqlite, Postgres }
 /// <summary>
 /// The all-in-one host in memory, on a fresh SQLite folder or fresh PostgreSQL databases
 /// (prefix unique to this instance, dropped on dispose). PostgreSQL comes from TASKFLOW_TEST_POSTGRES.
+/// Pass <paramref name="dataDir"/> and <paramref name="databasePrefix"/> to run on existing data (a restart):
+/// the caller then owns them and they are kept on dispose.
 /// </summary>
-public class TaskFlowApp(Provider provider) : WebApplicationFactory<Program>
+public class TaskFlowApp(Provider provider, string? dataDir = null, string? databasePrefix = null) : WebApplicationFactory<Program>
 {
+    readonly bool ownsData = dataDir is null && databasePrefix is null;
+
     public static string PostgresConnection =>
         Environment.GetEnvironmentVariable("TASKFLOW_TEST_POSTGRES") is { Length: > 0 } cs
             ? cs
             : "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
 
     public Provider Provider { get; } = provider;
-    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "taskflow-tests", Guid.NewGuid().ToString("N"));
-    public string DatabasePrefix { get; } = "tft_" + Guid.NewGuid().ToString("N")[..12];
+    public string DataDir { get; } = dataDir ?? NewDataDir();
+    public string DatabasePrefix { get; } = databasePrefix ?? NewDatabasePrefix();
+
+    public static string NewDataDir() => Path.Combine(Path.GetTempPath(), "taskflow-tests", Guid.NewGuid().ToString("N"));
+    public static string NewDatabasePrefix() => "tft_" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Extra configuration for a test class, e.g. rate limits or lifetimes.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
@@ -59,6 +66,7 @@ public class TaskFlowApp(Provider provider) : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
+        if (!ownsData) return;
         if (Provider == Provider.Postgres) await DropDatabases(DatabasePrefix);
         try
         {

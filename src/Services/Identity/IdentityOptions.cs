@@ -1,0 +1,47 @@
+namespace TaskFlow.Identity;
+
+/// <summary>Configuration section <c>Identity</c>.</summary>
+internal sealed class IdentityOptions
+{
+    public const string Section = "Identity";
+
+    public TokenOptions Tokens { get; set; } = new();
+    public LockoutOptions Lockout { get; set; } = new();
+
+    internal sealed class TokenOptions
+    {
+        /// <summary><c>Identity:Tokens:AccessLifetime</c>: lifetime of a JWT access token.</summary>
+        public TimeSpan AccessLifetime { get; set; } = TimeSpan.FromMinutes(15);
+        /// <summary><c>Identity:Tokens:RefreshLifetime</c>: lifetime of a refresh token (each rotation starts a new one).</summary>
+        public TimeSpan RefreshLifetime { get; set; } = TimeSpan.FromDays(30);
+        /// <summary><c>Identity:Tokens:KeyRotation</c>: age at which the signing key is replaced.</summary>
+        public TimeSpan KeyRotation { get; set; } = TimeSpan.FromDays(30);
+        /// <summary>
+        /// <c>Identity:Tokens:KeyActivationDelay</c>: a new key is published this long before it signs, so every
+        /// validator (JWKS caches, <c>Auth:KeyCacheLifetime</c>) knows it before it meets a token signed with it.
+        /// </summary>
+        public TimeSpan KeyActivationDelay { get; set; } = TimeSpan.FromMinutes(10);
+        /// <summary><c>Identity:Tokens:PasswordResetLifetime</c>.</summary>
+        public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromHours(1);
+        /// <summary><c>Identity:Tokens:EmailVerificationLifetime</c>.</summary>
+        public TimeSpan EmailVerificationLifetime { get; set; } = TimeSpan.FromDays(2);
+    }
+
+    internal sealed class LockoutOptions
+    {
+        /// <summary><c>Identity:Lockout:MaxFailures</c>: consecutive failed sign-ins that lock the account.</summary>
+        public int MaxFailures { get; set; } = 5;
+        /// <summary><c>Identity:Lockout:Duration</c>.</summary>
+        public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(15);
+    }
+
+    public bool IsValid() =>
+        Tokens.AccessLifetime > TimeSpan.Zero
+        && Tokens.RefreshLifetime > Tokens.AccessLifetime
+        && Tokens.KeyRotation > TimeSpan.Zero
+        && Tokens.KeyActivationDelay >= TimeSpan.Zero
+        && Tokens.PasswordResetLifetime > TimeSpan.Zero
+        && Tokens.EmailVerificationLifetime > TimeSpan.Zero
+        && Lockout.MaxFailures > 0
+        && Lockout.Duration > TimeSpan.Zero;
+}
