@@ -64,14 +64,6 @@ public sealed class OutboxDispatcher<TDb>(
         return name.Length <= 100 ? name : name[^100..];
     }
 
-    /// <summary>Unique per dispatcher, within the 100 characters of <see cref="OutboxMessage.LockedBy"/>.</summary>
-    static string InstanceName()
-    {
-        var name = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        // The random part must survive, so a long machine name is what gets cut.
-        return name.Length <= 100 ? name : name[^100..];
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
