@@ -26,15 +26,16 @@ public sealed record ProjectMemberRoleChanged(Guid ProjectId, Guid UserId, strin
 /// <summary>A user stopped being a project member (removed, left, or left the workspace).</summary>
 public sealed record ProjectMemberRemoved(Guid ProjectId, Guid UserId) : IntegrationEvent;
 
-/// <summary>One status of a project's workflow.</summary>
-/// <param name="Id">Status id.</param>
-/// <param name="Name">Display name.</param>
-/// <param name="Category">backlog, todo, in_progress, done or cancelled.</param>
-/// <param name="Position">0-based place in the workflow.</param>
-public sealed record WorkflowStatusInfo(Guid Id, string Name, string Category, int Position);
-
 /// <summary>The project's whole workflow after any change (created, added, renamed, reordered, removed), in order.</summary>
-public sealed record WorkflowChanged(Guid ProjectId, IReadOnlyList<WorkflowStatusInfo> Statuses) : IntegrationEvent;
+public sealed record WorkflowChanged(Guid ProjectId, IReadOnlyList<WorkflowChanged.Status> Statuses) : IntegrationEvent
+{
+    /// <summary>One status of the workflow.</summary>
+    /// <param name="Id">Status id.</param>
+    /// <param name="Name">Display name.</param>
+    /// <param name="Category">backlog, todo, in_progress, done or cancelled.</param>
+    /// <param name="Position">0-based place in the workflow.</param>
+    public sealed record Status(Guid Id, string Name, string Category, int Position);
+}
 
 /// <summary>A status was removed; its tasks move to <paramref name="MoveTo"/>. Published with the WorkflowChanged that no longer lists it.</summary>
 public sealed record WorkflowStatusRemoved(Guid ProjectId, Guid StatusId, Guid MoveTo) : IntegrationEvent;

@@ -30,7 +30,7 @@ internal static class Workflow
     public static void Renumber(ProjectsDb db, Guid projectId, IReadOnlyList<WorkflowStatus> ordered)
     {
         for (var i = 0; i < ordered.Count; i++) ordered[i].Position = i;
-        db.Publish(new WorkflowChanged(projectId, [.. ordered.Select(s => new WorkflowStatusInfo(s.Id, s.Name, s.Category, s.Position))]));
+        db.Publish(new WorkflowChanged(projectId, [.. ordered.Select(s => new WorkflowChanged.Status(s.Id, s.Name, s.Category, s.Position))]));
     }
 
     public static void ValidateCategory(string? category, bool required, Dictionary<string, string[]> errors)
