@@ -14,7 +14,6 @@ namespace TaskFlow.Projects.Features;
 internal sealed class CurrentAccess
 {
     Project? project;
-    bool set;
 
     public Guid UserId { get; private set; }
     public Guid WorkspaceId { get; private set; }
@@ -30,7 +29,7 @@ internal sealed class CurrentAccess
 
     internal void SetWorkspace(WorkspaceMember member)
     {
-        (UserId, WorkspaceId, WorkspaceRole, set) = (member.UserId, member.WorkspaceId, member.Role, true);
+        (UserId, WorkspaceId, WorkspaceRole) = (member.UserId, member.WorkspaceId, member.Role);
     }
 
     internal void SetProject(Project value, WorkspaceMember member, ProjectRole role)
@@ -39,8 +38,6 @@ internal sealed class CurrentAccess
         project = value;
         ProjectRole = role;
     }
-
-    public bool IsSet => set;
 }
 
 /// <summary>Endpoint metadata: the weakest workspace role allowed (workspace-level project routes, project deletion).</summary>
