@@ -57,7 +57,10 @@ public static class GatewaySetup
         app.MapReverseProxy(proxy => proxy.Use(RejectInvalidBearer));
     }
 
-    /// <summary>One route per module prefix (<c>{prefix}/{**rest}</c>), one cluster per module that has an address.</summary>
+    /// <summary>
+    /// One route per module prefix (<c>{prefix}/{**rest}</c>), one cluster per module that has an address.
+    /// A prefix may contain route parameters; such a pattern takes precedence (Order -1) over plain prefixes.
+    /// </summary>
     internal static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) BuildRoutes(IConfiguration configuration, IReadOnlyList<IServiceModule> modules)
     {
         var routes = new List<RouteConfig>();
@@ -75,11 +78,15 @@ public static class GatewaySetup
             });
             for (var i = 0; i < module.RoutePrefixes.Count; i++)
             {
+                var prefix = module.RoutePrefixes[i];
                 routes.Add(new RouteConfig
                 {
                     RouteId = $"{module.Name}-{i}",
                     ClusterId = module.Name,
-                    Match = new RouteMatch { Path = module.RoutePrefixes[i].TrimEnd('/') + "/{**rest}" },
+                    Match = new RouteMatch { Path = prefix.TrimEnd('/') + "/{**rest}" },
+                    // A prefix with route parameters (e.g. "/v1/workspaces/{workspaceId}/projects") is more specific than a
+                    // plain prefix that also covers it ("/v1/workspaces"), so it is matched first.
+                    Order = prefix.Contains('{', StringComparison.Ordinal) ? -1 : null,
                 });
             }
         }

@@ -1,6 +1,7 @@
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.Identity;
 using TaskFlow.Notifications;
+using TaskFlow.Projects;
 using TaskFlow.Workspaces;
 
 namespace TaskFlow.Host;
@@ -8,7 +9,7 @@ namespace TaskFlow.Host;
 /// <summary>Which services this process runs: <c>--services all</c> (default), <c>--services gateway</c> or a list such as <c>identity,notifications</c>.</summary>
 sealed record ServiceSelection(IReadOnlyList<string> Names)
 {
-    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule()];
+    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule()];
 
     public bool IsAll => Names.Contains("all");
     public bool IsGateway => Names.Contains("gateway");

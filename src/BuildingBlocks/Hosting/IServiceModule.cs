@@ -10,7 +10,10 @@ public interface IServiceModule
     /// <summary>Short lowercase name used by <c>--services</c>, database names and queue names.</summary>
     string Name { get; }
 
-    /// <summary>Path prefixes this service owns; the gateway routes them to it when scaled out.</summary>
+    /// <summary>
+    /// Path prefixes this service owns; the gateway routes them to it when scaled out. An entry may contain route
+    /// parameters (e.g. <c>/v1/workspaces/{workspaceId}/projects</c>): the gateway matches such patterns before plain prefixes.
+    /// </summary>
     IReadOnlyList<string> RoutePrefixes { get; }
 
     void AddServices(IHostApplicationBuilder builder);

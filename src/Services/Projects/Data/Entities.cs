@@ -1,0 +1,173 @@
+namespace TaskFlow.Projects.Data;
+
+/// <summary>Workspace roles as the workspaces service names them, strongest first.</summary>
+internal enum WorkspaceRole
+{
+    Owner = 0,
+    Admin = 1,
+    Member = 2,
+    Viewer = 3,
+}
+
+/// <summary>
+/// What a caller may do in one project, strongest first. <see cref="Reader"/> is a workspace member who is not a member
+/// of the project: projects are visible to the whole workspace, but only project members change them.
+/// </summary>
+internal enum ProjectRole
+{
+    Admin = 0,
+    Member = 1,
+    Viewer = 2,
+    Reader = 3,
+}
+
+internal static class Roles
+{
+    public static readonly string[] ProjectRoleNames = ["admin", "member", "viewer"];
+
+    public static bool TryParseWorkspaceRole(string? value, out WorkspaceRole role)
+    {
+        switch (value)
+        {
+            case "owner": role = WorkspaceRole.Owner; return true;
+            case "admin": role = WorkspaceRole.Admin; return true;
+            case "member": role = WorkspaceRole.Member; return true;
+            case "viewer": role = WorkspaceRole.Viewer; return true;
+            default: role = default; return false;
+        }
+    }
+
+    /// <summary>Parses a role that can be given to a project member (admin, member or viewer).</summary>
+    public static bool TryParseProjectRole(string? value, out ProjectRole role)
+    {
+        switch (value)
+        {
+            case "admin": role = ProjectRole.Admin; return true;
+            case "member": role = ProjectRole.Member; return true;
+            case "viewer": role = ProjectRole.Viewer; return true;
+            default: role = default; return false;
+        }
+    }
+
+    public static string ToName(this ProjectRole role) => role switch
+    {
+        ProjectRole.Admin => "admin",
+        ProjectRole.Member => "member",
+        ProjectRole.Viewer => "viewer",
+        _ => "reader",
+    };
+
+    public static string ToName(this WorkspaceRole role) => role switch
+    {
+        WorkspaceRole.Owner => "owner",
+        WorkspaceRole.Admin => "admin",
+        WorkspaceRole.Member => "member",
+        _ => "viewer",
+    };
+
+    public static bool IsAtLeast(this ProjectRole role, ProjectRole minimum) => role <= minimum;
+
+    public static bool IsManager(this WorkspaceRole role) => role <= WorkspaceRole.Admin;
+
+    /// <summary>
+    /// Workspace owners and admins act as project admin everywhere; a workspace viewer never writes, whatever their
+    /// project role; otherwise the project role, or <see cref="ProjectRole.Reader"/> without one.
+    /// </summary>
+    public static ProjectRole Effective(WorkspaceRole workspaceRole, ProjectRole? projectRole) => workspaceRole switch
+    {
+        WorkspaceRole.Owner or WorkspaceRole.Admin => ProjectRole.Admin,
+        WorkspaceRole.Viewer => projectRole is null ? ProjectRole.Reader : ProjectRole.Viewer,
+        _ => projectRole ?? ProjectRole.Reader,
+    };
+}
+
+/// <summary>The local copy of a workspace, fed by the workspaces service's events. Deleted ones stay as tombstones.</summary>
+internal sealed class KnownWorkspace
+{
+    public Guid Id { get; set; }
+    public string Name { get; set; } = "";
+    public bool Deleted { get; set; }
+}
+
+/// <summary>The local copy of one workspace membership (table <c>workspace_members</c>).</summary>
+internal sealed class WorkspaceMember
+{
+    public Guid WorkspaceId { get; set; }
+    public Guid UserId { get; set; }
+    public WorkspaceRole Role { get; set; }
+    /// <summary>False once the member was removed; the row stays so an older, late MemberAdded cannot bring them back.</summary>
+    public bool Active { get; set; }
+    /// <summary>When the last applied change happened at the source (the event's OccurredAt).</summary>
+    public DateTime UpdatedAt { get; set; }
+}
+
+internal sealed class Project
+{
+    public Guid Id { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public required string Key { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public Guid? LeadId { get; set; }
+    public DateOnly? StartDate { get; set; }
+    public DateOnly? TargetDate { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public Guid CreatedBy { get; set; }
+    public DateTime? ArchivedAt { get; set; }
+
+    public List<ProjectMember> Members { get; } = [];
+    public List<WorkflowStatus> Statuses { get; } = [];
+}
+
+internal sealed class ProjectMember
+{
+    public Guid ProjectId { get; set; }
+    public Guid UserId { get; set; }
+    public ProjectRole Role { get; set; }
+    public DateTime AddedAt { get; set; }
+}
+
+internal static class StatusCategories
+{
+    public static readonly string[] Names = ["backlog", "todo", "in_progress", "done", "cancelled"];
+
+    public static bool IsValid(string? category) => category is not null && Names.Contains(category);
+}
+
+internal sealed class WorkflowStatus
+{
+    public Guid Id { get; set; }
+    public Guid ProjectId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>backlog, todo, in_progress, done or cancelled.</summary>
+    public required string Category { get; set; }
+    public int Position { get; set; }
+}
+
+internal sealed class Label
+{
+    public Guid Id { get; set; }
+    public Guid ProjectId { get; set; }
+    public required string Name { get; set; }
+    public required string NormalizedName { get; set; }
+    public required string Color { get; set; }
+}
+
+internal sealed class Cycle
+{
+    public Guid Id { get; set; }
+    public Guid ProjectId { get; set; }
+    public required string Name { get; set; }
+    public DateOnly StartDate { get; set; }
+    public DateOnly EndDate { get; set; }
+}
+
+internal static class Clock
+{
+    /// <summary>Now, cut to whole microseconds so values read back from PostgreSQL equal the ones written.</summary>
+    public static DateTime UtcNow()
+    {
+        var now = DateTime.UtcNow;
+        return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+    }
+}

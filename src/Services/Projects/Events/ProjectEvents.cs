@@ -1,0 +1,41 @@
+using TaskFlow.BuildingBlocks.Messaging;
+
+namespace TaskFlow.Projects.Events;
+
+/// <summary>A project was created in a workspace; <paramref name="Key"/> prefixes its task numbers.</summary>
+public sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name) : IntegrationEvent;
+
+/// <summary>Project details changed; <paramref name="ChangedFields"/> names them (camelCase, e.g. name, leadId).</summary>
+public sealed record ProjectUpdated(Guid ProjectId, Guid WorkspaceId, string[] ChangedFields) : IntegrationEvent;
+
+/// <summary>A project became read-only.</summary>
+public sealed record ProjectArchived(Guid ProjectId, Guid WorkspaceId) : IntegrationEvent;
+
+/// <summary>An archived project became writable again.</summary>
+public sealed record ProjectUnarchived(Guid ProjectId, Guid WorkspaceId) : IntegrationEvent;
+
+/// <summary>A project and everything in it was deleted (also when its workspace was deleted).</summary>
+public sealed record ProjectDeleted(Guid ProjectId, Guid WorkspaceId) : IntegrationEvent;
+
+/// <summary>A user became a project member. Role: admin, member or viewer.</summary>
+public sealed record ProjectMemberAdded(Guid ProjectId, Guid UserId, string Role) : IntegrationEvent;
+
+/// <summary>A project member's role changed.</summary>
+public sealed record ProjectMemberRoleChanged(Guid ProjectId, Guid UserId, string Role) : IntegrationEvent;
+
+/// <summary>A user stopped being a project member (removed, left, or left the workspace).</summary>
+public sealed record ProjectMemberRemoved(Guid ProjectId, Guid UserId) : IntegrationEvent;
+
+/// <summary>The project's whole workflow after any change (created, added, renamed, reordered, removed), in order.</summary>
+public sealed record WorkflowChanged(Guid ProjectId, IReadOnlyList<WorkflowChanged.Status> Statuses) : IntegrationEvent
+{
+    /// <summary>One status of the workflow.</summary>
+    /// <param name="Id">Status id.</param>
+    /// <param name="Name">Display name.</param>
+    /// <param name="Category">backlog, todo, in_progress, done or cancelled.</param>
+    /// <param name="Position">0-based place in the workflow.</param>
+    public sealed record Status(Guid Id, string Name, string Category, int Position);
+}
+
+/// <summary>A status was removed; its tasks move to <paramref name="MoveTo"/>. Published with the WorkflowChanged that no longer lists it.</summary>
+public sealed record WorkflowStatusRemoved(Guid ProjectId, Guid StatusId, Guid MoveTo) : IntegrationEvent;

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TaskFlow.BuildingBlocks.Data;
+using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Projects.Consumers;
+using TaskFlow.Projects.Data;
+using TaskFlow.Projects.Features;
+
+namespace TaskFlow.Projects;
+
+/// <summary>Projects: project settings, project members, workflow statuses, labels and cycles.</summary>
+public sealed class ProjectsModule : IServiceModule
+{
+    public string Name => "projects";
+
+    /// <summary>
+    /// <c>/v1/projects</c>, and the project list/creation under a workspace. The second entry is a route pattern:
+    /// the gateway gives patterns precedence over plain prefixes, so it wins over the workspaces service's <c>/v1/workspaces</c>.
+    /// </summary>
+    public IReadOnlyList<string> RoutePrefixes => ["/v1/projects", "/v1/workspaces/{workspaceId}/projects"];
+
+    public void AddServices(IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDb<ProjectsDb, SqliteProjectsDb, PostgresProjectsDb>(Name);
+        builder.Services.AddScoped<CurrentAccess>();
+        builder.Services.AddScoped<MembershipCopy>();
+        builder.Services.AddEventHandler<ProjectsDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
+        builder.Services.AddEventHandler<ProjectsDb, MemberAdded, MemberAddedHandler>(Name);
+        builder.Services.AddEventHandler<ProjectsDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);
+        builder.Services.AddEventHandler<ProjectsDb, MemberRemoved, MemberRemovedHandler>(Name);
+        builder.Services.AddEventHandler<ProjectsDb, WorkspaceDeleted, WorkspaceDeletedHandler>(Name);
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        var workspaceProjects = app.MapWorkspaceProjectsGroup().WithTags("Projects").RequireAuthorization().ProducesProblemForUnauthorized();
+        CreateProject.Map(workspaceProjects);
+        ListProjects.Map(workspaceProjects);
+
+        var project = app.MapProjectGroup().WithTags("Projects").RequireAuthorization().ProducesProblemForUnauthorized();
+        GetProject.Map(project);
+        UpdateProject.Map(project);
+        ArchiveProject.Map(project);
+        UnarchiveProject.Map(project);
+        DeleteProject.Map(project);
+
+        ListProjectMembers.Map(project);
+        AddProjectMember.Map(project);
+        ChangeProjectMemberRole.Map(project);
+        RemoveProjectMember.Map(project);
+
+        ListStatuses.Map(project);
+        AddStatus.Map(project);
+        UpdateStatus.Map(project);
+        ReorderStatuses.Map(project);
+        RemoveStatus.Map(project);
+
+        ListLabels.Map(project);
+        CreateLabel.Map(project);
+        UpdateLabel.Map(project);
+        DeleteLabel.Map(project);
+
+        ListCycles.Map(project);
+        CreateCycle.Map(project);
+        UpdateCycle.Map(project);
+        DeleteCycle.Map(project);
+    }
+}
+
+static class OpenApiConventions
+{
+    public static RouteGroupBuilder ProducesProblemForUnauthorized(this RouteGroupBuilder group) =>
+        group.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized));
+}

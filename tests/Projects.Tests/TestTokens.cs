@@ -1,0 +1,84 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using TaskFlow.BuildingBlocks.Web;
+using TaskFlow.TestKit;
+
+namespace TaskFlow.Projects.Tests;
+
+/// <summary>A signed-in person as the identity service would describe them in an access token.</summary>
+public sealed record TestUser(Guid Id, string Email, string DisplayName)
+{
+    public static TestUser New(string? name = null)
+    {
+        var id = Guid.NewGuid();
+        return new TestUser(id, $"user-{id:N}@example.com", name ?? "User " + id.ToString("N")[..6]);
+    }
+}
+
+/// <summary>
+/// Stands in for the identity service until it is merged: mints ES256 access tokens with the contract's claims
+/// (issuer taskflow, audience taskflow-api; sub, email, name, email_verified, jti, iat, exp), signed with a key the
+/// test host trusts through <see cref="TestKeys"/>. Replace with real sign-in (TestKit Accounts) later.
+/// </summary>
+public static class TestTokens
+{
+    static readonly ECDsa Key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    const string KeyId = "projects-tests";
+
+    public static SecurityKey PublicKey { get; } = new ECDsaSecurityKey(ECDsa.Create(Key.ExportParameters(includePrivateParameters: false))) { KeyId = KeyId };
+
+    public static string For(TestUser user, bool emailVerified = true)
+    {
+        var now = DateTime.UtcNow;
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = "taskflow",
+            Audience = "taskflow-api",
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(15),
+            Claims = new Dictionary<string, object>
+            {
+                ["sub"] = user.Id.ToString(),
+                ["email"] = user.Email,
+                ["name"] = user.DisplayName,
+                ["email_verified"] = emailVerified ? "true" : "false",
+                ["jti"] = Guid.NewGuid().ToString("N"),
+            },
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(Key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256),
+        };
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    public static HttpClient Client(this TaskFlowApp app, TestUser user)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", For(user));
+        return client;
+    }
+}
+
+/// <summary>The validation keys the app trusts in tests: the public half of <see cref="TestTokens"/>' key.</summary>
+public sealed class TestKeys(params SecurityKey[] keys) : ISigningKeySource
+{
+    public Task<IReadOnlyList<SecurityKey>> GetValidationKeys(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SecurityKey>>(keys);
+}
+
+/// <summary>The all-in-one host trusting test tokens.</summary>
+public class ProjectsApp(Provider provider) : TaskFlowApp(provider)
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(s => s.AddSingleton<ISigningKeySource>(new TestKeys(TestTokens.PublicKey)));
+    }
+}
+
+public sealed class SqliteProjectsApp() : ProjectsApp(Provider.Sqlite);
+
+public sealed class PostgresProjectsApp() : ProjectsApp(Provider.Postgres);
