@@ -11,6 +11,7 @@ var selection = ServiceSelection.Parse(builder.Configuration["services"]);
 var modules = ServiceSelection.AllModules.Where(m => selection.Includes(m.Name)).ToList();
 
 builder.AddWebDefaults(string.Join('+', selection.Names));
+builder.Services.AddOpenApi("v1", OpenApiSetup.Configure);
 builder.AddEmail();
 foreach (var module in modules) module.AddServices(builder);
 builder.AddMessaging();

@@ -37,6 +37,20 @@ public abstract class PlatformEndpointTests(TaskFlowApp app)
     }
 
     [Fact]
+    public async Task OpenAPI_document_gives_each_request_its_own_schema_with_examples()
+    {
+        var document = await client.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        Assert.False(schemas.TryGetProperty("Request", out _), "feature-local Request records must not collapse into one schema");
+        Assert.Equal("ada@example.com", schemas.GetProperty("RegisterRequest").GetProperty("examples")[0].GetProperty("email").GetString());
+        Assert.True(schemas.GetProperty("CreateWorkspaceRequest").GetProperty("properties").TryGetProperty("name", out _));
+        var register = document.GetProperty("paths").GetProperty("/v1/auth/register").GetProperty("post");
+        Assert.True(register.GetProperty("responses").TryGetProperty("409", out _));
+        var me = document.GetProperty("paths").GetProperty("/v1/users/me").GetProperty("get");
+        Assert.Equal(JsonValueKind.Array, me.GetProperty("security").ValueKind);
+    }
+
+    [Fact]
     public async Task Every_response_carries_a_correlation_id_and_echoes_the_callers()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");

@@ -37,41 +37,6 @@ public static class WebDefaults
 
         builder.AddTokenValidation();
 
-        builder.Services.AddOpenApi("v1", o =>
-        {
-            o.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info = new OpenApiInfo
-                {
-                    Title = "TaskFlow API",
-                    Version = "v1",
-                    Description = "TaskFlow Pro and the commerce platform. Sign in with POST /v1/auth/login and send the access token as `Authorization: Bearer <token>`. Errors are RFC 9457 problem details.",
-                };
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    BearerFormat = "JWT",
-                    Description = "Access token from POST /v1/auth/login.",
-                };
-                return Task.CompletedTask;
-            });
-            o.AddOperationTransformer((operation, context, _) =>
-            {
-                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                var anonymous = metadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any();
-                var authorized = metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any();
-                if (authorized && !anonymous)
-                {
-                    operation.Security ??= [];
-                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] });
-                }
-                return Task.CompletedTask;
-            });
-        });
-
         builder.Services.AddHealthChecks();
 
         var otel = builder.Services.AddOpenTelemetry()

@@ -22,6 +22,8 @@ public sealed class IdentityModule : IServiceModule
 
     public void AddServices(IHostApplicationBuilder builder)
     {
+        builder.Services.AddOpenApiExample(new Register.RegisterRequest("ada@example.com", "correct-Horse-battery-9", "Ada Lovelace"));
+        builder.Services.AddOpenApiExample(new Login.LoginRequest("ada@example.com", "correct-Horse-battery-9"));
         builder.Services.AddOptions<IdentityOptions>()
             .BindConfiguration(IdentityOptions.Section)
             .Validate(o => o.IsValid(), "Identity options are invalid: lifetimes must be positive, RefreshLifetime longer than AccessLifetime, Lockout:MaxFailures above 0.")

@@ -1,3 +1,4 @@
+using TaskFlow.BuildingBlocks.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -21,6 +22,8 @@ public sealed class WorkspacesModule : IServiceModule
 
     public void AddServices(IHostApplicationBuilder builder)
     {
+        builder.Services.AddOpenApiExample(new CreateWorkspace.Request("Acme Engineering"));
+        builder.Services.AddOpenApiExample(new CreateInvitation.Request("grace@example.com", "member"));
         builder.AddServiceDb<WorkspacesDb, SqliteWorkspacesDb, PostgresWorkspacesDb>(Name);
         builder.Services.AddOptions<WorkspacesOptions>()
             .BindConfiguration(WorkspacesOptions.Section)
