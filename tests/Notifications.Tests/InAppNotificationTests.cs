@@ -159,6 +159,21 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
     }
 
     [Fact]
+    public async Task An_invitation_to_a_known_address_shows_in_the_app_too()
+    {
+        var eve = await NewUser("Eve Invitee");
+        await app.Publish(new InvitationCreated(Guid.NewGuid(), Guid.NewGuid(), "Gemini", eve.Email.ToUpperInvariant(), "member", "Gus Grissom",
+            Events.NewToken(), DateTime.UtcNow.AddDays(7)));
+
+        var item = Assert.Single(await WaitForNotifications(eve, 1));
+        Assert.Equal("invited_to_workspace", item.GetProperty("kind").GetString());
+        Assert.Equal("Gus Grissom invited you to Gemini", item.GetProperty("title").GetString());
+        Assert.Equal("/invitations", item.GetProperty("link").GetString());
+        // The in-app notice never holds the invitation's secret token.
+        Assert.DoesNotContain("token", item.GetRawText(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task An_event_delivered_again_makes_one_notification_and_one_email()
     {
         var ada = await NewUser("Ada Again");
