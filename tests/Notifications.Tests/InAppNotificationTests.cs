@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Notifications.Data;
@@ -196,6 +197,45 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
 
         Assert.Single(await Items(bob));
         Assert.Equal(1, await app.Query(db => db.OutgoingEmails.CountAsync(e => e.To == bob.Email && e.MessageKey.StartsWith("task_assigned"), Ct)));
+    }
+
+    [Fact]
+    public async Task The_same_event_handled_twice_at_once_makes_one_notification()
+    {
+        var ada = await NewUser("Ada Racer");
+        var bob = await NewUser("Bob Racer");
+        var (taskId, projectId) = await NewTask("RACE-1", "Race", ada.Id);
+        var assigned = new TaskAssigned(taskId, projectId, bob.Id, ada.Id);
+        var envelope = OutboxMessage.From(assigned, correlationId: null).ToEnvelope();
+        var subscription = app.Services.GetServices<EventSubscription>().Single(s => s.Consumer == "notifications.TaskAssignedHandler");
+
+        async Task Deliver()
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await subscription.Handle(scope.ServiceProvider, envelope, Ct);
+        }
+
+        await Task.WhenAll(Deliver(), Deliver(), Deliver());
+
+        Assert.Single(await Items(bob));
+        Assert.Equal(1, await app.Query(db => db.OutgoingEmails.CountAsync(e => e.To == bob.Email && e.MessageKey.StartsWith("task_assigned"), Ct)));
+    }
+
+    [Fact]
+    public async Task Names_and_titles_are_HTML_encoded_in_task_emails()
+    {
+        var ada = await NewUser("<i>Ada</i>");
+        var bob = await NewUser("Bob Html");
+        var (taskId, projectId) = await NewTask("XSS-1", "<script>alert(1)</script>", ada.Id);
+        await app.Publish(new TaskAssigned(taskId, projectId, bob.Id, ada.Id));
+
+        var mail = await WaitForNotificationMail(bob);
+        Assert.DoesNotContain("<script>", mail.HtmlBody, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<i>Ada</i>", mail.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", mail.HtmlBody, StringComparison.Ordinal);
+        // The API returns plain text: encoding is the client's job there.
+        var item = Assert.Single(await Items(bob));
+        Assert.Equal("<i>Ada</i> assigned you XSS-1 <script>alert(1)</script>", item.GetProperty("title").GetString());
     }
 
     [Fact]
