@@ -9,7 +9,8 @@ using TaskFlow.BuildingBlocks.Data;
 
 namespace TaskFlow.BuildingBlocks.Email;
 
-public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null, string? MessageId = null);
+// ListUnsubscribe: a one-click unsubscribe URL for the List-Unsubscribe header (RFC 2369/8058), or null.
+public sealed record EmailMessage(string To, string Subject, string TextBody, string? HtmlBody = null, string? MessageId = null, string? ListUnsubscribe = null);
 
 public interface IEmailSender
 {
@@ -43,6 +44,11 @@ static class MimeBuilder
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
         if (message.MessageId is not null) mime.MessageId = message.MessageId;
+        if (message.ListUnsubscribe is not null)
+        {
+            mime.Headers.Add("List-Unsubscribe", $"<{message.ListUnsubscribe}>");
+            mime.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
         return mime;
     }

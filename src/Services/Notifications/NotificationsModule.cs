@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ using TaskFlow.Notifications.Features;
 
 namespace TaskFlow.Notifications;
 
-/// <summary>Sends the platform's emails (and, later, in-app notifications) in reaction to other services' events.</summary>
+/// <summary>Sends the platform's emails and in-app notifications in reaction to other services' events.</summary>
 public sealed class NotificationsModule : IServiceModule
 {
     public string Name => "notifications";
@@ -34,16 +35,34 @@ public sealed class NotificationsModule : IServiceModule
         builder.Services.AddSingleton<EmailTemplates>();
         builder.Services.AddScoped<EmailQueue>();
         builder.Services.AddHostedService<EmailDispatcher>();
+        builder.Services.AddScoped<Notifier>();
+        // A key ring of its own, stored in the notifications database, so every instance reads every other's links.
+        builder.Services.AddSingleton(sp => new UnsubscribeTokens(DataProtectionProvider.Create(
+            new DirectoryInfo(Path.Combine(Path.GetTempPath(), "taskflow-unused-keys")),
+            dp => dp.SetApplicationName("TaskFlow.Notifications")
+                .AddKeyManagementOptions(o => o.XmlRepository = new DbXmlRepository(sp)))));
 
         builder.Services.AddEventHandler<NotificationsDb, UserRegistered, WelcomeEmailHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, EmailVerificationRequested, VerificationEmailHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, PasswordResetRequested, PasswordResetEmailHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, InvitationCreated, InvitationEmailHandler>(Name);
+
+        builder.Services.AddEventHandler<NotificationsDb, UserRegistered, UserCopyHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, UserProfileUpdated, UserCopyHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, WorkspaceCreated, WorkspaceCopyHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, TaskCreated, TaskCopyHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, TaskAssigned, TaskAssignedHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, MemberMentioned, MentionHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, MemberAdded, MemberAddedHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, InvitationCreated, InvitationNoticeHandler>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/notifications").WithTags("Notifications");
+        InAppNotifications.Map(group);
+        Preferences.Map(group);
+        Unsubscribe.Map(group);
 
         var environment = app.ServiceProvider.GetRequiredService<IHostEnvironment>();
         var fileSink = app.ServiceProvider.GetService<FileEmailSink>() is not null;

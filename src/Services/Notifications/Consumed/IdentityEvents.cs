@@ -11,3 +11,6 @@ internal sealed record EmailVerificationRequested(Guid UserId, string Email, str
 
 /// <summary>Published by identity when a user asks to reset their password.</summary>
 internal sealed record PasswordResetRequested(Guid UserId, string Email, string DisplayName, string Token, DateTime ExpiresAt) : IntegrationEvent;
+
+/// <summary>Published by identity when a user changes their name or address.</summary>
+internal sealed record UserProfileUpdated(Guid UserId, string Email, string DisplayName) : IntegrationEvent;

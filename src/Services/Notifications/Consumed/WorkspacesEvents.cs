@@ -12,3 +12,9 @@ internal sealed record InvitationCreated(
     string InvitedByName,
     string Token,
     DateTime ExpiresAt) : IntegrationEvent;
+
+/// <summary>Published by workspaces when a workspace is created (its owner is added as a member at the same time).</summary>
+internal sealed record WorkspaceCreated(Guid WorkspaceId, string Name, Guid OwnerId) : IntegrationEvent;
+
+/// <summary>Published by workspaces when someone becomes a member (creation, accepted invitation).</summary>
+internal sealed record MemberAdded(Guid WorkspaceId, Guid UserId, string Role) : IntegrationEvent;

@@ -7,6 +7,12 @@ namespace TaskFlow.Notifications.Data;
 internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(options)
 {
     public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();
+    public DbSet<InAppNotification> Notifications => Set<InAppNotification>();
+    public DbSet<NotificationPreference> Preferences => Set<NotificationPreference>();
+    public DbSet<KnownUser> Users => Set<KnownUser>();
+    public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
+    public DbSet<KnownTask> Tasks => Set<KnownTask>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -23,7 +29,57 @@ internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(op
             e.Property(m => m.LastError).HasMaxLength(1000);
             e.Property(m => m.LockedBy).HasMaxLength(100);
             e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            e.Property(m => m.ListUnsubscribe).HasMaxLength(2000);
             e.Ignore(m => m.MimeMessageId);
+        });
+        modelBuilder.Entity<InAppNotification>(e =>
+        {
+            e.ToTable("notifications");
+            e.HasKey(n => n.Id);
+            e.Property(n => n.DedupKey).HasMaxLength(200);
+            e.HasIndex(n => n.DedupKey).IsUnique();
+            e.Property(n => n.Kind).HasMaxLength(50);
+            e.Property(n => n.Title).HasMaxLength(500);
+            e.Property(n => n.Body).HasMaxLength(2000);
+            e.Property(n => n.Link).HasMaxLength(500);
+            e.HasIndex(n => new { n.RecipientId, n.ReadAt, n.CreatedAt });
+        });
+        modelBuilder.Entity<NotificationPreference>(e =>
+        {
+            e.ToTable("notification_preferences");
+            e.HasKey(p => new { p.UserId, p.Kind });
+            e.Property(p => p.Kind).HasMaxLength(50);
+        });
+        modelBuilder.Entity<KnownUser>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(u => u.Id);
+            e.Property(u => u.Id).ValueGeneratedNever();
+            e.Property(u => u.Email).HasMaxLength(320);
+            e.Property(u => u.NormalizedEmail).HasMaxLength(320);
+            e.HasIndex(u => u.NormalizedEmail);
+            e.Property(u => u.DisplayName).HasMaxLength(200);
+        });
+        modelBuilder.Entity<KnownWorkspace>(e =>
+        {
+            e.ToTable("workspaces");
+            e.HasKey(w => w.Id);
+            e.Property(w => w.Id).ValueGeneratedNever();
+            e.Property(w => w.Name).HasMaxLength(200);
+        });
+        modelBuilder.Entity<DataProtectionKey>(e =>
+        {
+            e.ToTable("data_protection_keys");
+            e.HasKey(k => k.Id);
+            e.Property(k => k.FriendlyName).HasMaxLength(200);
+        });
+        modelBuilder.Entity<KnownTask>(e =>
+        {
+            e.ToTable("tasks");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Id).ValueGeneratedNever();
+            e.Property(t => t.Key).HasMaxLength(50);
+            e.Property(t => t.Title).HasMaxLength(500);
         });
     }
 }

@@ -14,6 +14,9 @@ internal sealed class OutgoingEmail
     public required string Subject { get; set; }
     public required string Text { get; set; }
     public string? Html { get; set; }
+
+    /// <summary>One-click unsubscribe URL for the <c>List-Unsubscribe</c> header; null for account emails.</summary>
+    public string? ListUnsubscribe { get; set; }
     public EmailStatus Status { get; set; } = EmailStatus.Pending;
     public int Attempts { get; set; }
     public DateTime NextAttemptAt { get; set; }

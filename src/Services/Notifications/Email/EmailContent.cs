@@ -25,7 +25,8 @@ internal sealed class EmailTemplates(IConfiguration configuration)
     /// <param name="paragraphs">Plain text; encoded for HTML.</param>
     /// <param name="action">The button: label and absolute URL.</param>
     /// <param name="footer">Plain text under the button (e.g. expiry, "ignore if not you").</param>
-    public static EmailContent Render(string subject, string? greetingName, IReadOnlyList<string> paragraphs, (string Label, string Url) action, string footer)
+    /// <param name="unsubscribeUrl">One-click unsubscribe link for notification emails (never for account emails).</param>
+    public static EmailContent Render(string subject, string? greetingName, IReadOnlyList<string> paragraphs, (string Label, string Url) action, string footer, string? unsubscribeUrl = null)
     {
         subject = OneLine(subject);
         var greeting = greetingName is { Length: > 0 } ? $"Hi {OneLine(greetingName)}," : "Hi,";
@@ -34,7 +35,9 @@ internal sealed class EmailTemplates(IConfiguration configuration)
         text.Append(greeting).Append("\n\n");
         foreach (var paragraph in paragraphs) text.Append(paragraph).Append("\n\n");
         text.Append(action.Label).Append(":\n").Append(action.Url).Append("\n\n");
-        text.Append(footer).Append("\n\n— TaskFlow\n");
+        text.Append(footer).Append("\n\n");
+        if (unsubscribeUrl is not null) text.Append("Unsubscribe from these emails:\n").Append(unsubscribeUrl).Append("\n\n");
+        text.Append("— TaskFlow\n");
 
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").Append(Encode(subject)).Append("</title></head>\n");
@@ -46,6 +49,8 @@ internal sealed class EmailTemplates(IConfiguration configuration)
         html.Append("<p style=\"font-size:13px;color:#555\">If the button does not work, open this link: <br><a href=\"").Append(Encode(action.Url)).Append("\">")
             .Append(Encode(action.Url)).Append("</a></p>\n");
         html.Append("<p style=\"font-size:13px;color:#555\">").Append(Encode(footer)).Append("</p>\n");
+        if (unsubscribeUrl is not null)
+            html.Append("<p style=\"font-size:13px;color:#555\"><a href=\"").Append(Encode(unsubscribeUrl)).Append("\">Unsubscribe from these emails</a></p>\n");
         html.Append("<p style=\"font-size:13px;color:#555\">— TaskFlow</p>\n</body></html>\n");
 
         return new EmailContent(subject, text.ToString(), html.ToString());

@@ -85,7 +85,7 @@ internal sealed class EmailDispatcher(
         var attempts = email.Attempts + 1;
         try
         {
-            await sender.Send(new EmailMessage(email.To, email.Subject, email.Text, email.Html, email.MimeMessageId), ct);
+            await sender.Send(new EmailMessage(email.To, email.Subject, email.Text, email.Html, email.MimeMessageId, email.ListUnsubscribe), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -10,7 +10,7 @@ internal sealed class EmailQueue(NotificationsDb db, EmailSignal signal)
 {
     bool hooked;
 
-    public void Add(string messageKey, string to, EmailContent content)
+    public void Add(string messageKey, string to, EmailContent content, string? listUnsubscribe = null)
     {
         var now = DateTime.UtcNow;
         db.OutgoingEmails.Add(new OutgoingEmail
@@ -20,6 +20,7 @@ internal sealed class EmailQueue(NotificationsDb db, EmailSignal signal)
             Subject = content.Subject,
             Text = content.Text,
             Html = content.Html,
+            ListUnsubscribe = listUnsubscribe,
             CreatedAt = now,
             NextAttemptAt = now,
         });

@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Notifications.Consumed;
+using TaskFlow.Notifications.Data;
+
+namespace TaskFlow.Notifications.Features;
+
+/// <summary>UserRegistered / UserProfileUpdated → the local <c>users</c> copy (names in texts, addresses for emails).</summary>
+internal sealed class UserCopyHandler(NotificationsDb db) : IIntegrationEventHandler<UserRegistered>, IIntegrationEventHandler<UserProfileUpdated>
+{
+    public Task Handle(UserRegistered e, CancellationToken cancellationToken) => Upsert(e.UserId, e.Email, e.DisplayName, cancellationToken);
+
+    public Task Handle(UserProfileUpdated e, CancellationToken cancellationToken) => Upsert(e.UserId, e.Email, e.DisplayName, cancellationToken);
+
+    async Task Upsert(Guid id, string email, string displayName, CancellationToken ct)
+    {
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            user = new KnownUser { Id = id, Email = email, NormalizedEmail = "", DisplayName = displayName };
+            db.Users.Add(user);
+        }
+        user.Email = email.Trim();
+        user.NormalizedEmail = email.Trim().ToLowerInvariant();
+        user.DisplayName = displayName;
+    }
+}
+
+/// <summary>WorkspaceCreated → the local <c>workspaces</c> copy; also withdraws an "added" notice the owner may have got first.</summary>
+internal sealed class WorkspaceCopyHandler(NotificationsDb db) : IIntegrationEventHandler<WorkspaceCreated>
+{
+    public async Task Handle(WorkspaceCreated e, CancellationToken cancellationToken)
+    {
+        var workspace = await db.Workspaces.SingleOrDefaultAsync(w => w.Id == e.WorkspaceId, cancellationToken);
+        if (workspace is null)
+        {
+            workspace = new KnownWorkspace { Id = e.WorkspaceId, Name = e.Name, OwnerId = e.OwnerId };
+            db.Workspaces.Add(workspace);
+        }
+        workspace.Name = e.Name;
+        workspace.OwnerId = e.OwnerId;
+
+        // Events are not ordered across handlers: if the owner's MemberAdded came first, the creator was told
+        // "you were added" about their own workspace. Take it back.
+        var stray = await db.Notifications
+            .Where(n => n.Kind == NotificationKinds.AddedToWorkspace && n.WorkspaceId == e.WorkspaceId && n.RecipientId == e.OwnerId)
+            .ToListAsync(cancellationToken);
+        db.Notifications.RemoveRange(stray);
+    }
+}
+
+/// <summary>TaskCreated → the local <c>tasks</c> copy (key and title for texts).</summary>
+internal sealed class TaskCopyHandler(NotificationsDb db) : IIntegrationEventHandler<TaskCreated>
+{
+    public async Task Handle(TaskCreated e, CancellationToken cancellationToken)
+    {
+        if (await db.Tasks.AnyAsync(t => t.Id == e.TaskId, cancellationToken)) return;
+        db.Tasks.Add(new KnownTask { Id = e.TaskId, ProjectId = e.ProjectId, Key = e.Key, Title = e.Title });
+    }
+}
