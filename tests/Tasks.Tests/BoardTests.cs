@@ -163,6 +163,7 @@ public abstract class BoardTests(TaskFlowApp app) : TasksTestBase(app)
         var removed = await s.Owner.Client.DeleteAsync($"/v1/projects/{s.ProjectId}/statuses/{todo}?moveTo={doing}", Ct);
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         await WaitUntil(db => db.Tasks.AllAsync(t => t.ProjectId != s.ProjectId || t.StatusId == doing, Ct), "tasks to leave the removed status");
+        await WaitUntil(db => db.Statuses.AnyAsync(st => st.Id == todo && st.Removed, Ct), "the status to be removed");
         Assert.Equal([existing, a, b], await Column(s.Owner, s.ProjectId, doing));
         await AssertValidation(await s.Owner.Client.PostAsJsonAsync($"/v1/projects/{s.ProjectId}/tasks", new { title = "X", statusId = todo }, Ct), "statusId");
     }

@@ -153,6 +153,8 @@ internal sealed class WorkflowStatusRemovedHandler(TasksDb db) : IIntegrationEve
 {
     public async Task Handle(WorkflowStatusRemoved e, CancellationToken ct)
     {
+        // The WorkflowChanged published with this event may arrive later: the status is gone either way.
+        if (await db.Statuses.FindAsync([e.StatusId], ct) is { } removed) removed.Removed = true;
         var moving = await db.Tasks.Where(t => t.ProjectId == e.ProjectId && t.StatusId == e.StatusId)
             .OrderBy(t => t.Rank).ThenBy(t => t.Number).ToListAsync(ct);
         if (moving.Count == 0) return;

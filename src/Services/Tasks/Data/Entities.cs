@@ -173,7 +173,21 @@ internal sealed class WorkItem
     /// <summary>Place in the board column (project, status): compared ordinally; ties broken by <see cref="Number"/>.</summary>
     public required string Rank { get; set; }
     public Priority Priority { get; set; }
-    public DateOnly? DueDate { get; set; }
+    DateOnly? dueDate;
+
+    public DateOnly? DueDate
+    {
+        get => dueDate;
+        set
+        {
+            dueDate = value;
+            DueSort = value ?? DateOnly.MaxValue;
+        }
+    }
+
+    /// <summary>The due date, or the last date when there is none: sorts "no due date" last through a plain index.</summary>
+    public DateOnly DueSort { get; private set; } = DateOnly.MaxValue;
+
     public DateOnly? StartDate { get; set; }
     public double? Estimate { get; set; }
     public Guid? ParentId { get; set; }

@@ -96,7 +96,7 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
             // One index per list sort/filter, all led by the project.
             e.HasIndex(t => new { t.ProjectId, t.Number }).IsUnique();
             e.HasIndex(t => new { t.ProjectId, t.UpdatedAt, t.Number });
-            e.HasIndex(t => new { t.ProjectId, t.DueDate, t.Number });
+            e.HasIndex(t => new { t.ProjectId, t.DueSort, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.Priority, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.StatusId, t.Rank, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.ParentId, t.Number });

@@ -76,23 +76,10 @@ internal static class ListTasks
         if (!Cursor.TryDecode(cursor, out var after) || (after is not null && after.Sort != sort)) errors["cursor"] = ["The cursor is not valid for this list."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var projectId = access.ProjectId;
-        var tasks = db.Tasks.AsNoTracking().Where(t => t.ProjectId == projectId);
-        if (status is { } s) tasks = tasks.Where(t => t.StatusId == s);
-        if (assignee is { } a) tasks = tasks.Where(t => db.Assignees.Any(x => x.ProjectId == projectId && x.TaskId == t.Id && x.UserId == a));
-        if (priorityFilter is { } pf) tasks = tasks.Where(t => t.Priority == pf);
-        if (parent is { } pa) tasks = tasks.Where(t => t.ParentId == pa);
-        if (!string.IsNullOrWhiteSpace(q))
-        {
-            var needle = q.Trim().ToLowerInvariant();
-#pragma warning disable CA1862 // ToLower is translated to SQL; StringComparison overloads are not.
-            tasks = tasks.Where(t => t.Title.ToLower().Contains(needle));
-#pragma warning restore CA1862
-        }
-
+        IQueryable<WorkItem> tasks;
         try
         {
-            tasks = Order(tasks, sort, after);
+            tasks = Query(db, access.ProjectId, new Filter(status, assignee, priorityFilter, parent, q), sort, after);
         }
         catch (FormatException)
         {
@@ -107,6 +94,26 @@ internal static class ListTasks
             next = Cursor.Encode(KeyOf(page[^1], sort));
         }
         return TypedResults.Ok(new Page<TaskResponse>([.. page.Select(TaskResponse.From)], next));
+    }
+
+    internal sealed record Filter(Guid? Status, Guid? Assignee, Priority? Priority, Guid? Parent, string? Q);
+
+    /// <summary>The page query (without the assignees and the limit); every sort is served by an index led by ProjectId.</summary>
+    internal static IQueryable<WorkItem> Query(TasksDb db, Guid projectId, Filter filter, string sort, Cursor.Position? after)
+    {
+        var tasks = db.Tasks.AsNoTracking().Where(t => t.ProjectId == projectId);
+        if (filter.Status is { } s) tasks = tasks.Where(t => t.StatusId == s);
+        if (filter.Assignee is { } a) tasks = tasks.Where(t => db.Assignees.Any(x => x.ProjectId == projectId && x.TaskId == t.Id && x.UserId == a));
+        if (filter.Priority is { } pf) tasks = tasks.Where(t => t.Priority == pf);
+        if (filter.Parent is { } pa) tasks = tasks.Where(t => t.ParentId == pa);
+        if (!string.IsNullOrWhiteSpace(filter.Q))
+        {
+            var needle = filter.Q.Trim().ToLowerInvariant();
+#pragma warning disable CA1862 // ToLower is translated to SQL; StringComparison overloads are not.
+            tasks = tasks.Where(t => t.Title.ToLower().Contains(needle));
+#pragma warning restore CA1862
+        }
+        return Order(tasks, sort, after);
     }
 
     static IQueryable<WorkItem> Order(IQueryable<WorkItem> tasks, string sort, Cursor.Position? after)
@@ -134,14 +141,10 @@ internal static class ListTasks
             case "dueDate":
                 if (after is not null)
                 {
-                    if (after.Value is null) tasks = tasks.Where(t => t.DueDate == null && t.Number > n);
-                    else
-                    {
-                        var d = DateOnly.ParseExact(after.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                        tasks = tasks.Where(t => t.DueDate == null || t.DueDate > d || (t.DueDate == d && t.Number > n));
-                    }
+                    var d = DateOnly.ParseExact(after.Value!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    tasks = tasks.Where(t => t.DueSort > d || (t.DueSort == d && t.Number > n));
                 }
-                return tasks.OrderBy(t => t.DueDate == null).ThenBy(t => t.DueDate).ThenBy(t => t.Number);
+                return tasks.OrderBy(t => t.DueSort).ThenBy(t => t.Number);
             case "rank":
                 if (after is not null)
                 {
@@ -159,7 +162,7 @@ internal static class ListTasks
     {
         "updated" => new(sort, t.UpdatedAt.Ticks.ToString(CultureInfo.InvariantCulture), t.Number),
         "priority" => new(sort, ((int)t.Priority).ToString(CultureInfo.InvariantCulture), t.Number),
-        "dueDate" => new(sort, TaskFields.Text(t.DueDate), t.Number),
+        "dueDate" => new(sort, TaskFields.Text(t.DueSort), t.Number),
         "rank" => new(sort, t.Rank, t.Number),
         _ => new(sort, null, t.Number),
     };

@@ -294,6 +294,9 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("date");
 
+                    b.Property<DateOnly>("DueSort")
+                        .HasColumnType("date");
+
                     b.Property<double?>("Estimate")
                         .HasColumnType("double precision");
 
@@ -346,7 +349,7 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.HasIndex("ProjectId", "Number")
                         .IsUnique();
 
-                    b.HasIndex("ProjectId", "DueDate", "Number");
+                    b.HasIndex("ProjectId", "DueSort", "Number");
 
                     b.HasIndex("ProjectId", "ParentId", "Number");
 

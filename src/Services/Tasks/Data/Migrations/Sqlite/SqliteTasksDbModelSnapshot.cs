@@ -287,6 +287,9 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("DueDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly>("DueSort")
+                        .HasColumnType("TEXT");
+
                     b.Property<double?>("Estimate")
                         .HasColumnType("REAL");
 
@@ -338,7 +341,7 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.HasIndex("ProjectId", "Number")
                         .IsUnique();
 
-                    b.HasIndex("ProjectId", "DueDate", "Number");
+                    b.HasIndex("ProjectId", "DueSort", "Number");
 
                     b.HasIndex("ProjectId", "ParentId", "Number");
 

@@ -140,6 +140,7 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     Rank = table.Column<string>(type: "character varying(49)", maxLength: 49, nullable: false, collation: "C"),
                     Priority = table.Column<int>(type: "integer", nullable: false),
                     DueDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    DueSort = table.Column<DateOnly>(type: "date", nullable: false),
                     StartDate = table.Column<DateOnly>(type: "date", nullable: true),
                     Estimate = table.Column<double>(type: "double precision", nullable: true),
                     ParentId = table.Column<Guid>(type: "uuid", nullable: true),
@@ -271,9 +272,9 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                 columns: new[] { "ProjectId", "UserId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_tasks_ProjectId_DueDate_Number",
+                name: "IX_tasks_ProjectId_DueSort_Number",
                 table: "tasks",
-                columns: new[] { "ProjectId", "DueDate", "Number" });
+                columns: new[] { "ProjectId", "DueSort", "Number" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_tasks_ProjectId_Number",

@@ -139,6 +139,7 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     Rank = table.Column<string>(type: "TEXT", maxLength: 49, nullable: false),
                     Priority = table.Column<int>(type: "INTEGER", nullable: false),
                     DueDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    DueSort = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     StartDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     Estimate = table.Column<double>(type: "REAL", nullable: true),
                     ParentId = table.Column<Guid>(type: "TEXT", nullable: true),
@@ -270,9 +271,9 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                 columns: new[] { "ProjectId", "UserId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_tasks_ProjectId_DueDate_Number",
+                name: "IX_tasks_ProjectId_DueSort_Number",
                 table: "tasks",
-                columns: new[] { "ProjectId", "DueDate", "Number" });
+                columns: new[] { "ProjectId", "DueSort", "Number" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_tasks_ProjectId_Number",
