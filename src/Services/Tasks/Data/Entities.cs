@@ -1,0 +1,241 @@
+namespace TaskFlow.Tasks.Data;
+
+/// <summary>Workspace roles as the workspaces service names them, strongest first.</summary>
+internal enum WorkspaceRole
+{
+    Owner = 0,
+    Admin = 1,
+    Member = 2,
+    Viewer = 3,
+}
+
+/// <summary>What a caller may do in one project, strongest first (same rules as the projects service).</summary>
+internal enum ProjectRole
+{
+    Admin = 0,
+    Member = 1,
+    Viewer = 2,
+    /// <summary>A workspace member who is not a project member: reads only.</summary>
+    Reader = 3,
+}
+
+internal enum Priority
+{
+    None = 0,
+    Low = 1,
+    Medium = 2,
+    High = 3,
+    Urgent = 4,
+}
+
+internal static class Roles
+{
+    public static bool TryParseWorkspaceRole(string? value, out WorkspaceRole role)
+    {
+        switch (value)
+        {
+            case "owner": role = WorkspaceRole.Owner; return true;
+            case "admin": role = WorkspaceRole.Admin; return true;
+            case "member": role = WorkspaceRole.Member; return true;
+            case "viewer": role = WorkspaceRole.Viewer; return true;
+            default: role = default; return false;
+        }
+    }
+
+    public static bool TryParseProjectRole(string? value, out ProjectRole role)
+    {
+        switch (value)
+        {
+            case "admin": role = ProjectRole.Admin; return true;
+            case "member": role = ProjectRole.Member; return true;
+            case "viewer": role = ProjectRole.Viewer; return true;
+            default: role = default; return false;
+        }
+    }
+
+    public static string ToName(this ProjectRole role) => role switch
+    {
+        ProjectRole.Admin => "admin",
+        ProjectRole.Member => "member",
+        ProjectRole.Viewer => "viewer",
+        _ => "reader",
+    };
+
+    public static string ToName(this WorkspaceRole role) => role switch
+    {
+        WorkspaceRole.Owner => "owner",
+        WorkspaceRole.Admin => "admin",
+        WorkspaceRole.Member => "member",
+        _ => "viewer",
+    };
+
+    public static bool IsAtLeast(this ProjectRole role, ProjectRole minimum) => role <= minimum;
+
+    /// <summary>Workspace owners/admins are project admins; a workspace viewer never writes; else the project role, or reader.</summary>
+    public static ProjectRole Effective(WorkspaceRole workspaceRole, ProjectRole? projectRole) => workspaceRole switch
+    {
+        WorkspaceRole.Owner or WorkspaceRole.Admin => ProjectRole.Admin,
+        WorkspaceRole.Viewer => projectRole is null ? ProjectRole.Reader : ProjectRole.Viewer,
+        _ => projectRole ?? ProjectRole.Reader,
+    };
+}
+
+internal static class Priorities
+{
+    public static readonly string[] Names = ["none", "low", "medium", "high", "urgent"];
+
+    public static bool TryParse(string? value, out Priority priority)
+    {
+        var index = value is null ? -1 : Array.IndexOf(Names, value);
+        priority = index < 0 ? Priority.None : (Priority)index;
+        return index >= 0;
+    }
+
+    public static string ToName(this Priority priority) => Names[(int)priority];
+}
+
+/// <summary>Local copy of a workspace (tombstone once deleted, so late membership events are ignored).</summary>
+internal sealed class KnownWorkspace
+{
+    public Guid Id { get; set; }
+    public bool Deleted { get; set; }
+}
+
+/// <summary>Local copy of one workspace membership, fed by the workspaces service's events.</summary>
+internal sealed class WorkspaceMember
+{
+    public Guid WorkspaceId { get; set; }
+    public Guid UserId { get; set; }
+    public WorkspaceRole Role { get; set; }
+    public bool Active { get; set; }
+    /// <summary>OccurredAt of the last applied change (last writer wins).</summary>
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Local copy of a user's email (from the identity service), to resolve <c>@email</c> mentions.</summary>
+internal sealed class KnownUser
+{
+    public Guid Id { get; set; }
+    public required string NormalizedEmail { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Local copy of a project, fed by the projects service's events.</summary>
+internal sealed class KnownProject
+{
+    public Guid Id { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public string Key { get; set; } = "";
+    public bool Archived { get; set; }
+    public DateTime ArchiveChangedAt { get; set; }
+    /// <summary>Tombstone: the project was deleted; late events for it are ignored.</summary>
+    public bool Deleted { get; set; }
+}
+
+/// <summary>Local copy of a project membership (inactive once removed).</summary>
+internal sealed class ProjectMember
+{
+    public Guid ProjectId { get; set; }
+    public Guid UserId { get; set; }
+    public ProjectRole Role { get; set; }
+    public bool Active { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Local copy of a workflow status; statuses no longer listed stay as removed.</summary>
+internal sealed class WorkflowStatus
+{
+    public Guid Id { get; set; }
+    public Guid ProjectId { get; set; }
+    public string Name { get; set; } = "";
+    public string Category { get; set; } = "";
+    public int Position { get; set; }
+    public bool Removed { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>The last task number handed out in a project; numbers are never reused, even after a delete.</summary>
+internal sealed class TaskCounter
+{
+    public Guid ProjectId { get; set; }
+    public long LastNumber { get; set; }
+}
+
+internal sealed class WorkItem
+{
+    public Guid Id { get; set; }
+    public Guid ProjectId { get; set; }
+    public long Number { get; set; }
+    public required string Key { get; set; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public Guid StatusId { get; set; }
+    /// <summary>Place in the board column (project, status): compared ordinally; ties broken by <see cref="Number"/>.</summary>
+    public required string Rank { get; set; }
+    public Priority Priority { get; set; }
+    DateOnly? dueDate;
+
+    public DateOnly? DueDate
+    {
+        get => dueDate;
+        set
+        {
+            dueDate = value;
+            DueSort = value ?? DateOnly.MaxValue;
+        }
+    }
+
+    /// <summary>The due date, or the last date when there is none: sorts "no due date" last through a plain index.</summary>
+    public DateOnly DueSort { get; private set; } = DateOnly.MaxValue;
+
+    public DateOnly? StartDate { get; set; }
+    public double? Estimate { get; set; }
+    public Guid? ParentId { get; set; }
+    public Guid ReporterId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    /// <summary>Incremented on every change; the ETag.</summary>
+    public int Version { get; set; }
+    public List<TaskAssignee> Assignees { get; } = [];
+}
+
+internal sealed class TaskAssignee
+{
+    public Guid TaskId { get; set; }
+    public Guid UserId { get; set; }
+    public Guid ProjectId { get; set; }
+}
+
+/// <summary>One recorded change: who, when, which field, old → new.</summary>
+internal sealed class Activity
+{
+    public long Id { get; set; }
+    public Guid ProjectId { get; set; }
+    public Guid TaskId { get; set; }
+    public Guid? ActorId { get; set; }
+    public DateTime At { get; set; }
+    public required string Field { get; set; }
+    public string? OldValue { get; set; }
+    public string? NewValue { get; set; }
+}
+
+internal sealed class Comment
+{
+    public Guid Id { get; set; }
+    public Guid TaskId { get; set; }
+    public Guid ProjectId { get; set; }
+    public Guid AuthorId { get; set; }
+    public required string Body { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? EditedAt { get; set; }
+}
+
+internal static class Clock
+{
+    /// <summary>Now, cut to whole microseconds so values read back from PostgreSQL equal the ones written.</summary>
+    public static DateTime UtcNow()
+    {
+        var now = DateTime.UtcNow;
+        return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+    }
+}

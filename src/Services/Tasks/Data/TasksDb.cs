@@ -1,0 +1,148 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using TaskFlow.BuildingBlocks.Data;
+using TaskFlow.Tasks.Features;
+
+namespace TaskFlow.Tasks.Data;
+
+internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
+{
+    public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
+    public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
+    public DbSet<KnownUser> Users => Set<KnownUser>();
+    public DbSet<KnownProject> Projects => Set<KnownProject>();
+    public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
+    public DbSet<WorkflowStatus> Statuses => Set<WorkflowStatus>();
+    public DbSet<TaskCounter> Counters => Set<TaskCounter>();
+    public DbSet<WorkItem> Tasks => Set<WorkItem>();
+    public DbSet<TaskAssignee> Assignees => Set<TaskAssignee>();
+    public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<Comment> Comments => Set<Comment>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+
+        modelBuilder.Entity<KnownWorkspace>(e =>
+        {
+            e.ToTable("workspaces");
+            e.HasKey(w => w.Id);
+            e.Property(w => w.Id).ValueGeneratedNever();
+        });
+
+        modelBuilder.Entity<WorkspaceMember>(e =>
+        {
+            e.ToTable("workspace_members");
+            e.HasKey(m => new { m.WorkspaceId, m.UserId });
+            e.HasIndex(m => m.UserId);
+            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
+        });
+
+        modelBuilder.Entity<KnownUser>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(u => u.Id);
+            e.Property(u => u.Id).ValueGeneratedNever();
+            e.Property(u => u.NormalizedEmail).HasMaxLength(320);
+            e.HasIndex(u => u.NormalizedEmail);
+        });
+
+        modelBuilder.Entity<KnownProject>(e =>
+        {
+            e.ToTable("projects");
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Id).ValueGeneratedNever();
+            e.Property(p => p.Key).HasMaxLength(10);
+            e.HasIndex(p => p.WorkspaceId);
+        });
+
+        modelBuilder.Entity<ProjectMember>(e =>
+        {
+            e.ToTable("project_members");
+            e.HasKey(m => new { m.ProjectId, m.UserId });
+            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
+        });
+
+        modelBuilder.Entity<WorkflowStatus>(e =>
+        {
+            e.ToTable("statuses");
+            e.HasKey(s => s.Id);
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.Property(s => s.Name).HasMaxLength(50);
+            e.Property(s => s.Category).HasMaxLength(20);
+            e.HasIndex(s => new { s.ProjectId, s.Position });
+        });
+
+        modelBuilder.Entity<TaskCounter>(e =>
+        {
+            e.ToTable("task_counters");
+            e.HasKey(c => c.ProjectId);
+            e.Property(c => c.ProjectId).ValueGeneratedNever();
+        });
+
+        modelBuilder.Entity<WorkItem>(e =>
+        {
+            e.ToTable("tasks");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Id).ValueGeneratedNever();
+            e.Property(t => t.Key).HasMaxLength(32);
+            e.Property(t => t.Title).HasMaxLength(TaskFields.TitleMax);
+            e.Property(t => t.Description).HasMaxLength(TaskFields.DescriptionMax);
+            var rank = e.Property(t => t.Rank).HasMaxLength(Ranks.MaxLength + 1);
+            // Ranks compare byte by byte; PostgreSQL's default collation is linguistic.
+            if (Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL") rank.UseCollation("C");
+            e.Property(t => t.Priority).HasConversion<int>();
+            e.Property(t => t.Version).IsConcurrencyToken();
+            // One index per list sort/filter, all led by the project.
+            e.HasIndex(t => new { t.ProjectId, t.Number }).IsUnique();
+            e.HasIndex(t => new { t.ProjectId, t.UpdatedAt, t.Number });
+            e.HasIndex(t => new { t.ProjectId, t.DueSort, t.Number });
+            e.HasIndex(t => new { t.ProjectId, t.Priority, t.Number });
+            e.HasIndex(t => new { t.ProjectId, t.StatusId, t.Rank, t.Number });
+            e.HasIndex(t => new { t.ProjectId, t.ParentId, t.Number });
+            e.HasMany(t => t.Assignees).WithOne().HasForeignKey(a => a.TaskId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TaskAssignee>(e =>
+        {
+            e.ToTable("task_assignees");
+            e.HasKey(a => new { a.TaskId, a.UserId });
+            e.HasIndex(a => new { a.ProjectId, a.UserId });
+        });
+
+        modelBuilder.Entity<Activity>(e =>
+        {
+            e.ToTable("activity");
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Field).HasMaxLength(50);
+            e.HasIndex(a => new { a.ProjectId, a.Id });
+            e.HasIndex(a => new { a.TaskId, a.Id });
+        });
+
+        modelBuilder.Entity<Comment>(e =>
+        {
+            e.ToTable("comments");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.Property(c => c.Body).HasMaxLength(TaskFields.CommentMax);
+            e.HasIndex(c => new { c.TaskId, c.CreatedAt });
+            e.HasOne<WorkItem>().WithMany().HasForeignKey(c => c.TaskId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}
+
+internal sealed class SqliteTasksDb(DbContextOptions<SqliteTasksDb> options) : TasksDb(options);
+
+internal sealed class PostgresTasksDb(DbContextOptions<PostgresTasksDb> options) : TasksDb(options);
+
+internal sealed class SqliteTasksDbFactory : IDesignTimeDbContextFactory<SqliteTasksDb>
+{
+    public SqliteTasksDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteTasksDb>().UseSqlite("Data Source=design.db").Options);
+}
+
+internal sealed class PostgresTasksDbFactory : IDesignTimeDbContextFactory<PostgresTasksDb>
+{
+    public PostgresTasksDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresTasksDb>().UseNpgsql("Host=localhost;Database=design").Options);
+}

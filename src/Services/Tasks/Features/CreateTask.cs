@@ -1,0 +1,106 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Tasks.Data;
+using TaskFlow.Tasks.Events;
+
+namespace TaskFlow.Tasks.Features;
+
+internal static class CreateTask
+{
+    /// <summary>A new task.</summary>
+    /// <param name="Title">1–200 characters.</param>
+    /// <param name="Description">Optional Markdown text.</param>
+    /// <param name="StatusId">Optional status; default: the first status of category todo, else the first status.</param>
+    /// <param name="Priority">none (default), low, medium, high or urgent.</param>
+    /// <param name="AssigneeIds">Optional assignees: members of the project's workspace.</param>
+    /// <param name="DueDate">Optional due date.</param>
+    /// <param name="StartDate">Optional start date, not after the due date.</param>
+    /// <param name="Estimate">Optional estimate, 0–10000.</param>
+    /// <param name="ParentId">Optional parent task of the same project.</param>
+    internal sealed record Request(
+        string? Title, string? Description, Guid? StatusId, string? Priority, Guid[]? AssigneeIds,
+        DateOnly? DueDate, DateOnly? StartDate, double? Estimate, Guid? ParentId);
+
+    public static RouteHandlerBuilder Map(RouteGroupBuilder project) =>
+        project.MapPost("/tasks", Handle)
+            .RequireProjectRole(ProjectRole.Member)
+            .WithName("CreateTask")
+            .WithSummary("Create a task")
+            .WithDescription("Project members and admins. The task gets the next number of the project (key e.g. WEB-1, never reused) and goes to the bottom of its board column.");
+
+    static async Task<Results<Created<TaskResponse>, ValidationProblem, ProblemHttpResult>> Handle(
+        Request request, CurrentAccess access, TasksDb db, CancellationToken ct)
+    {
+        var project = access.Project;
+        var errors = new Dictionary<string, string[]>();
+        var title = TaskFields.ValidateTitle(request.Title, errors)!;
+        TaskFields.ValidateDescription(request.Description, errors);
+        var priority = TaskFields.ValidatePriority(request.Priority, errors);
+        TaskFields.ValidateEstimate(request.Estimate, errors);
+        TaskFields.ValidateDates(request.StartDate, request.DueDate, errors);
+        await TaskFields.ValidateAssignees(db, project, request.AssigneeIds, errors, ct);
+        await TaskFields.ValidateParent(db, project.Id, request.ParentId, errors, ct);
+        var statuses = await TaskFields.Statuses(db, project.Id, ct);
+        if (request.StatusId is { } sid && statuses.All(s => s.Id != sid)) errors["statusId"] = ["The status must be a status of the project."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (statuses.Count == 0) return Problems.NoWorkflow();
+        var statusId = request.StatusId ?? (statuses.FirstOrDefault(s => s.Category == "todo") ?? statuses[0]).Id;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The counter row is locked by this update until commit, so concurrent creations get distinct numbers.
+        var counted = await db.Counters.Where(c => c.ProjectId == project.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastNumber, c => c.LastNumber + 1), ct);
+        long number;
+        if (counted == 0)
+        {
+            number = 1;
+            db.Counters.Add(new TaskCounter { ProjectId = project.Id, LastNumber = number });
+        }
+        else
+        {
+            number = await db.Counters.Where(c => c.ProjectId == project.Id).Select(c => c.LastNumber).SingleAsync(ct);
+        }
+
+        var last = await db.Tasks.Where(t => t.ProjectId == project.Id && t.StatusId == statusId)
+            .OrderByDescending(t => t.Rank).ThenByDescending(t => t.Number).Select(t => t.Rank).FirstOrDefaultAsync(ct);
+        var rank = Ranks.Between(last, null);
+        if (rank.Length > Ranks.MaxLength) rank = Ranks.Between(await Ranks.Rebalance(db, project.Id, statusId, ct), null);
+
+        var now = Clock.UtcNow();
+        var task = new WorkItem
+        {
+            Id = Guid.CreateVersion7(),
+            ProjectId = project.Id,
+            Number = number,
+            Key = project.Key + "-" + number.ToString(CultureInfo.InvariantCulture),
+            Title = title,
+            Description = string.IsNullOrEmpty(request.Description) ? null : request.Description,
+            StatusId = statusId,
+            Rank = rank,
+            Priority = priority,
+            DueDate = request.DueDate,
+            StartDate = request.StartDate,
+            Estimate = request.Estimate,
+            ParentId = request.ParentId,
+            ReporterId = access.UserId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        foreach (var assignee in request.AssigneeIds ?? [])
+        {
+            task.Assignees.Add(new TaskAssignee { UserId = assignee, ProjectId = project.Id });
+            db.Publish(new TaskAssigned(task.Id, project.Id, assignee, access.UserId));
+        }
+        db.Tasks.Add(task);
+        TaskLog.Record(db, task, access.UserId, now, "created", null, task.Key);
+        db.Publish(new TaskCreated(task.Id, project.Id, project.WorkspaceId, task.Key, task.Title, access.UserId));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Created($"/v1/tasks/{task.Id}", TaskResponse.From(task));
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Tasks.Data;
+using TaskFlow.Tasks.Events;
+
+namespace TaskFlow.Tasks.Features;
+
+internal static class MoveTask
+{
+    /// <summary>Where a task goes on the board.</summary>
+    /// <param name="StatusId">Target status (column).</param>
+    /// <param name="Before">Optional: the task the moved task goes directly before (above), in the target column.</param>
+    /// <param name="After">Optional: the task the moved task goes directly after (below), in the target column.</param>
+    internal sealed record Request(Guid? StatusId, Guid? Before, Guid? After);
+
+    public static RouteHandlerBuilder Map(RouteGroupBuilder task) =>
+        task.MapPost("/move", Handle)
+            .RequireProjectRole(ProjectRole.Member)
+            .WithName("MoveTask")
+            .WithSummary("Move a task on the board")
+            .WithDescription("Project members and admins. Places the task in statusId's column: after `after`, before `before` (both: between them, which must be neighbours in that order), or at the bottom. Writes one task row (the whole column only when its ranks run out of room).");
+
+    static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> Handle(
+        Request request, CurrentAccess access, TasksDb db, HttpContext http, CancellationToken ct)
+    {
+        var task = access.Task!;
+        var errors = new Dictionary<string, string[]>();
+        var statuses = await TaskFields.Statuses(db, task.ProjectId, ct);
+        if (request.StatusId is not { } statusId || statuses.All(s => s.Id != statusId))
+            return Invalid("statusId", "The status must be a status of the project.");
+        WorkItem? before = null, after = null;
+        if (request.Before is { } b && (b == task.Id || (before = await Neighbour(db, task, statusId, b, ct)) is null))
+            errors["before"] = ["before must be another task in the target column."];
+        if (request.After is { } a && (a == task.Id || (after = await Neighbour(db, task, statusId, a, ct)) is null))
+            errors["after"] = ["after must be another task in the target column."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var rank = await Place(db, task, statusId, before, after, ct);
+        if (rank is null)
+        {
+            // No room between the neighbours (or they tie): spread the column, save, and place again.
+            await Ranks.Rebalance(db, task.ProjectId, statusId, ct);
+            await db.SaveChangesAsync(ct);
+            rank = await Place(db, task, statusId, before, after, ct);
+        }
+        if (rank is null) return Invalid(request.After is not null ? "after" : "before", "before and after must be neighbours, after above before.");
+
+        var from = task.StatusId;
+        var now = Clock.UtcNow();
+        if (from != statusId) TaskLog.Record(db, task, access.UserId, now, "status", from.ToString(), statusId.ToString());
+        TaskLog.Record(db, task, access.UserId, now, "rank", task.Rank, rank);
+        task.StatusId = statusId;
+        task.Rank = rank;
+        task.UpdatedAt = now;
+        task.Version++;
+        db.Publish(new TaskMoved(task.Id, task.ProjectId, from, statusId, rank, access.UserId));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        http.Response.Headers.ETag = TaskResponse.ETag(task);
+        return TypedResults.Ok(TaskResponse.From(task));
+    }
+
+    static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    static Task<WorkItem?> Neighbour(TasksDb db, WorkItem task, Guid statusId, Guid id, CancellationToken ct) =>
+        db.Tasks.SingleOrDefaultAsync(t => t.Id == id && t.ProjectId == task.ProjectId && t.StatusId == statusId, ct);
+
+    /// <summary>A rank between the neighbours, or null when there is no room (too long, or neighbours tie or are out of order).</summary>
+    static async Task<string?> Place(TasksDb db, WorkItem task, Guid statusId, WorkItem? before, WorkItem? after, CancellationToken ct)
+    {
+        var column = db.Tasks.AsNoTracking().Where(t => t.ProjectId == task.ProjectId && t.StatusId == statusId && t.Id != task.Id);
+        string? low, high;
+        if (after is not null && before is not null)
+        {
+            // Both given: they must be adjacent (ignoring the moved task), after above before.
+            (low, high) = (after.Rank, before.Rank);
+            var ar = after.Rank; var an = after.Number; var br = before.Rank; var bn = before.Number;
+            var between = await column.AnyAsync(t =>
+                (string.Compare(t.Rank, ar) > 0 || (t.Rank == ar && t.Number > an)) &&
+                (string.Compare(t.Rank, br) < 0 || (t.Rank == br && t.Number < bn)), ct);
+            var ordered = string.CompareOrdinal(ar, br) < 0 || (ar == br && an < bn);
+            if (between || !ordered) return null;
+        }
+        else if (after is not null)
+        {
+            var ar = after.Rank; var an = after.Number;
+            low = ar;
+            high = await column.Where(t => string.Compare(t.Rank, ar) > 0 || (t.Rank == ar && t.Number > an))
+                .OrderBy(t => t.Rank).ThenBy(t => t.Number).Select(t => t.Rank).FirstOrDefaultAsync(ct);
+        }
+        else if (before is not null)
+        {
+            var br = before.Rank; var bn = before.Number;
+            high = br;
+            low = await column.Where(t => string.Compare(t.Rank, br) < 0 || (t.Rank == br && t.Number < bn))
+                .OrderByDescending(t => t.Rank).ThenByDescending(t => t.Number).Select(t => t.Rank).FirstOrDefaultAsync(ct);
+        }
+        else
+        {
+            low = await column.OrderByDescending(t => t.Rank).ThenByDescending(t => t.Number).Select(t => t.Rank).FirstOrDefaultAsync(ct);
+            high = null;
+        }
+        if (high is not null && string.CompareOrdinal(low ?? "", high) >= 0) return null;
+        var rank = Ranks.Between(low, high);
+        return rank.Length > Ranks.MaxLength ? null : rank;
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.BuildingBlocks.Web;
+using TaskFlow.Tasks.Data;
+
+namespace TaskFlow.Tasks.Features;
+
+/// <summary>The caller's access, set once per request by <see cref="TaskAccess"/>.</summary>
+internal sealed class CurrentAccess
+{
+    KnownProject? project;
+
+    public Guid UserId { get; private set; }
+    public ProjectRole Role { get; private set; }
+    public KnownProject Project => project ?? throw new InvalidOperationException("The task access filter did not run for this endpoint.");
+    public Guid ProjectId => Project.Id;
+
+    /// <summary>The task at <c>/v1/tasks/{taskId}</c>, tracked by the request's <see cref="TasksDb"/>.</summary>
+    public WorkItem? Task { get; private set; }
+
+    /// <summary>The comment at <c>/v1/comments/{commentId}</c>, tracked.</summary>
+    public Comment? Comment { get; private set; }
+
+    internal void Set(Guid userId, KnownProject value, ProjectRole role, WorkItem? task, Comment? comment)
+    {
+        (UserId, project, Role, Task, Comment) = (userId, value, role, task, comment);
+    }
+}
+
+/// <summary>Endpoint metadata: the weakest effective project role allowed.</summary>
+internal sealed record RequiredProjectRole(ProjectRole Role);
+
+/// <summary>
+/// The single place access is decided, for all three route groups (by project, by task, by comment). Membership and
+/// projects come from this service's local copies, fed by events:
+/// <list type="bullet">
+/// <item>An unknown project/task/comment, or a caller who is not an active member of the project's workspace: 404.</item>
+/// <item>Below the endpoint's required role: 403. Reads need any role (workspace members read every project);
+/// writes need project member unless the endpoint says otherwise.</item>
+/// <item>A write (anything but GET) to an archived project: 409.</item>
+/// </list>
+/// </summary>
+internal static class TaskAccess
+{
+    static readonly ProducesResponseTypeMetadata NotFound = new(StatusCodes.Status404NotFound, typeof(ProblemDetails), ["application/problem+json"]);
+    static readonly ProducesResponseTypeMetadata Forbidden = new(StatusCodes.Status403Forbidden, typeof(ProblemDetails), ["application/problem+json"]);
+
+    public static RouteGroupBuilder MapProjectTasksGroup(this IEndpointRouteBuilder app) =>
+        Guarded(app.MapGroup("/v1/projects/{projectId:guid}"), async (http, db, ct) =>
+        {
+            var id = Guid.Parse(http.Request.RouteValues["projectId"]!.ToString()!);
+            return (await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct), null, null, Problems.ProjectNotFound());
+        });
+
+    public static RouteGroupBuilder MapTaskGroup(this IEndpointRouteBuilder app) =>
+        Guarded(app.MapGroup("/v1/tasks/{taskId:guid}"), async (http, db, ct) =>
+        {
+            var id = Guid.Parse(http.Request.RouteValues["taskId"]!.ToString()!);
+            var task = await db.Tasks.Include(t => t.Assignees).SingleOrDefaultAsync(t => t.Id == id, ct);
+            var project = task is null ? null : await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == task.ProjectId, ct);
+            return (project, task, null, Problems.TaskNotFound());
+        });
+
+    public static RouteGroupBuilder MapCommentGroup(this IEndpointRouteBuilder app) =>
+        Guarded(app.MapGroup("/v1/comments/{commentId:guid}"), async (http, db, ct) =>
+        {
+            var id = Guid.Parse(http.Request.RouteValues["commentId"]!.ToString()!);
+            var comment = await db.Comments.SingleOrDefaultAsync(c => c.Id == id, ct);
+            var project = comment is null ? null : await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == comment.ProjectId, ct);
+            return (project, null, comment, Problems.CommentNotFound());
+        });
+
+    public static TBuilder RequireProjectRole<TBuilder>(this TBuilder builder, ProjectRole role) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequiredProjectRole(role), Forbidden);
+
+    delegate Task<(KnownProject? Project, WorkItem? Task, Comment? Comment, ProblemHttpResult NotFound)> Resolve(HttpContext http, TasksDb db, CancellationToken ct);
+
+    static RouteGroupBuilder Guarded(RouteGroupBuilder group, Resolve resolve)
+    {
+        group.RequireAuthorization().WithMetadata(NotFound, new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized));
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var ct = http.RequestAborted;
+            var userId = http.User.UserId();
+            var db = http.RequestServices.GetRequiredService<TasksDb>();
+            var (project, task, comment, notFound) = await resolve(http, db, ct);
+            if (project is null || project.Deleted) return notFound;
+            var member = await db.WorkspaceMembers.AsNoTracking()
+                .SingleOrDefaultAsync(m => m.WorkspaceId == project.WorkspaceId && m.UserId == userId && m.Active, ct);
+            if (member is null) return notFound;
+            var projectRole = await db.ProjectMembers.AsNoTracking()
+                .Where(m => m.ProjectId == project.Id && m.UserId == userId && m.Active)
+                .Select(m => (ProjectRole?)m.Role)
+                .SingleOrDefaultAsync(ct);
+            var role = Roles.Effective(member.Role, projectRole);
+
+            var isRead = HttpMethods.IsGet(http.Request.Method);
+            var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredProjectRole>()?.Role ?? (isRead ? ProjectRole.Reader : ProjectRole.Member);
+            if (!role.IsAtLeast(required))
+                return Problems.InsufficientRole($"This needs the project role {required.ToName()} or higher; yours is {role.ToName()}.");
+            if (project.Archived && !isRead) return Problems.ProjectArchived();
+
+            http.RequestServices.GetRequiredService<CurrentAccess>().Set(userId, project, role, task, comment);
+            return await next(context);
+        });
+        return group;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TaskFlow.BuildingBlocks.Data;
+using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Tasks.Consumers;
+using TaskFlow.Tasks.Data;
+using TaskFlow.Tasks.Features;
+
+namespace TaskFlow.Tasks;
+
+/// <summary>Tasks: tasks, board order, activity and comments of projects.</summary>
+public sealed class TasksModule : IServiceModule
+{
+    public string Name => "tasks";
+
+    /// <summary>
+    /// The two project-scoped entries are route patterns: the gateway matches patterns first (Order -1), so they win over
+    /// the projects service's plain <c>/v1/projects</c> prefix.
+    /// </summary>
+    public IReadOnlyList<string> RoutePrefixes => ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity"];
+
+    public void AddServices(IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDb<TasksDb, SqliteTasksDb, PostgresTasksDb>(Name);
+        var services = builder.Services;
+        services.AddScoped<CurrentAccess>();
+        services.AddScoped<MembershipCopy>();
+        services.AddScoped<UserDirectory>();
+        services.AddScoped<ProjectCopy>();
+        services.AddEventHandler<TasksDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
+        services.AddEventHandler<TasksDb, MemberAdded, MemberAddedHandler>(Name);
+        services.AddEventHandler<TasksDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);
+        services.AddEventHandler<TasksDb, MemberRemoved, MemberRemovedHandler>(Name);
+        services.AddEventHandler<TasksDb, WorkspaceDeleted, WorkspaceDeletedHandler>(Name);
+        services.AddEventHandler<TasksDb, UserRegistered, UserRegisteredHandler>(Name);
+        services.AddEventHandler<TasksDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
+        services.AddEventHandler<TasksDb, ProjectCreated, ProjectCreatedHandler>(Name);
+        services.AddEventHandler<TasksDb, ProjectArchived, ProjectArchivedHandler>(Name);
+        services.AddEventHandler<TasksDb, ProjectUnarchived, ProjectUnarchivedHandler>(Name);
+        services.AddEventHandler<TasksDb, ProjectDeleted, ProjectDeletedHandler>(Name);
+        services.AddEventHandler<TasksDb, ProjectMemberAdded, ProjectMemberAddedHandler>(Name);
+        services.AddEventHandler<TasksDb, ProjectMemberRoleChanged, ProjectMemberRoleChangedHandler>(Name);
+        services.AddEventHandler<TasksDb, ProjectMemberRemoved, ProjectMemberRemovedHandler>(Name);
+        services.AddEventHandler<TasksDb, WorkflowChanged, WorkflowChangedHandler>(Name);
+        services.AddEventHandler<TasksDb, WorkflowStatusRemoved, WorkflowStatusRemovedHandler>(Name);
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        var project = app.MapProjectTasksGroup().WithTags("Tasks");
+        CreateTask.Map(project);
+        ListTasks.Map(project);
+        ListActivity.MapForProject(project);
+
+        var task = app.MapTaskGroup().WithTags("Tasks");
+        GetTask.Map(task);
+        UpdateTask.Map(task);
+        DeleteTask.Map(task);
+        MoveTask.Map(task);
+        ListActivity.MapForTask(task);
+
+        var comment = app.MapCommentGroup().WithTags("Comments");
+        Comments.Map(task, comment);
+    }
+}

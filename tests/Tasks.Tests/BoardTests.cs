@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Tasks.Features;
+using TaskFlow.TestKit;
+
+namespace TaskFlow.Tasks.Tests;
+
+/// <summary>Ranks alone: whatever the insert positions, every new rank sits strictly between its neighbours.</summary>
+public sealed class RankTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Random_inserts_keep_a_strict_total_order(int seed)
+    {
+        var random = new Random(seed);
+        var ranks = new List<string>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var at = random.Next(ranks.Count + 1);
+            var low = at == 0 ? null : ranks[at - 1];
+            var high = at == ranks.Count ? null : ranks[at];
+            var rank = Ranks.Between(low, high);
+            Assert.True(low is null || string.CompareOrdinal(low, rank) < 0, $"{low} < {rank}");
+            Assert.True(high is null || string.CompareOrdinal(rank, high) < 0, $"{rank} < {high}");
+            Assert.False(rank.EndsWith('0'));
+            ranks.Insert(at, rank);
+        }
+        Assert.Equal(ranks.Order(StringComparer.Ordinal), ranks);
+    }
+
+    [Fact]
+    public void Spread_gives_short_increasing_ranks()
+    {
+        foreach (var count in new[] { 0, 1, 5, 35, 36, 1000, 100_000 })
+        {
+            var ranks = Ranks.Spread(count);
+            Assert.Equal(count, ranks.Count);
+            Assert.Equal(ranks.Order(StringComparer.Ordinal), ranks);
+            Assert.Equal(count, ranks.Distinct().Count());
+            Assert.All(ranks, r => Assert.True(r.Length <= 5 && !r.EndsWith('0')));
+        }
+    }
+}
+
+public abstract class BoardTests(TaskFlowApp app) : TasksTestBase(app)
+{
+    async Task<Guid[]> Column(User user, Guid projectId, Guid statusId)
+    {
+        var ids = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await user.Client.GetFromJsonAsync<JsonElement>($"/v1/projects/{projectId}/tasks?status={statusId}&sort=rank&limit=100" + (cursor is null ? "" : $"&cursor={cursor}"), Ct);
+            ids.AddRange(page.GetProperty("data").EnumerateArray().Select(Id));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        return [.. ids];
+    }
+
+    static async Task<HttpResponseMessage> Move(User user, Guid taskId, Guid statusId, Guid? before = null, Guid? after = null) =>
+        await user.Client.PostAsJsonAsync($"/v1/tasks/{taskId}/move", new { statusId, before, after }, Ct);
+
+    [Fact]
+    public async Task Moves_place_the_task_between_its_new_neighbours_and_publish_TaskMoved()
+    {
+        var s = await WorkspaceWithProject();
+        var (todo, doing) = (s.StatusIds[1], s.StatusIds[2]);
+        var a = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "A" }));
+        var b = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "B" }));
+        var c = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "C" }));
+        Assert.Equal([a, b, c], await Column(s.Owner, s.ProjectId, todo));
+
+        var moved = await Move(s.Owner, c, todo, before: a);
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.Equal([c, a, b], await Column(s.Owner, s.ProjectId, todo));
+        Assert.Equal(HttpStatusCode.OK, (await Move(s.Owner, c, todo, after: a)).StatusCode);
+        Assert.Equal([a, c, b], await Column(s.Owner, s.ProjectId, todo));
+        Assert.Equal(HttpStatusCode.OK, (await Move(s.Owner, a, todo, after: c, before: b)).StatusCode);
+        Assert.Equal([c, a, b], await Column(s.Owner, s.ProjectId, todo));
+
+        Assert.Equal(HttpStatusCode.OK, (await Move(s.Owner, b, doing)).StatusCode);
+        Assert.Equal([c, a], await Column(s.Owner, s.ProjectId, todo));
+        Assert.Equal([b], await Column(s.Owner, s.ProjectId, doing));
+        var (task, etag) = await GetTask(s.Owner, b);
+        Assert.Equal(doing, task.GetProperty("statusId").GetGuid());
+        Assert.Equal("\"2\"", etag);
+        var e = Assert.Single(await Outbox("TaskMoved"), m => m.GetProperty("taskId").GetGuid() == b);
+        Assert.Equal(todo, e.GetProperty("fromStatusId").GetGuid());
+        Assert.Equal(doing, e.GetProperty("toStatusId").GetGuid());
+        Assert.Equal(task.GetProperty("rank").GetString(), e.GetProperty("rank").GetString());
+
+        await AssertValidation(await Move(s.Owner, a, Guid.NewGuid()), "statusId");
+        await AssertValidation(await Move(s.Owner, a, todo, before: b), "before"); // b is in another column
+        await AssertValidation(await Move(s.Owner, a, todo, after: a), "after");
+        await AssertValidation(await Move(s.Owner, a, doing, after: b, before: b), "after");
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(42)]
+    public async Task Random_moves_keep_a_consistent_total_order(int seed)
+    {
+        var s = await WorkspaceWithProject();
+        var columns = new[] { s.StatusIds[1], s.StatusIds[2] };
+        var model = columns.ToDictionary(c => c, _ => new List<Guid>());
+        for (var i = 0; i < 6; i++) model[columns[0]].Add(Id(await CreateTask(s.Owner, s.ProjectId, new { title = $"T{i}" })));
+
+        var random = new Random(seed);
+        for (var step = 0; step < 40; step++)
+        {
+            var from = columns.Where(c => model[c].Count > 0).ElementAt(random.Next(columns.Count(c => model[c].Count > 0)));
+            var task = model[from][random.Next(model[from].Count)];
+            var to = columns[random.Next(columns.Length)];
+            model[from].Remove(task);
+            var target = model[to];
+            var at = random.Next(target.Count + 1);
+            var mode = random.Next(3);
+            Guid? before = null, after = null;
+            if (target.Count > 0 && at < target.Count && mode != 1) before = target[at];
+            if (target.Count > 0 && at > 0 && mode != 0) after = target[at - 1];
+            if (before is null && after is null) at = target.Count; // no neighbour given: the bottom
+            target.Insert(at, task);
+            Assert.Equal(HttpStatusCode.OK, (await Move(s.Owner, task, to, before, after)).StatusCode);
+        }
+        foreach (var column in columns) Assert.Equal(model[column], await Column(s.Owner, s.ProjectId, column));
+    }
+
+    [Fact]
+    public async Task Moving_to_the_top_again_and_again_rebalances_the_column_when_ranks_run_out_of_room()
+    {
+        var s = await WorkspaceWithProject();
+        var todo = s.StatusIds[1];
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++) ids.Add(Id(await CreateTask(s.Owner, s.ProjectId, new { title = $"T{i}" })));
+        var maxLength = 0;
+        for (var i = 0; i < 280; i++)
+        {
+            var bottom = ids[^1];
+            Assert.Equal(HttpStatusCode.OK, (await Move(s.Owner, bottom, todo, before: ids[0])).StatusCode);
+            ids.RemoveAt(ids.Count - 1);
+            ids.Insert(0, bottom);
+            maxLength = Math.Max(maxLength, await WithDb(db => db.Tasks.Where(t => t.ProjectId == s.ProjectId).MaxAsync(t => t.Rank.Length, Ct)));
+        }
+        Assert.Equal(ids, await Column(s.Owner, s.ProjectId, todo));
+        Assert.True(maxLength <= Ranks.MaxLength);
+        // Moving to the top shortens ranks by about one character per five moves: 280 moves needed a rebalance.
+        Assert.True(await WithDb(db => db.Tasks.Where(t => t.ProjectId == s.ProjectId).MaxAsync(t => t.Rank.Length, Ct)) < 20);
+    }
+
+    [Fact]
+    public async Task Removing_a_status_moves_its_tasks_to_the_chosen_status()
+    {
+        var s = await WorkspaceWithProject();
+        var (todo, doing) = (s.StatusIds[1], s.StatusIds[2]);
+        var existing = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "Doing", statusId = doing }));
+        var a = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "A" }));
+        var b = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "B" }));
+        var removed = await s.Owner.Client.DeleteAsync($"/v1/projects/{s.ProjectId}/statuses/{todo}?moveTo={doing}", Ct);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        await WaitUntil(db => db.Tasks.AllAsync(t => t.ProjectId != s.ProjectId || t.StatusId == doing, Ct), "tasks to leave the removed status");
+        await WaitUntil(db => db.Statuses.AnyAsync(st => st.Id == todo && st.Removed, Ct), "the status to be removed");
+        Assert.Equal([existing, a, b], await Column(s.Owner, s.ProjectId, doing));
+        await AssertValidation(await s.Owner.Client.PostAsJsonAsync($"/v1/projects/{s.ProjectId}/tasks", new { title = "X", statusId = todo }, Ct), "statusId");
+    }
+}
+
+public sealed class SqliteBoardTests(SqliteApp app) : BoardTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PostgresBoardTests(PostgresApp app) : BoardTests(app), IClassFixture<PostgresApp>;

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.TestKit;
+
+namespace TaskFlow.Tasks.Tests;
+
+/// <summary>
+/// Every endpoint of the tasks module against every kind of caller: anonymous 401, outsider 404 with nothing of the
+/// task in the body, project viewer and reader (workspace member not on the project) 403 on writes. The table is
+/// compared with the app's routes, so an endpoint added without a row fails the suite.
+/// </summary>
+public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app)
+{
+    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId);
+
+    sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body)
+    {
+        public bool IsWrite => Method != "GET";
+    }
+
+    static readonly Row[] Table =
+    [
+        new("POST", "/v1/projects/{projectId}/tasks", c => $"/v1/projects/{c.ProjectId}/tasks", new { title = "X" }),
+        new("GET", "/v1/projects/{projectId}/tasks", c => $"/v1/projects/{c.ProjectId}/tasks", null),
+        new("GET", "/v1/projects/{projectId}/activity", c => $"/v1/projects/{c.ProjectId}/activity", null),
+        new("GET", "/v1/tasks/{taskId}", c => $"/v1/tasks/{c.TaskId}", null),
+        new("PATCH", "/v1/tasks/{taskId}", c => $"/v1/tasks/{c.TaskId}", new { title = "X" }),
+        new("DELETE", "/v1/tasks/{taskId}", c => $"/v1/tasks/{c.TaskId}", null),
+        new("POST", "/v1/tasks/{taskId}/move", c => $"/v1/tasks/{c.TaskId}/move", new { statusId = Guid.Empty }),
+        new("GET", "/v1/tasks/{taskId}/activity", c => $"/v1/tasks/{c.TaskId}/activity", null),
+        new("POST", "/v1/tasks/{taskId}/comments", c => $"/v1/tasks/{c.TaskId}/comments", new { body = "X" }),
+        new("GET", "/v1/tasks/{taskId}/comments", c => $"/v1/tasks/{c.TaskId}/comments", null),
+        new("PATCH", "/v1/comments/{commentId}", c => $"/v1/comments/{c.CommentId}", new { body = "X" }),
+        new("DELETE", "/v1/comments/{commentId}", c => $"/v1/comments/{c.CommentId}", null),
+    ];
+
+    [GeneratedRegex(":[^}]+")]
+    private static partial Regex Constraint();
+
+    [Fact]
+    public void The_table_covers_every_route_of_the_tasks_module()
+    {
+        var prefixes = new TasksModule().RoutePrefixes;
+        var routes = App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => (Pattern: Constraint().Replace(e.RoutePattern.RawText ?? "", "").TrimEnd('/'), Methods: e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? []))
+            .Where(r => prefixes.Any(p => r.Pattern.StartsWith(p, StringComparison.Ordinal)))
+            .SelectMany(r => r.Methods.Select(m => $"{m} {r.Pattern}"))
+            .Order()
+            .ToArray();
+        Assert.NotEmpty(routes);
+        Assert.Equal(Table.Select(r => $"{r.Method} {r.Pattern}").Order().ToArray(), routes);
+    }
+
+    [Fact]
+    public async Task Every_endpoint_refuses_anonymous_outsiders_and_callers_without_a_writing_role()
+    {
+        var s = await WorkspaceWithProject();
+        var viewer = await ProjectMember(s, "viewer");
+        var reader = await JoinWorkspace(s.Owner, s.WorkspaceId, "member");
+        var outsider = await NewUser();
+        const string secret = "Secret launch plan";
+        var task = await CreateTask(s.Owner, s.ProjectId, new { title = secret });
+        var comment = await Json(await s.Owner.Client.PostAsJsonAsync($"/v1/tasks/{Id(task)}/comments", new { body = secret }, Ct));
+        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2]);
+
+        foreach (var row in Table)
+        {
+            var path = row.Path(c);
+            var method = new HttpMethod(row.Method);
+            Assert.True(HttpStatusCode.Unauthorized == (await Send(Anonymous(), method, path, row.Body)).StatusCode, $"{row.Method} {path} anonymous");
+
+            var hidden = await Send(outsider.Client, method, path, row.Body);
+            Assert.True(HttpStatusCode.NotFound == hidden.StatusCode, $"{row.Method} {path} outsider: {(int)hidden.StatusCode}");
+            await AssertProblem(hidden, HttpStatusCode.NotFound);
+            var text = await hidden.Content.ReadAsStringAsync(Ct);
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+
+            foreach (var (caller, name) in new[] { (viewer, "viewer"), (reader, "reader") })
+            {
+                var response = await Send(caller.Client, method, path, row.Body);
+                if (row.IsWrite)
+                {
+                    Assert.True(HttpStatusCode.Forbidden == response.StatusCode, $"{row.Method} {path} by {name}: {(int)response.StatusCode}");
+                    await AssertProblem(response, HttpStatusCode.Forbidden, "insufficient-role");
+                }
+                else
+                {
+                    Assert.True(HttpStatusCode.OK == response.StatusCode, $"{row.Method} {path} read by {name}: {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        // Nothing above changed the task or its comment.
+        var (after, etag) = await GetTask(s.Owner, Id(task));
+        Assert.Equal(secret, after.GetProperty("title").GetString());
+        Assert.Equal("\"1\"", etag);
+        var comments = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/tasks/{Id(task)}/comments", Ct);
+        Assert.Equal(secret, Assert.Single(comments.EnumerateArray()).GetProperty("body").GetString());
+    }
+}
+
+public sealed class SqliteSecurityTests(SqliteApp app) : SecurityTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PostgresSecurityTests(PostgresApp app) : SecurityTests(app), IClassFixture<PostgresApp>;
