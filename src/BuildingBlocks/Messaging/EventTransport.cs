@@ -27,5 +27,8 @@ public sealed class MessagingOptions
     /// </summary>
     public int OutboxMaxAttempts { get; set; } = 100;
 
+    /// <summary>How long sent outbox rows are kept (for inspection) before they are deleted.</summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(1);
+
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

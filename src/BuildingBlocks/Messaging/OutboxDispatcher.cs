@@ -67,10 +67,16 @@ public sealed class OutboxDispatcher<TDb>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var nextPurge = DateTime.UtcNow;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (DateTime.UtcNow >= nextPurge)
+                {
+                    await PurgeSent(stoppingToken);
+                    nextPurge = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+                }
                 var sent = await DispatchBatch(stoppingToken);
                 if (sent > 0) continue;
             }
@@ -84,6 +90,18 @@ public sealed class OutboxDispatcher<TDb>(
             }
             await signal.Wait(options.Value.OutboxPollInterval, stoppingToken);
         }
+    }
+
+    /// <summary>
+    /// Deletes rows sent longer ago than <see cref="MessagingOptions.OutboxRetention"/>: the table stays small, and
+    /// payloads that carry one-time tokens (password reset, invitations) do not outlive their use.
+    /// </summary>
+    public async Task<int> PurgeSent(CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        var before = DateTime.UtcNow - options.Value.OutboxRetention;
+        return await db.OutboxMessages.Where(m => m.ProcessedAt != null && m.ProcessedAt < before).ExecuteDeleteAsync(ct);
     }
 
     public async Task<int> DispatchBatch(CancellationToken ct)

@@ -89,6 +89,31 @@ public abstract class OutboxInboxTests(Provider provider)
     }
 
     [Fact]
+    public async Task Sent_rows_are_purged_after_the_retention_and_pending_ones_never()
+    {
+        await using var database = await MessagingDatabase.Create(provider);
+        var dispatcher = database.Dispatcher(new FlakyTransport(failures: 0));
+        var old = new Pinged("old");
+        var recent = new Pinged("recent");
+        await database.Publish(old);
+        await database.Publish(recent);
+        Assert.Equal(2, await dispatcher.DispatchBatch(CancellationToken.None));
+        var pending = new Pinged("pending");
+        await database.Publish(pending);
+
+        var longAgo = DateTime.UtcNow.AddDays(-2);
+        await database.Query(db => db.OutboxMessages.Where(m => m.Id == old.EventId)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.ProcessedAt, longAgo).SetProperty(m => m.OccurredAt, longAgo)));
+
+        Assert.Equal(1, await dispatcher.PurgeSent(CancellationToken.None));
+        var left = await database.Query(db => db.OutboxMessages.AsNoTracking().Select(m => m.Id).ToListAsync());
+        Assert.Equal(2, left.Count);
+        Assert.Contains(pending.EventId, left);
+        Assert.Contains(recent.EventId, left);
+        Assert.DoesNotContain(old.EventId, left);
+    }
+
+    [Fact]
     public async Task Backoff_grows_between_failed_attempts()
     {
         await using var database = await MessagingDatabase.Create(provider);
