@@ -6,9 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TaskFlow.BuildingBlocks.Web;
-using TaskFlow.TestKit;
 
-namespace TaskFlow.Workspaces.Tests;
+namespace TaskFlow.TestKit;
 
 /// <summary>A signed-in person as the identity service would describe them in an access token.</summary>
 public sealed record TestUser(Guid Id, string Email, string DisplayName)
@@ -28,7 +27,7 @@ public sealed record TestUser(Guid Id, string Email, string DisplayName)
 public static class TestTokens
 {
     static readonly ECDsa Key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    const string KeyId = "workspaces-tests";
+    const string KeyId = "test-tokens";
 
     public static SecurityKey PublicKey { get; } = new ECDsaSecurityKey(ECDsa.Create(Key.ExportParameters(includePrivateParameters: false))) { KeyId = KeyId };
 
@@ -69,8 +68,11 @@ public sealed class TestKeys(params SecurityKey[] keys) : ISigningKeySource
     public Task<IReadOnlyList<SecurityKey>> GetValidationKeys(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SecurityKey>>(keys);
 }
 
-/// <summary>The all-in-one host trusting test tokens.</summary>
-public class WorkspacesApp(Provider provider) : TaskFlowApp(provider)
+/// <summary>
+/// The all-in-one host trusting tokens minted by <see cref="TestTokens"/> instead of the identity service's keys,
+/// for suites that need many users without paying for real sign-ups.
+/// </summary>
+public class TestTokenApp(Provider provider) : TaskFlowApp(provider)
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -78,7 +80,3 @@ public class WorkspacesApp(Provider provider) : TaskFlowApp(provider)
         builder.ConfigureTestServices(s => s.AddSingleton<ISigningKeySource>(new TestKeys(TestTokens.PublicKey)));
     }
 }
-
-public sealed class SqliteWorkspacesApp() : WorkspacesApp(Provider.Sqlite);
-
-public sealed class PostgresWorkspacesApp() : WorkspacesApp(Provider.Postgres);
