@@ -14,7 +14,7 @@ namespace TaskFlow.Tasks.Tests;
 /// </summary>
 public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app)
 {
-    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId);
+    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId);
 
     sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body)
     {
@@ -33,6 +33,9 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         new("GET", "/v1/tasks/{taskId}/activity", c => $"/v1/tasks/{c.TaskId}/activity", null),
         new("POST", "/v1/tasks/{taskId}/comments", c => $"/v1/tasks/{c.TaskId}/comments", new { body = "X" }),
         new("GET", "/v1/tasks/{taskId}/comments", c => $"/v1/tasks/{c.TaskId}/comments", null),
+        new("POST", "/v1/tasks/{taskId}/relations", c => $"/v1/tasks/{c.TaskId}/relations", new { type = "relates_to", taskId = Guid.Empty }),
+        new("GET", "/v1/tasks/{taskId}/relations", c => $"/v1/tasks/{c.TaskId}/relations", null),
+        new("DELETE", "/v1/tasks/{taskId}/relations/{relationId}", c => $"/v1/tasks/{c.TaskId}/relations/{c.RelationId}", null),
         new("PATCH", "/v1/comments/{commentId}", c => $"/v1/comments/{c.CommentId}", new { body = "X" }),
         new("DELETE", "/v1/comments/{commentId}", c => $"/v1/comments/{c.CommentId}", null),
     ];
@@ -64,7 +67,10 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         const string secret = "Secret launch plan";
         var task = await CreateTask(s.Owner, s.ProjectId, new { title = secret });
         var comment = await Json(await s.Owner.Client.PostAsJsonAsync($"/v1/tasks/{Id(task)}/comments", new { body = secret }, Ct));
-        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2]);
+        var otherTask = await CreateTask(s.Owner, s.ProjectId, new { title = "Other" });
+        var relation = await s.Owner.Client.PostAsJsonAsync($"/v1/tasks/{Id(task)}/relations", new { type = "blocks", taskId = Id(otherTask) }, Ct);
+        Assert.Equal(HttpStatusCode.Created, relation.StatusCode);
+        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2], Id(otherTask), Id(await Json(relation)));
 
         foreach (var row in Table)
         {
@@ -99,6 +105,8 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         Assert.Equal("\"1\"", etag);
         var comments = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/tasks/{Id(task)}/comments", Ct);
         Assert.Equal(secret, Assert.Single(comments.EnumerateArray()).GetProperty("body").GetString());
+        var relations = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/tasks/{Id(task)}/relations", Ct);
+        Assert.Equal(c.RelationId, Id(Assert.Single(relations.EnumerateArray())));
     }
 }
 

@@ -62,6 +62,7 @@ public sealed class TasksModule : IServiceModule
         DeleteTask.Map(task);
         MoveTask.Map(task);
         ListActivity.MapForTask(task);
+        Relations.Map(task);
 
         var comment = app.MapCommentGroup().WithTags("Comments");
         Comments.Map(task, comment);

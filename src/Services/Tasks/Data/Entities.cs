@@ -230,6 +230,20 @@ internal sealed class Comment
     public DateTime? EditedAt { get; set; }
 }
 
+/// <summary>
+/// A relation between two tasks, stored once: <c>blocks</c> (From blocks To; <c>blocked_by</c> is stored reversed),
+/// <c>duplicates</c> (From duplicates To), <c>relates_to</c> (symmetric, From is the smaller id).
+/// </summary>
+internal sealed class TaskRelation
+{
+    public Guid Id { get; set; }
+    public Guid FromTaskId { get; set; }
+    public Guid ToTaskId { get; set; }
+    public required string Type { get; set; }
+    public Guid CreatedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
 internal static class Clock
 {
     /// <summary>Now, cut to whole microseconds so values read back from PostgreSQL equal the ones written.</summary>

@@ -18,6 +18,7 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
     public DbSet<TaskAssignee> Assignees => Set<TaskAssignee>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<TaskRelation> Relations => Set<TaskRelation>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -127,6 +128,19 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
             e.Property(c => c.Body).HasMaxLength(TaskFields.CommentMax);
             e.HasIndex(c => new { c.TaskId, c.CreatedAt });
             e.HasOne<WorkItem>().WithMany().HasForeignKey(c => c.TaskId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TaskRelation>(e =>
+        {
+            e.ToTable("task_relations");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.Type).HasMaxLength(20);
+            e.HasIndex(r => new { r.FromTaskId, r.ToTaskId, r.Type }).IsUnique();
+            e.HasIndex(r => r.ToTaskId);
+            // Deleting either task removes the relation.
+            e.HasOne<WorkItem>().WithMany().HasForeignKey(r => r.FromTaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<WorkItem>().WithMany().HasForeignKey(r => r.ToTaskId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

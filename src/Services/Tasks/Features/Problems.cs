@@ -35,6 +35,15 @@ internal static class Problems
     public static ProblemHttpResult HasSubtasks() => Make(StatusCodes.Status409Conflict, "task-has-subtasks",
         "The task has subtasks.", "Delete or re-parent its subtasks first.");
 
+    public static ProblemHttpResult RelationNotFound() => Make(StatusCodes.Status404NotFound, "relation-not-found",
+        "Relation not found.", "This task has no relation with that id.");
+
+    public static ProblemHttpResult RelationExists() => Make(StatusCodes.Status409Conflict, "relation-exists",
+        "The relation already exists.", "These two tasks already have this relation.");
+
+    public static ProblemHttpResult BlockingCycle() => Make(StatusCodes.Status409Conflict, "blocking-cycle",
+        "That relation would make a blocking cycle.", "A task cannot, directly or through others, block itself.");
+
     public static ProblemHttpResult PreconditionRequired() => Make(StatusCodes.Status428PreconditionRequired, "precondition-required",
         "If-Match is required.", "Send the task's ETag (from GET) in If-Match so a concurrent change is not overwritten.");
 

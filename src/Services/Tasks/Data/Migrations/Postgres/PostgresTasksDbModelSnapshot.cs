@@ -279,6 +279,38 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.ToTable("task_counters", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskRelation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FromTaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ToTaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToTaskId");
+
+                    b.HasIndex("FromTaskId", "ToTaskId", "Type")
+                        .IsUnique();
+
+                    b.ToTable("task_relations", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.WorkItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -436,6 +468,21 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
                         .WithMany("Assignees")
                         .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskRelation", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany()
+                        .HasForeignKey("FromTaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany()
+                        .HasForeignKey("ToTaskId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -272,6 +272,38 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.ToTable("task_counters", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskRelation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FromTaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ToTaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToTaskId");
+
+                    b.HasIndex("FromTaskId", "ToTaskId", "Type")
+                        .IsUnique();
+
+                    b.ToTable("task_relations", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.WorkItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -428,6 +460,21 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
                         .WithMany("Assignees")
                         .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskRelation", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany()
+                        .HasForeignKey("FromTaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany()
+                        .HasForeignKey("ToTaskId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
