@@ -3,7 +3,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace TaskFlow.BuildingBlocks.Web;
 
@@ -28,6 +31,17 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
                 };
             logger.LogInformation("Rejected a malformed request: {Reason}", bad.Message);
         }
+        else if (IsConcurrentChange(exception))
+        {
+            logger.LogInformation("A concurrent change won: {Reason}", exception.GetType().Name);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Type = "https://taskflow.dev/problems/concurrent-change",
+                Title = "Someone else changed this at the same time.",
+                Detail = "Nothing was changed by this request. Load the resource again and retry.",
+            };
+        }
         else
         {
             logger.LogError(exception, "Unhandled exception");
@@ -41,6 +55,18 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
         context.Response.StatusCode = problem.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>
+    /// A lost race between two writers: an optimistic-concurrency check failed or a unique index refused the second
+    /// insert. The transaction was rolled back, so the request changed nothing and may simply be retried.
+    /// </summary>
+    static bool IsConcurrentChange(Exception exception) => exception switch
+    {
+        DbUpdateConcurrencyException => true,
+        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } => true,
+        DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 } } => true,
+        _ => false,
+    };
 
     static string? FindJsonPath(Exception exception)
     {

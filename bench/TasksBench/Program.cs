@@ -1,0 +1,316 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+// Seeds a workspace with projects, tasks, labels, assignees and comments through the public API, then measures the
+// task endpoints with a closed-loop generator (N concurrent clients). See bench/README.md.
+var options = Options.Parse(args);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+{
+    BaseAddress = new Uri(options.Url),
+    Timeout = TimeSpan.FromSeconds(60),
+};
+return options.Command switch
+{
+    "seed" => await Seeder.Run(http, options),
+    "run" => await Load.Run(http, options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: TasksBench seed|run --url URL --state FILE [--data-dir DIR] [--projects 100] [--tasks 100000] [--big 10000] [--comment-every 5] [--concurrency 8] [--duration 20] [--warmup 5] [--connections 16] [--scenarios board,filtered,search,move,create]");
+    return 2;
+}
+
+sealed record Options(string Command, string Url, string State, string? DataDir, int Projects, int Tasks, int Big, int CommentEvery, int Concurrency, int Duration, int Warmup, int Connections, string[] Scenarios)
+{
+    public static Options Parse(string[] args)
+    {
+        string Get(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, "--" + name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+        int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        return new Options(
+            args.Length > 0 ? args[0] : "",
+            Get("url", "http://127.0.0.1:5990"),
+            Get("state", "bench/.out/tasks-state.json"),
+            args.Contains("--data-dir") ? Get("data-dir", "") : null,
+            Int("projects", 100), Int("tasks", 100_000), Int("big", 10_000), Int("comment-every", 5),
+            Int("concurrency", 8), Int("duration", 20), Int("warmup", 5), Int("connections", 16),
+            Get("scenarios", "board,filtered,search,move,create").Split(','));
+    }
+}
+
+/// <summary>What the seeder created, for the load run.</summary>
+sealed record State(
+    string Email, string Password, Guid WorkspaceId, Guid[] ProjectIds, Guid BigProjectId, Guid[] BigStatusIds,
+    Guid[] UserIds, Guid[] BigTaskSample, string[] Words, int Tasks, int Comments, int Labels, double SeedSeconds);
+
+static class Api
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<JsonNode> Send(HttpClient http, HttpMethod method, string path, string? token, object? body = null, HttpStatusCode? expect = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (body is not null) request.Content = JsonContent.Create(body, options: Json);
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode && (expect is null || response.StatusCode == expect))
+                return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+            if ((int)response.StatusCode is 429 or 503 && attempt < 20)
+            {
+                await Task.Delay(500 * attempt);
+                continue;
+            }
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+    }
+
+    public static async Task<string> Login(HttpClient http, string email, string password) =>
+        (await Send(http, HttpMethod.Post, "/v1/auth/login", null, new { email, password }))["accessToken"]!.GetValue<string>();
+
+    public static async Task<Guid> Register(HttpClient http, string email, string password, string name) =>
+        (await Send(http, HttpMethod.Post, "/v1/auth/register", null, new { email, password, displayName = name }))["id"]!.GetValue<Guid>();
+}
+
+static partial class Seeder
+{
+    static readonly string[] Vocabulary =
+    [
+        "login", "checkout", "invoice", "dashboard", "export", "import", "payment", "refund", "search", "onboarding",
+        "billing", "profile", "avatar", "upload", "report", "webhook", "calendar", "reminder", "timezone", "session",
+        "cache", "latency", "migration", "database", "index", "backup", "restore", "permission", "invite", "workspace",
+        "sidebar", "keyboard", "shortcut", "theme", "mobile", "tablet", "notification", "digest", "email", "sms",
+    ];
+    static readonly string[] Verbs = ["Fix", "Add", "Improve", "Refactor", "Investigate", "Remove", "Document", "Test", "Speed up", "Redesign"];
+    static readonly string[] Priorities = ["none", "low", "medium", "high", "urgent"];
+
+    [GeneratedRegex("token=([A-Za-z0-9_-]+)")]
+    private static partial Regex TokenPattern();
+
+    public static async Task<int> Run(HttpClient http, Options o)
+    {
+        var clock = Stopwatch.StartNew();
+        var random = new Random(42);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var password = "bench-password-" + suffix;
+        var owner = $"owner-{suffix}@bench.test";
+        var ownerId = await Api.Register(http, owner, password, "Bench Owner");
+        var token = await Api.Login(http, owner, password);
+        var workspaceId = (await Api.Send(http, HttpMethod.Post, "/v1/workspaces", token, new { name = "Bench " + suffix }))["id"]!.GetValue<Guid>();
+
+        // Three more members through the invitation flow; the token comes from the all-in-one mail sink.
+        var userIds = new List<Guid> { ownerId };
+        if (o.DataDir is not null)
+        {
+            for (var i = 1; i <= 3; i++)
+            {
+                var email = $"member{i}-{suffix}@bench.test";
+                var id = await Api.Register(http, email, password, $"Member {i}");
+                await Api.Send(http, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/invitations", token, new { email, role = "member" });
+                var invitation = await WaitForToken(o.DataDir, email);
+                var memberToken = await Api.Login(http, email, password);
+                await Api.Send(http, HttpMethod.Post, "/v1/invitations/accept", memberToken, new { token = invitation });
+                userIds.Add(id);
+            }
+        }
+        await Task.Delay(1000); // membership copies in projects/tasks are fed by events
+
+        var projectIds = new Guid[o.Projects];
+        var statuses = new Guid[o.Projects][];
+        var labels = new Guid[o.Projects][];
+        var labelCount = 0;
+        for (var p = 0; p < o.Projects; p++)
+        {
+            var key = "P" + p.ToString("D3", CultureInfo.InvariantCulture);
+            projectIds[p] = (await Api.Send(http, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/projects", token, new { name = $"Project {p}", key }))["id"]!.GetValue<Guid>();
+            foreach (var member in userIds.Skip(1))
+                await Api.Send(http, HttpMethod.Post, $"/v1/projects/{projectIds[p]}/members", token, new { userId = member, role = "member" });
+            var labelIds = new List<Guid>();
+            foreach (var name in new[] { "bug", "feature", "chore", "design", "backend", "frontend" })
+            {
+                labelIds.Add((await Api.Send(http, HttpMethod.Post, $"/v1/projects/{projectIds[p]}/labels", token, new { name, color = "#3366cc" }))["id"]!.GetValue<Guid>());
+                labelCount++;
+            }
+            labels[p] = [.. labelIds];
+        }
+        await Task.Delay(1000);
+        for (var p = 0; p < o.Projects; p++)
+        {
+            var list = await Api.Send(http, HttpMethod.Get, $"/v1/projects/{projectIds[p]}/statuses", token);
+            var array = list as JsonArray ?? list["data"] as JsonArray ?? throw new InvalidOperationException("statuses: unexpected shape " + list.ToJsonString());
+            statuses[p] = [.. array.Select(s => s!["id"]!.GetValue<Guid>())];
+        }
+
+        // Task counts: the first project gets `big` tasks, the rest share what is left.
+        var perProject = new int[o.Projects];
+        perProject[0] = Math.Min(o.Big, o.Tasks);
+        for (var p = 1; p < o.Projects; p++) perProject[p] = (o.Tasks - perProject[0]) / (o.Projects - 1) + (p <= (o.Tasks - perProject[0]) % (o.Projects - 1) ? 1 : 0);
+        var work = new List<int>(o.Tasks);
+        for (var p = 0; p < o.Projects; p++) work.AddRange(Enumerable.Repeat(p, perProject[p]));
+
+        var created = 0;
+        var comments = 0;
+        var sample = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var tokenBox = new[] { token };
+        await Parallel.ForEachAsync(Enumerable.Range(0, work.Count), new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency }, async (i, _) =>
+        {
+            var r = new Random(i);
+            var p = work[i];
+            var title = $"{Verbs[r.Next(Verbs.Length)]} {Vocabulary[r.Next(Vocabulary.Length)]} {Vocabulary[r.Next(Vocabulary.Length)]} #{i}";
+            var assignees = userIds.OrderBy(_ => r.Next()).Take(r.Next(0, 3)).ToArray();
+            var body = new
+            {
+                title,
+                description = $"When the {Vocabulary[r.Next(Vocabulary.Length)]} page loads, the {Vocabulary[r.Next(Vocabulary.Length)]} is wrong. Steps: open it, click, wait.",
+                statusId = statuses[p][r.Next(statuses[p].Length)],
+                priority = Priorities[r.Next(Priorities.Length)],
+                assigneeIds = assignees,
+                labelIds = labels[p].OrderBy(_ => r.Next()).Take(r.Next(0, 3)).ToArray(),
+                dueDate = r.Next(10) < 7 ? today.AddDays(r.Next(-60, 60)) : (DateOnly?)null,
+                estimate = r.Next(10) < 5 ? r.Next(1, 13) : (int?)null,
+            };
+            var task = await Retrying(http, tokenBox, owner, password, t => Api.Send(http, HttpMethod.Post, $"/v1/projects/{projectIds[p]}/tasks", t, body, HttpStatusCode.Created));
+            var taskId = task["id"]!.GetValue<Guid>();
+            if (p == 0 && r.Next(10) == 0) sample.Add(taskId);
+            if (i % o.CommentEvery == 0)
+            {
+                await Retrying(http, tokenBox, owner, password, t => Api.Send(http, HttpMethod.Post, $"/v1/tasks/{taskId}/comments", t,
+                    new { body = $"Looked into the {Vocabulary[r.Next(Vocabulary.Length)]} part; the {Vocabulary[r.Next(Vocabulary.Length)]} needs another pass." }));
+                Interlocked.Increment(ref comments);
+            }
+            var n = Interlocked.Increment(ref created);
+            if (n % 5000 == 0) Console.Error.WriteLine($"seeded {n}/{work.Count} tasks in {clock.Elapsed.TotalSeconds:F0} s");
+        });
+
+        var state = new State(owner, password, workspaceId, projectIds, projectIds[0], statuses[0], [.. userIds], [.. sample], Vocabulary,
+            created, comments, labelCount, Math.Round(clock.Elapsed.TotalSeconds, 1));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(o.State))!);
+        await File.WriteAllTextAsync(o.State, JsonSerializer.Serialize(state, Api.Json));
+        Console.Error.WriteLine($"seeded {created} tasks, {comments} comments, {labelCount} labels in {clock.Elapsed.TotalSeconds:F0} s");
+        return 0;
+    }
+
+    static async Task<JsonNode> Retrying(HttpClient http, string[] tokenBox, string email, string password, Func<string, Task<JsonNode>> call)
+    {
+        try
+        {
+            return await call(tokenBox[0]);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains(": 401 ", StringComparison.Ordinal))
+        {
+            tokenBox[0] = await Api.Login(http, email, password);
+            return await call(tokenBox[0]);
+        }
+    }
+
+    static async Task<string> WaitForToken(string dataDir, string email)
+    {
+        var mailDir = Path.Combine(dataDir, "mail");
+        for (var i = 0; i < 100; i++)
+        {
+            if (Directory.Exists(mailDir))
+            {
+                foreach (var file in Directory.EnumerateFiles(mailDir, "*.eml"))
+                {
+                    var text = await File.ReadAllTextAsync(file);
+                    if (text.Contains(email, StringComparison.OrdinalIgnoreCase) && text.Contains("invitations/accept", StringComparison.Ordinal))
+                        return TokenPattern().Match(text.Replace("=\r\n", "", StringComparison.Ordinal).Replace("=3D", "=", StringComparison.Ordinal)).Groups[1].Value;
+                }
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("No invitation mail for " + email);
+    }
+}
+
+static class Load
+{
+    sealed record Scenario(string Name, Func<Random, (HttpMethod Method, string Path, object? Body)> Next);
+
+    public static async Task<int> Run(HttpClient http, Options o)
+    {
+        var state = JsonSerializer.Deserialize<State>(await File.ReadAllTextAsync(o.State), Api.Json)!;
+        var token = await Api.Login(http, state.Email, state.Password);
+        var big = state.BigProjectId;
+        var search = await SearchPath(http, token, state);
+        var all = new Scenario[]
+        {
+            new("board", r => (HttpMethod.Get, $"/v1/projects/{big}/tasks?status={state.BigStatusIds[r.Next(state.BigStatusIds.Length)]}&sort=rank&limit=50", null)),
+            new("filtered", r => (HttpMethod.Get, $"/v1/projects/{big}/tasks?assignee={state.UserIds[r.Next(state.UserIds.Length)]}&priority=high&sort=dueDate&limit=50", null)),
+            new("search", r => (HttpMethod.Get, search(state.Words[r.Next(state.Words.Length)]), null)),
+            new("move", r => (HttpMethod.Post, $"/v1/tasks/{state.BigTaskSample[r.Next(state.BigTaskSample.Length)]}/move", new { statusId = state.BigStatusIds[r.Next(state.BigStatusIds.Length)] })),
+            new("create", r => (HttpMethod.Post, $"/v1/projects/{state.ProjectIds[r.Next(state.ProjectIds.Length)]}/tasks", new { title = $"Bench task {r.Next()}", priority = "medium" })),
+        };
+        Console.WriteLine($"| scenario | requests | req/s | p50 ms | p99 ms | max ms | errors |");
+        Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var scenario in all.Where(s => o.Scenarios.Contains(s.Name)))
+        {
+            await Measure(http, token, scenario, o.Connections, TimeSpan.FromSeconds(o.Warmup));
+            var (count, seconds, latencies, errors, firstError) = await Measure(http, token, scenario, o.Connections, TimeSpan.FromSeconds(o.Duration));
+            Array.Sort(latencies);
+            double P(double q) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {scenario.Name} | {count} | {count / seconds:F0} | {P(0.50):F1} | {P(0.99):F1} | {(latencies.Length > 0 ? latencies[^1] : 0):F1} | {errors} |"));
+            if (firstError is not null) Console.Error.WriteLine($"{scenario.Name}: first error: {firstError}");
+        }
+        return 0;
+    }
+
+    /// <summary>The workspace search endpoint when the server has it, else the project list's text filter.</summary>
+    static async Task<Func<string, string>> SearchPath(HttpClient http, string token, State state)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/workspaces/{state.WorkspaceId}/search?q=login&limit=20");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        if (response.IsSuccessStatusCode) return word => $"/v1/workspaces/{state.WorkspaceId}/search?q={word}&limit=20";
+        Console.Error.WriteLine("search: no workspace search endpoint; measuring the project list's q filter instead");
+        return word => $"/v1/projects/{state.BigProjectId}/tasks?q={word}&limit=20";
+    }
+
+    static async Task<(int Count, double Seconds, double[] Latencies, int Errors, string? FirstError)> Measure(
+        HttpClient http, string token, Scenario scenario, int connections, TimeSpan duration)
+    {
+        var latencies = new List<double>[connections];
+        var errors = 0;
+        string? firstError = null;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async c =>
+        {
+            var mine = latencies[c] = new List<double>(100_000);
+            var random = new Random(c * 7919 + Environment.TickCount);
+            while (clock.Elapsed < duration)
+            {
+                var (method, path, body) = scenario.Next(random);
+                using var request = new HttpRequestMessage(method, path);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                if (body is not null) request.Content = JsonContent.Create(body, options: Api.Json);
+                var start = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                mine.Add(elapsed);
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref errors);
+                    firstError ??= $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                }
+            }
+        }));
+        var seconds = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).ToArray();
+        return (all.Length, seconds, all, errors, firstError);
+    }
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# One command: seed 100 projects / 100,000 tasks through the API, then measure board page, filtered list, search,
+# move and create at 16 concurrent clients, on SQLite (all-in-one) and PostgreSQL. See bench/README.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bench/.out
+RESULTS=$ROOT/bench/results
+PROVIDERS=${BENCH_PROVIDERS:-"Sqlite Postgres"}
+TASKS=${BENCH_TASKS:-100000}
+PROJECTS=${BENCH_PROJECTS:-100}
+BIG=${BENCH_BIG:-10000}
+DURATION=${BENCH_SECONDS:-20}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+SERVER_CPU=${BENCH_SERVER_CPU:-0}
+CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
+PORT=${BENCH_PORT:-5991}
+KEEP=${BENCH_KEEP:-}          # a folder: keep (and reuse) the seeded data there instead of a temporary one
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGPASSWORD=${PGPASSWORD:-postgres}
+
+command -v curl >/dev/null || { echo "curl is missing: apt-get install -y curl" >&2; exit 1; }
+mkdir -p "$OUT" "$RESULTS"
+DATAROOT=${KEEP:-$(mktemp -d /tmp/taskflow-tasks-bench.XXXXXX)}
+mkdir -p "$DATAROOT"
+PREFIX=${BENCH_PG_PREFIX:-bench_tasks}
+SERVER_PID=""
+
+stop_server() {
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID"
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+cleanup() {
+  stop_server
+  if [[ -z $KEEP ]]; then
+    rm -rf "$DATAROOT"
+    for db in $(psql -Atc "SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}_%'" 2>/dev/null); do
+      psql -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+    done
+  fi
+}
+trap cleanup EXIT
+
+echo "publishing src/Host and bench/TasksBench (Release)" >&2
+dotnet publish src/Host -c Release -o "$OUT/host" --nologo -v quiet >&2
+dotnet publish bench/TasksBench -c Release -o "$OUT/tasksbench" --nologo -v quiet >&2
+
+start_server() {
+  local log=$1; shift
+  (cd "$OUT/host" && exec taskset -c "$SERVER_CPU" dotnet TaskFlow.Host.dll --urls "http://127.0.0.1:$PORT" \
+     --RateLimits:Enabled false --Identity:Tokens:AccessLifetime 12:00:00 --Logging:LogLevel:Default Warning "$@") >>"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 1200); do
+    curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready" && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited; see $log" >&2; tail -20 "$log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "server not ready; see $log" >&2; exit 1
+}
+
+bench() { taskset -c "$CLIENT_CPU" dotnet "$OUT/tasksbench/TasksBench.dll" "$@"; }
+
+# Index use on PostgreSQL: sequential vs index scans on the task tables during the read scenarios.
+scans() {
+  psql -d "${PREFIX}_tasks" -Atc "SELECT relname, seq_scan, coalesce(idx_scan,0) FROM pg_stat_user_tables ORDER BY relname" 2>/dev/null || true
+}
+
+REPORT=$OUT/tasks-report.md
+{
+  echo "# Tasks benchmark — $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; .NET $(dotnet --version)."
+  echo "Server pinned to core $SERVER_CPU, load generator to core $CLIENT_CPU; $CONNECTIONS concurrent clients (closed loop), ${DURATION} s per scenario after a 5 s warm-up."
+  echo "Data: $PROJECTS projects, $TASKS tasks ($BIG in the measured project), 6 labels per project, 0–2 assignees and 0–2 labels per task, a comment on every 5th task; seeded through the API."
+} >"$REPORT"
+
+for provider in $PROVIDERS; do
+  log=$OUT/tasks-$provider.log; : >"$log"
+  dir=$DATAROOT/$provider; mkdir -p "$dir"
+  args=(--services all --DataDir "$dir" --Data:Provider "$provider")
+  if [[ $provider == Postgres ]]; then
+    args+=(--Data:Postgres "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD" --Data:DatabasePrefix "$PREFIX")
+  fi
+  echo "== $provider" >&2
+  start_server "$log" "${args[@]}"
+  state=$dir/state.json
+  if [[ ! -f $state ]]; then
+    echo "seeding $TASKS tasks ($provider)" >&2
+    bench seed --url "http://127.0.0.1:$PORT" --state "$state" --data-dir "$dir" --projects "$PROJECTS" --tasks "$TASKS" --big "$BIG" --concurrency 8
+  fi
+  [[ $provider == Postgres ]] && psql -d "${PREFIX}_tasks" -qc "ANALYZE" && scans >"$OUT/scans-before.txt"
+  {
+    echo; echo "## $provider"; echo
+    echo "Seeded in $(jq -r .seedSeconds "$state" 2>/dev/null || echo '?') s ($(jq -r '.tasks' "$state" 2>/dev/null) tasks, $(jq -r '.comments' "$state" 2>/dev/null) comments)."; echo
+    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --connections "$CONNECTIONS" --scenarios board,filtered,search
+    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --connections "$CONNECTIONS" --scenarios move,create | tail -n +3
+  } >>"$REPORT"
+  if [[ $provider == Postgres ]]; then
+    scans >"$OUT/scans-after.txt"
+    {
+      echo; echo "Scans on the tasks database during the run (table: sequential, index):"; echo
+      join -t'|' "$OUT/scans-before.txt" "$OUT/scans-after.txt" | awk -F'|' '{ printf "- %s: %d seq, %d idx\n", $1, $4-$2, $5-$3 }'
+    } >>"$REPORT"
+  fi
+  stop_server
+done
+
+cp "$REPORT" "$RESULTS/latest-tasks.md"
+cat "$REPORT"
