@@ -27,13 +27,16 @@ internal sealed class InAppNotification
     public DateTime? ReadAt { get; set; }
 }
 
-/// <summary>A user's choice for one kind; a missing row means the defaults (every channel on).</summary>
+/// <summary>A user's choice for one kind; a missing row means the defaults (in-app and email on, SMS only for urgent kinds).</summary>
 internal sealed class NotificationPreference
 {
     public Guid UserId { get; set; }
     public required string Kind { get; set; }
     public bool InApp { get; set; } = true;
     public bool Email { get; set; } = true;
+
+    /// <summary>Send a text message (only when the user turned SMS on in <see cref="NotificationSettings"/>); new rows start from the kind's default.</summary>
+    public bool Sms { get; set; }
 }
 
 /// <summary>Local copy of identity's users (from <c>UserRegistered</c>/<c>UserProfileUpdated</c>): names for texts, addresses for emails.</summary>

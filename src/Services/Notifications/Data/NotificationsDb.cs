@@ -13,6 +13,9 @@ internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(op
     public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
     public DbSet<KnownTask> Tasks => Set<KnownTask>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<NotificationSettings> Settings => Set<NotificationSettings>();
+    public DbSet<OutgoingSms> OutgoingSms => Set<OutgoingSms>();
+    public DbSet<DeadLetter> DeadLetters => Set<DeadLetter>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -80,6 +83,40 @@ internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(op
             e.Property(t => t.Id).ValueGeneratedNever();
             e.Property(t => t.Key).HasMaxLength(50);
             e.Property(t => t.Title).HasMaxLength(500);
+        });
+        modelBuilder.Entity<NotificationSettings>(e =>
+        {
+            e.ToTable("notification_settings");
+            e.HasKey(s => s.UserId);
+            e.Property(s => s.UserId).ValueGeneratedNever();
+            e.Property(s => s.PhoneNumber).HasMaxLength(16);
+            e.Property(s => s.Digest).HasMaxLength(10);
+            e.Property(s => s.TimeZone).HasMaxLength(100);
+            e.HasIndex(s => new { s.Digest, s.LastDigestAt });
+        });
+        modelBuilder.Entity<OutgoingSms>(e =>
+        {
+            e.ToTable("outgoing_sms");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.MessageKey).HasMaxLength(200);
+            e.HasIndex(m => m.MessageKey).IsUnique();
+            e.Property(m => m.To).HasMaxLength(16);
+            e.Property(m => m.Body).HasMaxLength(1600);
+            e.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.LastError).HasMaxLength(1000);
+            e.Property(m => m.ProviderId).HasMaxLength(100);
+            e.Property(m => m.LockedBy).HasMaxLength(100);
+            e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+        });
+        modelBuilder.Entity<DeadLetter>(e =>
+        {
+            e.ToTable("dead_letters");
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Channel).HasMaxLength(10);
+            e.Property(d => d.Recipient).HasMaxLength(320);
+            e.Property(d => d.Summary).HasMaxLength(500);
+            e.Property(d => d.LastError).HasMaxLength(1000);
+            e.HasIndex(d => new { d.RetriedAt, d.DeadAt });
         });
     }
 }

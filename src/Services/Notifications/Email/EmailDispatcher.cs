@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using TaskFlow.BuildingBlocks.Email;
 using TaskFlow.Notifications.Data;
+using TaskFlow.Notifications.Delivery;
 
 namespace TaskFlow.Notifications.Email;
 
@@ -14,16 +15,18 @@ namespace TaskFlow.Notifications.Email;
 /// Sends pending <see cref="OutgoingEmail"/> rows through <see cref="IEmailSender"/>. Instances claim a batch with a lease
 /// (an UPDATE only one of them can win), so several notifications processes can share one database without sending
 /// a row twice. A failure is retried with exponential backoff and jitter; after
-/// <see cref="EmailDeliveryOptions.MaxAttempts"/> attempts, or at once for a permanent failure, the row is dead.
+/// <see cref="DeliveryOptions.MaxAttempts"/> attempts, or at once for a permanent failure, the row is dead and a
+/// <see cref="DeadLetter"/> records it. Rows held for quiet hours simply have a later <c>NextAttemptAt</c>.
 /// </summary>
 internal sealed class EmailDispatcher(
     IServiceProvider services,
     IEmailSender sender,
-    EmailSignal signal,
+    DispatchSignals signals,
+    NotificationClock clock,
     IOptions<EmailDeliveryOptions> options,
     ILogger<EmailDispatcher> logger) : BackgroundService
 {
-    readonly string instance = InstanceName();
+    readonly string instance = DeliveryOptions.InstanceName();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -42,7 +45,7 @@ internal sealed class EmailDispatcher(
             {
                 logger.LogWarning(ex, "Email dispatch failed; retrying");
             }
-            await signal.Wait(options.Value.PollInterval, stoppingToken);
+            await signals.Email.Wait(options.Value.PollInterval, stoppingToken);
         }
     }
 
@@ -52,7 +55,7 @@ internal sealed class EmailDispatcher(
         var settings = options.Value;
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDb>();
-        var now = DateTime.UtcNow;
+        var now = clock.UtcNow;
         var candidates = await db.OutgoingEmails
             .Where(e => e.Status == EmailStatus.Pending && e.NextAttemptAt <= now && (e.LockedUntil == null || e.LockedUntil < now))
             .OrderBy(e => e.NextAttemptAt)
@@ -74,7 +77,7 @@ internal sealed class EmailDispatcher(
         foreach (var email in claimed)
         {
             // Past the lease another instance may claim the row; leave the rest to whoever does.
-            if (DateTime.UtcNow > until - margin) break;
+            if (clock.UtcNow > until - margin) break;
             await Send(db, email, settings, ct);
         }
         return claimed.Count;
@@ -90,13 +93,15 @@ internal sealed class EmailDispatcher(
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var dead = attempts >= settings.MaxAttempts || IsPermanent(ex);
-            var error = Truncate($"{ex.GetType().Name}: {ex.Message}", 1000);
-            var next = DateTime.UtcNow + Backoff(attempts, settings);
+            var error = DeliveryOptions.Truncate($"{ex.GetType().Name}: {ex.Message}", 1000);
+            var now = clock.UtcNow;
+            var next = now + settings.Backoff(attempts);
             if (dead)
                 logger.LogError(ex, "Email {EmailId} failed {Attempts} time(s) and is dead", email.Id, attempts);
             else
                 logger.LogWarning(ex, "Email {EmailId} failed (attempt {Attempts}); retrying at {NextAttemptAt:o}", email.Id, attempts, next);
-            await db.OutgoingEmails
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            var updated = await db.OutgoingEmails
                 .Where(e => e.Id == email.Id && e.LockedBy == instance)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(e => e.Attempts, attempts)
@@ -105,6 +110,12 @@ internal sealed class EmailDispatcher(
                     .SetProperty(e => e.NextAttemptAt, next)
                     .SetProperty(e => e.LockedBy, (string?)null)
                     .SetProperty(e => e.LockedUntil, (DateTime?)null), CancellationToken.None);
+            if (dead && updated == 1)
+            {
+                DeadLetters.Add(db, DeadLetters.Email, email.Id, email.To, email.Subject, attempts, error, now);
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            await transaction.CommitAsync(CancellationToken.None);
             return;
         }
 
@@ -115,7 +126,7 @@ internal sealed class EmailDispatcher(
                 .SetProperty(e => e.Attempts, attempts)
                 .SetProperty(e => e.LastError, (string?)null)
                 .SetProperty(e => e.Status, EmailStatus.Sent)
-                .SetProperty(e => e.SentAt, DateTime.UtcNow)
+                .SetProperty(e => e.SentAt, clock.UtcNow)
                 .SetProperty(e => e.LockedBy, (string?)null)
                 .SetProperty(e => e.LockedUntil, (DateTime?)null), CancellationToken.None);
         logger.LogInformation("Email {EmailId} sent", email.Id);
@@ -124,20 +135,4 @@ internal sealed class EmailDispatcher(
     /// <summary>Failures that no retry can fix: an unparsable address, or the server refusing with a 5xx reply.</summary>
     static bool IsPermanent(Exception ex) =>
         ex is ParseException || ex is SmtpCommandException { StatusCode: var code } && (int)code >= 500;
-
-    /// <summary>Exponential, capped, with "equal jitter" so that many failed rows do not retry in lockstep.</summary>
-    internal static TimeSpan Backoff(int attempt, EmailDeliveryOptions settings)
-    {
-        var exponential = settings.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var capped = Math.Min(settings.RetryMaxDelay.TotalMilliseconds, exponential);
-        return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
-    }
-
-    static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
-
-    static string InstanceName()
-    {
-        var name = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        return name.Length <= 100 ? name : name[^100..];
-    }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Notifications.Data;
+using TaskFlow.Notifications.Events;
 
 namespace TaskFlow.Notifications.Features;
 
@@ -101,6 +102,7 @@ internal static class InAppNotifications
         if (notification.ReadAt is null)
         {
             notification.ReadAt = DateTime.UtcNow;
+            db.Publish(new UnreadCountChanged(me, await UnreadCount(db, me, ct) - 1));
             await db.SaveChangesAsync(ct);
         }
         return TypedResults.NoContent();
@@ -110,17 +112,32 @@ internal static class InAppNotifications
     {
         var me = user.UserId();
         var now = DateTime.UtcNow;
-        await db.Notifications.Where(n => n.RecipientId == me && n.ReadAt == null)
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var changed = await db.Notifications.Where(n => n.RecipientId == me && n.ReadAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
+        if (changed > 0)
+        {
+            db.Publish(new UnreadCountChanged(me, await UnreadCount(db, me, ct)));
+            await db.SaveChangesAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 
     static async Task<Results<NoContent, NotFound>> Delete(Guid id, ClaimsPrincipal user, NotificationsDb db, CancellationToken ct)
     {
         var me = user.UserId();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var deleted = await db.Notifications.Where(n => n.Id == id && n.RecipientId == me).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
+        if (deleted == 0) return TypedResults.NotFound();
+        db.Publish(new UnreadCountChanged(me, await UnreadCount(db, me, ct)));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.NoContent();
     }
+
+    static Task<int> UnreadCount(NotificationsDb db, Guid userId, CancellationToken ct) =>
+        db.Notifications.CountAsync(n => n.RecipientId == userId && n.ReadAt == null, ct);
 
     /// <summary>Opaque position in the list: the last item's creation time and id, URL-safe base64.</summary>
     sealed record Cursor(DateTime CreatedAt, Guid Id)

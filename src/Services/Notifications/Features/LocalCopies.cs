@@ -49,12 +49,26 @@ internal sealed class WorkspaceCopyHandler(NotificationsDb db) : IIntegrationEve
     }
 }
 
-/// <summary>TaskCreated → the local <c>tasks</c> copy (key and title for texts).</summary>
-internal sealed class TaskCopyHandler(NotificationsDb db) : IIntegrationEventHandler<TaskCreated>
+/// <summary>TaskCreated / TaskUpdated → the local <c>tasks</c> copy (key and title for texts, for events that do not carry them).</summary>
+internal sealed class TaskCopyHandler(NotificationsDb db) : IIntegrationEventHandler<TaskCreated>, IIntegrationEventHandler<TaskUpdated>
 {
     public async Task Handle(TaskCreated e, CancellationToken cancellationToken)
     {
         if (await db.Tasks.AnyAsync(t => t.Id == e.TaskId, cancellationToken)) return;
         db.Tasks.Add(new KnownTask { Id = e.TaskId, ProjectId = e.ProjectId, Key = e.Key, Title = e.Title });
+    }
+
+    public async Task Handle(TaskUpdated e, CancellationToken cancellationToken)
+    {
+        // Payloads from before the contract carried the title have none: keep what is known.
+        if (string.IsNullOrWhiteSpace(e.Key) || string.IsNullOrWhiteSpace(e.Title)) return;
+        var task = await db.Tasks.SingleOrDefaultAsync(t => t.Id == e.TaskId, cancellationToken);
+        if (task is null)
+            db.Tasks.Add(new KnownTask { Id = e.TaskId, ProjectId = e.ProjectId, Key = e.Key, Title = e.Title });
+        else
+        {
+            task.Key = e.Key;
+            task.Title = e.Title;
+        }
     }
 }

@@ -1,21 +1,38 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Notifications.Data;
+using TaskFlow.Notifications.Delivery;
 using TaskFlow.Notifications.Email;
+using TaskFlow.Notifications.Events;
+using TaskFlow.Notifications.Sms;
 
 namespace TaskFlow.Notifications.Features;
 
-/// <summary>The kinds of notification a user can receive, each with an in-app and an email channel.</summary>
+/// <summary>The kinds of notification a user can receive, each with an in-app, an email and an SMS channel.</summary>
 internal static class NotificationKinds
 {
     public const string TaskAssigned = "task_assigned";
     public const string Mentioned = "mentioned";
+    public const string CommentAdded = "comment_added";
+    public const string StatusChanged = "status_changed";
+    public const string DueSoon = "due_soon";
+    public const string Overdue = "overdue";
     public const string InvitedToWorkspace = "invited_to_workspace";
     public const string AddedToWorkspace = "added_to_workspace";
 
-    public static readonly IReadOnlyList<string> All = [TaskAssigned, Mentioned, InvitedToWorkspace, AddedToWorkspace];
+    public static readonly IReadOnlyList<string> All = [TaskAssigned, Mentioned, CommentAdded, StatusChanged, DueSoon, Overdue, InvitedToWorkspace, AddedToWorkspace];
+
+    /// <summary>Urgent kinds: their SMS channel is on by default (SMS itself stays off until the user turns it on).</summary>
+    public static readonly IReadOnlyList<string> Urgent = [TaskAssigned, Mentioned, DueSoon, Overdue];
+
+    /// <summary>Kinds whose emails a digest replaces when the user chose one; the others are always sent at once.</summary>
+    public static readonly IReadOnlyList<string> Digestible = [CommentAdded, StatusChanged, AddedToWorkspace];
 
     public static bool IsKnown(string kind) => All.Contains(kind, StringComparer.Ordinal);
+
+    public static bool SmsByDefault(string kind) => Urgent.Contains(kind, StringComparer.Ordinal);
+
+    public static bool IsDigestible(string kind) => Digestible.Contains(kind, StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -57,7 +74,7 @@ internal sealed class UnsubscribeTokens(IDataProtectionProvider provider)
     }
 }
 
-/// <summary>What a handler asks for: one notification to one user, perhaps with an email.</summary>
+/// <summary>What a handler asks for: one notification to one user; email and SMS follow from the kind and the user's preferences.</summary>
 internal sealed record NotificationRequest(
     string DedupKey,
     Guid RecipientId,
@@ -68,70 +85,95 @@ internal sealed record NotificationRequest(
     Guid? ActorId = null,
     Guid? TaskId = null,
     Guid? ProjectId = null,
-    Guid? WorkspaceId = null,
-    (string Subject, string ActionLabel)? Email = null);
+    Guid? WorkspaceId = null);
 
 /// <summary>
-/// Creates in-app notifications and notification emails for handlers, honouring the recipient's preferences.
-/// Changes only the scoped DbContext: the event infrastructure saves them with the inbox row.
+/// Creates in-app notifications, notification emails and text messages for handlers, honouring the recipient's
+/// preferences (kind × channel), digest choice and quiet hours. Changes only the scoped DbContext: the event
+/// infrastructure saves them with the inbox row, together with the <see cref="NotificationCreated"/> event.
 /// </summary>
-internal sealed class Notifier(NotificationsDb db, EmailQueue emails, EmailTemplates templates, UnsubscribeTokens tokens)
+internal sealed class Notifier(NotificationsDb db, EmailQueue emails, SmsQueue texts, EmailTemplates templates, UnsubscribeTokens tokens, NotificationClock clock)
 {
     public async Task Notify(NotificationRequest request, CancellationToken ct)
     {
-        // Never tell people about what they did themselves.
-        if (request.ActorId == request.RecipientId) return;
+        // Never tell people about what they did themselves (nor "the system" about anything).
+        if (request.ActorId == request.RecipientId || request.RecipientId == Guid.Empty) return;
 
         var preference = await db.Preferences.AsNoTracking()
             .SingleOrDefaultAsync(p => p.UserId == request.RecipientId && p.Kind == request.Kind, ct);
+        var settings = await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.UserId == request.RecipientId, ct);
         var inApp = preference?.InApp ?? true;
         var email = preference?.Email ?? true;
+        var sms = preference?.Sms ?? NotificationKinds.SmsByDefault(request.Kind);
+        var now = clock.UtcNow;
+        var title = Truncate(request.Title, 500);
+        var body = request.Body is null ? null : Truncate(request.Body, 2000);
 
         if (inApp && !await db.Notifications.AnyAsync(n => n.DedupKey == request.DedupKey, ct))
         {
-            db.Notifications.Add(new InAppNotification
+            var notification = new InAppNotification
             {
                 DedupKey = request.DedupKey,
                 RecipientId = request.RecipientId,
                 Kind = request.Kind,
-                Title = Truncate(request.Title, 500),
-                Body = request.Body is null ? null : Truncate(request.Body, 2000),
+                Title = title,
+                Body = body,
                 Link = request.Link,
                 ActorId = request.ActorId,
                 TaskId = request.TaskId,
                 ProjectId = request.ProjectId,
                 WorkspaceId = request.WorkspaceId,
-                CreatedAt = DateTime.UtcNow,
-            });
+                CreatedAt = now,
+            };
+            db.Notifications.Add(notification);
+            var unread = await db.Notifications.CountAsync(n => n.RecipientId == request.RecipientId && n.ReadAt == null, ct)
+                + db.ChangeTracker.Entries<InAppNotification>().Count(e => e.State == EntityState.Added && e.Entity.RecipientId == request.RecipientId);
+            db.Publish(new NotificationCreated(notification.Id, notification.RecipientId, notification.Kind, title, body, notification.Link, now, unread));
         }
 
-        if (email && request.Email is { } mail
+        var release = QuietHours.ReleaseAt(settings, now);
+        var digested = settings is not null && settings.Digest != DigestFrequency.Off && NotificationKinds.IsDigestible(request.Kind);
+        if (email && !digested && NotificationEmails.HasEmail(request.Kind)
             && !await db.OutgoingEmails.AnyAsync(m => m.MessageKey == request.DedupKey, ct)
             && await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.RecipientId, ct) is { } recipient)
         {
             var unsubscribe = templates.Link("/v1/notifications/unsubscribe", tokens.Create(recipient.Id, request.Kind));
-            var content = EmailTemplates.Render(
-                mail.Subject,
-                recipient.DisplayName,
-                request.Body is null ? [request.Title] : [request.Title, request.Body],
-                (mail.ActionLabel, templates.Link(request.Link)),
-                "You received this email because of your TaskFlow notification settings.",
-                unsubscribe);
-            emails.Add(request.DedupKey, recipient.Email, content, unsubscribe);
+            var content = NotificationEmails.Render(request.Kind, title, body, recipient.DisplayName, templates.Link(request.Link), unsubscribe);
+            emails.Add(request.DedupKey, recipient.Email, content, unsubscribe, release);
+        }
+
+        if (sms && settings is { SmsEnabled: true, PhoneNumber: { Length: > 0 } phone }
+            && !await db.OutgoingSms.AnyAsync(m => m.MessageKey == request.DedupKey, ct))
+        {
+            texts.Add(request.DedupKey, request.RecipientId, phone, $"TaskFlow: {EmailTemplates.OneLine(title)} {templates.Link(request.Link)}", release);
+        }
+    }
+
+    /// <summary>The same notification for several users (watchers, assignees), each once, never the actor.</summary>
+    public async Task NotifyEach(IEnumerable<Guid>? recipients, Guid? actorId, Func<Guid, NotificationRequest> request, CancellationToken ct)
+    {
+        foreach (var recipient in (recipients ?? []).Distinct())
+        {
+            if (recipient == actorId) continue;
+            await Notify(request(recipient), ct);
         }
     }
 
     /// <summary>A user's display name from the local copy, or a neutral word when it has not arrived (yet).</summary>
     public async Task<string> NameOf(Guid? userId, CancellationToken ct) =>
+        userId == Guid.Empty ? "TaskFlow" :
         userId is { } id && await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.DisplayName).SingleOrDefaultAsync(ct) is { Length: > 0 } name
             ? EmailTemplates.OneLine(name)
             : "Someone";
 
-    /// <summary>"KEY-1 Title" from the local copy of tasks, or "a task" when unknown.</summary>
-    public async Task<string> TaskLabel(Guid taskId, CancellationToken ct) =>
-        await db.Tasks.AsNoTracking().Where(t => t.Id == taskId).Select(t => new { t.Key, t.Title }).SingleOrDefaultAsync(ct) is { } task
+    /// <summary>"KEY-1 Title": from the event when it carries them, else from the local copy of tasks, else "a task".</summary>
+    public async Task<string> TaskLabel(Guid taskId, string? key, string? title, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(key) && !string.IsNullOrWhiteSpace(title)) return EmailTemplates.OneLine($"{key} {title}");
+        return await db.Tasks.AsNoTracking().Where(t => t.Id == taskId).Select(t => new { t.Key, t.Title }).SingleOrDefaultAsync(ct) is { } task
             ? EmailTemplates.OneLine($"{task.Key} {task.Title}")
             : "a task";
+    }
 
     static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }

@@ -104,6 +104,53 @@ namespace TaskFlow.Notifications.Data.Migrations.Sqlite
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Notifications.Data.DeadLetter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DeadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RetriedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RetriedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RetriedAt", "DeadAt");
+
+                    b.ToTable("dead_letters", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Notifications.Data.InAppNotification", b =>
                 {
                     b.Property<Guid>("Id")
@@ -247,9 +294,50 @@ namespace TaskFlow.Notifications.Data.Migrations.Sqlite
                     b.Property<bool>("InApp")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Sms")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("UserId", "Kind");
 
                     b.ToTable("notification_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Notifications.Data.NotificationSettings", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastDigestAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhoneNumber")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("QuietHoursEnd")
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeOnly?>("QuietHoursStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SmsEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("Digest", "LastDigestAt");
+
+                    b.ToTable("notification_settings", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Notifications.Data.OutgoingEmail", b =>
@@ -320,6 +408,72 @@ namespace TaskFlow.Notifications.Data.Migrations.Sqlite
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("outgoing_emails", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Notifications.Data.OutgoingSms", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(1600)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RecipientId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageKey")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("outgoing_sms", (string)null);
                 });
 #pragma warning restore 612, 618
         }
