@@ -1,0 +1,141 @@
+namespace TaskFlow.Integrations.Data;
+
+/// <summary>Workspace roles as the workspaces service names them, strongest first.</summary>
+internal enum WorkspaceRole
+{
+    Owner = 0,
+    Admin = 1,
+    Member = 2,
+    Viewer = 3,
+}
+
+internal static class Roles
+{
+    public static bool TryParse(string? value, out WorkspaceRole role)
+    {
+        switch (value)
+        {
+            case "owner": role = WorkspaceRole.Owner; return true;
+            case "admin": role = WorkspaceRole.Admin; return true;
+            case "member": role = WorkspaceRole.Member; return true;
+            case "viewer": role = WorkspaceRole.Viewer; return true;
+            default: role = default; return false;
+        }
+    }
+
+    /// <summary>Only owners and admins manage a workspace's webhooks and a project's integrations.</summary>
+    public static bool CanManageIntegrations(this WorkspaceRole role) => role is WorkspaceRole.Owner or WorkspaceRole.Admin;
+}
+
+/// <summary>Local copy of a workspace (tombstone once deleted, so late membership events are ignored).</summary>
+internal sealed class KnownWorkspace
+{
+    public Guid Id { get; set; }
+    public bool Deleted { get; set; }
+}
+
+/// <summary>Local copy of one workspace membership, fed by the workspaces service's events.</summary>
+internal sealed class WorkspaceMember
+{
+    public Guid WorkspaceId { get; set; }
+    public Guid UserId { get; set; }
+    public WorkspaceRole Role { get; set; }
+    public bool Active { get; set; }
+    /// <summary>OccurredAt of the last applied change (last writer wins).</summary>
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Local copy of a project: its workspace and key (tombstone once deleted).</summary>
+internal sealed class KnownProject
+{
+    public Guid Id { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public string Key { get; set; } = "";
+    public bool Deleted { get; set; }
+}
+
+internal static class WebhookKinds
+{
+    /// <summary>A plain JSON webhook signed with the webhook's secret.</summary>
+    public const string Webhook = "webhook";
+
+    /// <summary>A Slack incoming-webhook URL; bodies are Slack Block Kit messages.</summary>
+    public const string Slack = "slack";
+
+    public static readonly string[] All = [Webhook, Slack];
+}
+
+/// <summary>An outgoing endpoint of a workspace that receives the event kinds it subscribed to.</summary>
+internal sealed class Webhook
+{
+    public Guid Id { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public string Kind { get; set; } = WebhookKinds.Webhook;
+    public required string Url { get; set; }
+    /// <summary>Subscribed event kinds, comma-separated (e.g. <c>task.created,comment.added</c>).</summary>
+    public required string EventKinds { get; set; }
+    public bool Active { get; set; }
+    public string? Description { get; set; }
+    /// <summary>HMAC key for the <c>TaskFlow-Signature</c> header; shown once on create and rotate.</summary>
+    public required string Secret { get; set; }
+    public Guid CreatedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    public IReadOnlyList<string> Kinds() => EventKinds.Split(',', StringSplitOptions.RemoveEmptyEntries);
+}
+
+internal enum DeliveryStatus
+{
+    Pending = 0,
+    Succeeded = 1,
+    Failed = 2,
+}
+
+/// <summary>
+/// One message to one webhook. The table is an outbox: the dispatcher claims due rows with a lease, sends them and
+/// records the outcome of the last attempt; a failed attempt is retried with exponential backoff until the maximum.
+/// </summary>
+internal sealed class Delivery
+{
+    public Guid Id { get; set; }
+    public Guid WebhookId { get; set; }
+    public Guid WorkspaceId { get; set; }
+    /// <summary>The event kind, e.g. <c>task.created</c> or <c>webhook.test</c>.</summary>
+    public required string EventKind { get; set; }
+    /// <summary>The integration event this delivery came from; unique per webhook so a redelivered event enqueues once. Null for tests and redeliveries.</summary>
+    public Guid? SourceEventId { get; set; }
+    /// <summary>The exact body sent (JSON).</summary>
+    public required string Body { get; set; }
+    public DeliveryStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime NextAttemptAt { get; set; }
+    public DateTime? LastAttemptAt { get; set; }
+    public int? ResponseCode { get; set; }
+    public int? DurationMs { get; set; }
+    public string? Error { get; set; }
+    public string? LockedBy { get; set; }
+    public DateTime? LockedUntil { get; set; }
+}
+
+/// <summary>The GitHub integration of one project: the secret GitHub signs its webhook payloads with.</summary>
+internal sealed class GitHubConfig
+{
+    public Guid ProjectId { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public required string Secret { get; set; }
+    public Guid? MoveToStatusIdOnMerge { get; set; }
+    public bool Enabled { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+internal static class Clock
+{
+    /// <summary>Now, cut to whole microseconds so values read back from PostgreSQL equal the ones written.</summary>
+    public static DateTime UtcNow()
+    {
+        var now = DateTime.UtcNow;
+        return now.AddTicks(-(now.Ticks % 10));
+    }
+}
