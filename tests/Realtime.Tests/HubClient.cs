@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 
@@ -49,7 +50,15 @@ public sealed class HubClient : IAsyncDisposable
             })
             .Build());
 
-    public Task Start() => Connection.StartAsync(TestContext.Current.CancellationToken);
+    /// <summary>
+    /// Connects, then makes one round trip: the handshake completes before the server registers the connection for
+    /// user and group sends, and an invocation is only handled after that registration.
+    /// </summary>
+    public async Task Start()
+    {
+        await Connection.StartAsync(TestContext.Current.CancellationToken);
+        await Connection.InvokeAsync("LeaveProject", Guid.Empty, TestContext.Current.CancellationToken);
+    }
 
     /// <summary>Joins the project once this service's access copy has caught up (JoinProject fails until then).</summary>
     public async Task JoinWhenAllowed(Guid projectId, TimeSpan? timeout = null)

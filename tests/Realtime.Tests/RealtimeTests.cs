@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.TestKit;
@@ -215,25 +216,34 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
         return user;
     }
 
-    /// <summary>A project, once the tasks service knows it (its task list answers).</summary>
+    /// <summary>A project created through the projects API.</summary>
     static async Task<Guid> CreateProject(User owner, Guid workspaceId)
     {
-        using var response = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Website", key = "WEB" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var id = Guid.Empty;
+        // The projects service learns about the workspace through an event: 404 until then.
         await Eventually(async () =>
         {
-            using var list = await owner.Client.GetAsync(new Uri($"/v1/projects/{id}/tasks", UriKind.Relative), Ct);
-            return list.StatusCode == HttpStatusCode.OK;
-        }, "the tasks service to know the project");
+            using var response = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Website", key = "WEB" }, Ct);
+            if (response.StatusCode != HttpStatusCode.Created) return false;
+            id = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+            return true;
+        }, "the projects service to know the workspace");
         return id;
     }
 
     static async Task<Guid> CreateTask(User user, Guid projectId)
     {
-        using var response = await user.Client.PostAsJsonAsync($"/v1/projects/{projectId}/tasks", new { title = "Write the docs" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+        var id = Guid.Empty;
+        // The tasks service takes tasks once it has applied ProjectCreated (404 or 409 until then).
+        await Eventually(async () =>
+        {
+            using var response = await user.Client.PostAsJsonAsync($"/v1/projects/{projectId}/tasks", new { title = "Write the docs" }, Ct);
+            Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.NotFound or HttpStatusCode.Conflict, $"create task: {response.StatusCode}");
+            if (response.StatusCode != HttpStatusCode.Created) return false;
+            id = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+            return true;
+        }, "the tasks service to take tasks");
+        return id;
     }
 
     /// <summary>Moves the task to the project's third status (in progress); returns that status.</summary>

@@ -17,7 +17,12 @@ internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups) : Microso
     public async Task JoinProject(Guid projectId)
     {
         var userId = Context.User!.UserId();
-        var workspaceId = await ReadableWorkspace(projectId, userId) ?? throw new HubException("not found");
+        if (await ReadableWorkspace(projectId, userId) is not { } workspaceId)
+        {
+            // A connection that joined before losing access (e.g. on another instance's watch) leaves with the refusal.
+            await LeaveProject(projectId);
+            throw new HubException("not found");
+        }
         groups.Add(Context.ConnectionId, userId, projectId, workspaceId);
         await Groups.AddToGroupAsync(Context.ConnectionId, ProjectGroups.Group(projectId), Context.ConnectionAborted);
 
@@ -56,5 +61,5 @@ internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups) : Microso
 internal sealed class SubjectUserIdProvider : IUserIdProvider
 {
     public string? GetUserId(HubConnectionContext connection) =>
-        connection.User.FindFirst("sub")?.Value;
+        Guid.TryParse(connection.User.FindFirst("sub")?.Value, out var id) ? id.ToString() : null;
 }
