@@ -25,18 +25,29 @@ public static class GatewaySetup
 {
     public const string ServicesSection = "Gateway:Services";
     const string KeysUnavailable = "taskflow.gateway.keys-unavailable";
+    const string RealtimeHubPath = "/v1/realtime/hub";
 
     public static void AddGateway(this IHostApplicationBuilder builder, IReadOnlyList<IServiceModule> modules)
     {
         var (routes, clusters) = BuildRoutes(builder.Configuration, modules);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routes, clusters)
-            .AddTransforms(context => context.AddResponseTransform(KeepOneCorrelationId));
+            .AddTransforms(context =>
+            {
+                context.AddResponseTransform(KeepOneCorrelationId);
+                context.AddRequestTransform(HubTokenToHeader);
+            });
 
         // JwtBearer rethrows what is not a validation failure (a 500). Make every failure a failed authentication,
         // and mark the ones caused by unreachable keys (identity down), which are not the caller's fault: 503, not 401.
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
         {
+            var received = o.Events.OnMessageReceived;
+            o.Events.OnMessageReceived = async context =>
+            {
+                await received(context);
+                if (context.Token is null && HubAccessToken(context.HttpContext.Request) is { } token) context.Token = token;
+            };
             var previous = o.Events.OnAuthenticationFailed;
             o.Events.OnAuthenticationFailed = async context =>
             {
@@ -100,7 +111,7 @@ public static class GatewaySetup
     static async Task RejectInvalidBearer(HttpContext context, Func<Task> next)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
-        var hasBearer = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        var hasBearer = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || HubAccessToken(context.Request) is not null;
         if (!hasBearer || context.User.Identity?.IsAuthenticated == true)
         {
             await next();
@@ -144,6 +155,30 @@ public static class GatewaySetup
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsKeySourceFault),
         _ => IsKeySourceFault(exception.InnerException),
     };
+
+    /// <summary>
+    /// The realtime hub (SignalR) takes the access token from <c>?access_token=</c>, because browsers cannot set headers
+    /// on WebSocket requests. Only on that path, and only when no Authorization header is sent.
+    /// </summary>
+    static string? HubAccessToken(HttpRequest request) =>
+        request.Path.StartsWithSegments(RealtimeHubPath) && !request.Headers.ContainsKey("Authorization")
+        && request.Query["access_token"] is [{ Length: > 0 } token]
+            ? token
+            : null;
+
+    /// <summary>
+    /// Moves the hub's query-string token into the Authorization header of the forwarded request, so the token is not in
+    /// the URL the proxy logs ("Proxying to ...") and the service checks it like any bearer token.
+    /// </summary>
+    static ValueTask HubTokenToHeader(RequestTransformContext context)
+    {
+        if (HubAccessToken(context.HttpContext.Request) is { } token)
+        {
+            context.Query.Collection.Remove("access_token");
+            context.ProxyRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// The gateway already put its correlation id on the response and the service echoes the same one;

@@ -3,6 +3,7 @@ using TaskFlow.Identity;
 using TaskFlow.Integrations;
 using TaskFlow.Notifications;
 using TaskFlow.Projects;
+using TaskFlow.Realtime;
 using TaskFlow.Tasks;
 using TaskFlow.Workspaces;
 
@@ -11,7 +12,7 @@ namespace TaskFlow.Host;
 /// <summary>Which services this process runs: <c>--services all</c> (default), <c>--services gateway</c> or a list such as <c>identity,notifications</c>.</summary>
 sealed record ServiceSelection(IReadOnlyList<string> Names)
 {
-    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule(), new TasksModule(), new IntegrationsModule()];
+    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule(), new TasksModule(), new IntegrationsModule(), new RealtimeModule()];
 
     public bool IsAll => Names.Contains("all");
     public bool IsGateway => Names.Contains("gateway");

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.BuildingBlocks.Web;
+using TaskFlow.Realtime.Data;
+
+namespace TaskFlow.Realtime.Hub;
+
+/// <summary>
+/// <c>/v1/realtime/hub</c>. Client → server: <c>JoinProject(projectId)</c>, <c>LeaveProject(projectId)</c>.
+/// Server → client: <c>event</c> (to the project's group), <c>notification</c> and <c>unreadCount</c> (to the user).
+/// </summary>
+[Authorize]
+internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups) : Microsoft.AspNetCore.SignalR.Hub
+{
+    /// <summary>Starts receiving the project's events. Fails with "not found" unless the caller may read the project.</summary>
+    public async Task JoinProject(Guid projectId)
+    {
+        var userId = Context.User!.UserId();
+        if (await ReadableWorkspace(projectId, userId) is not { } workspaceId)
+        {
+            // A connection that joined before losing access (e.g. on another instance's watch) leaves with the refusal.
+            await LeaveProject(projectId);
+            throw new HubException("not found");
+        }
+        groups.Add(Context.ConnectionId, userId, projectId, workspaceId);
+        await Groups.AddToGroupAsync(Context.ConnectionId, ProjectGroups.Group(projectId), Context.ConnectionAborted);
+
+        // Access may have been revoked between the check and the join (the revocation found nothing to remove yet).
+        if (await ReadableWorkspace(projectId, userId) is null)
+        {
+            await LeaveProject(projectId);
+            throw new HubException("not found");
+        }
+    }
+
+    /// <summary>Stops receiving the project's events (no error if the caller had not joined).</summary>
+    public async Task LeaveProject(Guid projectId)
+    {
+        groups.Remove(Context.ConnectionId, projectId);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, ProjectGroups.Group(projectId), Context.ConnectionAborted);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        // SignalR drops the connection's group memberships itself.
+        groups.Disconnected(Context.ConnectionId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The project's workspace if the project exists and the user is an active member of that workspace.</summary>
+    async Task<Guid?> ReadableWorkspace(Guid projectId, Guid userId) =>
+        await (from p in db.Projects.AsNoTracking()
+               join w in db.Workspaces on p.WorkspaceId equals w.Id
+               join m in db.WorkspaceMembers on new { p.WorkspaceId, UserId = userId } equals new { m.WorkspaceId, m.UserId }
+               where p.Id == projectId && !p.Deleted && !w.Deleted && m.Active
+               select (Guid?)p.WorkspaceId).FirstOrDefaultAsync(Context.ConnectionAborted);
+}
+
+/// <summary>SignalR's user id is the access token's <c>sub</c> claim (the same id every service uses).</summary>
+internal sealed class SubjectUserIdProvider : IUserIdProvider
+{
+    public string? GetUserId(HubConnectionContext connection) =>
+        Guid.TryParse(connection.User.FindFirst("sub")?.Value, out var id) ? id.ToString() : null;
+}

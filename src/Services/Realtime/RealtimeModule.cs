@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+using TaskFlow.BuildingBlocks.Data;
+using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Realtime.Consumers;
+using TaskFlow.Realtime.Data;
+using TaskFlow.Realtime.Hub;
+
+namespace TaskFlow.Realtime;
+
+/// <summary>
+/// Realtime: the SignalR hub <c>/v1/realtime/hub</c> that pushes project events, notifications and unread counts to
+/// connected clients. In process all-in-one; across instances through Redis when <c>Redis:Configuration</c> is set.
+/// </summary>
+public sealed class RealtimeModule : IServiceModule
+{
+    public const string HubPath = "/v1/realtime/hub";
+
+    public string Name => "realtime";
+
+    public IReadOnlyList<string> RoutePrefixes => ["/v1/realtime"];
+
+    public void AddServices(IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDb<RealtimeDb, SqliteRealtimeDb, PostgresRealtimeDb>(Name);
+        var services = builder.Services;
+
+        var signalR = services.AddSignalR();
+        if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)
+        {
+            var prefix = builder.Configuration["Realtime:ChannelPrefix"] is { Length: > 0 } p ? p : "taskflow";
+            signalR.AddStackExchangeRedis(redis, o =>
+            {
+                o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
+                // Keep reconnecting in the background instead of failing for good when Redis is down at start-up.
+                o.Configuration.AbortOnConnectFail = false;
+            });
+        }
+        services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        services.AddSingleton<ProjectGroups>();
+        services.AddSingleton<Pusher>();
+        services.AddScoped<AccessCopy>();
+
+        // Browsers cannot set headers on WebSocket (and server-sent events) requests: SignalR sends the token as ?access_token=.
+        services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
+        {
+            var previous = o.Events.OnMessageReceived;
+            o.Events.OnMessageReceived = async context =>
+            {
+                await previous(context);
+                if (context.Token is null && context.HttpContext.Request.Path.StartsWithSegments(HubPath)
+                    && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    context.Token = token;
+            };
+        });
+        // The request-start log line carries the query string, i.e. the hub's access token: never below Warning here.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
+        services.AddEventHandler<RealtimeDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, MemberAdded, MemberAddedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, MemberRemoved, MemberRemovedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, WorkspaceDeleted, WorkspaceDeletedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, ProjectCreated, ProjectCreatedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, ProjectDeleted, ProjectDeletedHandler>(Name);
+
+        services.AddProjectPush<TaskCreated>(Name);
+        services.AddProjectPush<TaskUpdated>(Name);
+        services.AddProjectPush<TaskMoved>(Name);
+        services.AddProjectPush<TaskAssigned>(Name);
+        services.AddProjectPush<TaskUnassigned>(Name);
+        services.AddProjectPush<TaskDeleted>(Name);
+        services.AddProjectPush<CommentAdded>(Name);
+        services.AddProjectPush<CommentEdited>(Name);
+        services.AddProjectPush<CommentDeleted>(Name);
+        services.AddProjectPush<AttachmentAdded>(Name);
+        services.AddProjectPush<AttachmentDeleted>(Name);
+        services.AddProjectPush<WorkflowChanged>(Name);
+        services.AddProjectPush<ProjectArchived>(Name);
+        services.AddPush(Name, nameof(NotificationCreated), (pusher, envelope, ct) => pusher.Notification(envelope, ct));
+        services.AddPush(Name, nameof(UnreadCountChanged), (pusher, envelope, ct) => pusher.UnreadCount(envelope, ct));
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder app)
+    {
+        // Connections end when their access token expires: the client reconnects with a fresh token and joins again,
+        // which re-checks access (this also bounds how long a removed member's connection on another instance lives).
+        app.MapHub<RealtimeHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true)
+            .RequireAuthorization()
+            .ExcludeFromDescription();
+    }
+}
