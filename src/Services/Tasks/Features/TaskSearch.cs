@@ -97,18 +97,24 @@ internal static class TaskSearch
     }
 
     /// <summary>Matching tasks, most relevant first (ties: newest first), after the cursor's (score, number).</summary>
+    /// <remarks>
+    /// The score is a correlated lookup (one index probe per matching task: FTS5 by rowid, PostgreSQL by primary key)
+    /// rather than a join, so the result stays a plain task query that Include and projections can build on.
+    /// </remarks>
     public static IQueryable<WorkItem> ByRelevance(TasksDb db, IQueryable<WorkItem> tasks, string q, Cursor.Position? after)
     {
         if (SearchText.Parse(q) is not { } text) return tasks.Where(t => false).OrderBy(t => t.Number);
         var hits = Hits(db, text);
-        var joined = tasks.Join(hits, t => t.Id, h => h.TaskId, (t, h) => new { Task = t, h.Score });
+        tasks = tasks.Where(t => hits.Any(h => h.TaskId == t.Id));
         if (after is not null)
         {
             var score = double.Parse(after.Value!, CultureInfo.InvariantCulture);
             var n = after.Number;
-            joined = joined.Where(x => x.Score < score || (x.Score == score && x.Task.Number < n));
+            tasks = tasks.Where(t =>
+                hits.Where(h => h.TaskId == t.Id).Select(h => h.Score).FirstOrDefault() < score
+                || (hits.Where(h => h.TaskId == t.Id).Select(h => h.Score).FirstOrDefault() == score && t.Number < n));
         }
-        return joined.OrderByDescending(x => x.Score).ThenByDescending(x => x.Task.Number).Select(x => x.Task);
+        return tasks.OrderByDescending(t => hits.Where(h => h.TaskId == t.Id).Select(h => h.Score).FirstOrDefault()).ThenByDescending(t => t.Number);
     }
 
     /// <summary>The cursor after <paramref name="last"/> in a relevance-sorted list.</summary>
