@@ -92,7 +92,7 @@ internal static class ListTasks
         if (page.Count > take)
         {
             page.RemoveAt(take);
-            next = Cursor.Encode(sort == "relevance" ? await TaskSearch.CursorAfter(db, q!, page[^1], ct) : KeyOf(page[^1], sort));
+            next = Cursor.Encode(sort == "relevance" ? TaskSearch.CursorAfter(after, take) : KeyOf(page[^1], sort));
         }
         return TypedResults.Ok(new Page<TaskResponse>([.. page.Select(TaskResponse.From)], next));
     }

@@ -96,35 +96,29 @@ internal static class TaskSearch
         return tasks.Where(t => hits.Any(h => h.TaskId == t.Id));
     }
 
-    /// <summary>Matching tasks, most relevant first (ties: newest first), after the cursor's (score, number).</summary>
+    /// <summary>Matching tasks, most relevant first (ties: newest first), from the cursor's offset.</summary>
     /// <remarks>
     /// The score is a correlated lookup (one index probe per matching task: FTS5 by rowid, PostgreSQL by primary key)
-    /// rather than a join, so the result stays a plain task query that Include and projections can build on.
+    /// rather than a join, so the result stays a plain task query that Include and projections can build on. Scores
+    /// move as the corpus changes, so relevance pages by offset (like any search engine), not by key.
     /// </remarks>
     public static IQueryable<WorkItem> ByRelevance(TasksDb db, IQueryable<WorkItem> tasks, string q, Cursor.Position? after)
     {
         if (SearchText.Parse(q) is not { } text) return tasks.Where(t => false).OrderBy(t => t.Number);
         var hits = Hits(db, text);
-        tasks = tasks.Where(t => hits.Any(h => h.TaskId == t.Id));
-        if (after is not null)
-        {
-            var score = double.Parse(after.Value!, CultureInfo.InvariantCulture);
-            var n = after.Number;
-            tasks = tasks.Where(t =>
-                hits.Where(h => h.TaskId == t.Id).Select(h => h.Score).FirstOrDefault() < score
-                || (hits.Where(h => h.TaskId == t.Id).Select(h => h.Score).FirstOrDefault() == score && t.Number < n));
-        }
-        return tasks.OrderByDescending(t => hits.Where(h => h.TaskId == t.Id).Select(h => h.Score).FirstOrDefault()).ThenByDescending(t => t.Number);
+        var ordered = tasks.Where(t => hits.Any(h => h.TaskId == t.Id))
+            .OrderByDescending(t => hits.Where(h => h.TaskId == t.Id).Select(h => h.Score).FirstOrDefault())
+            .ThenByDescending(t => t.Number);
+        return after is null ? ordered : ordered.Skip(Offset(after));
     }
 
-    /// <summary>The cursor after <paramref name="last"/> in a relevance-sorted list.</summary>
-    public static async Task<Cursor.Position> CursorAfter(TasksDb db, string q, WorkItem last, CancellationToken ct)
-    {
-        var text = SearchText.Parse(q)!;
-        var id = last.Id;
-        var score = await Hits(db, text).Where(h => h.TaskId == id).Select(h => h.Score).FirstAsync(ct);
-        return new Cursor.Position("relevance", score.ToString("R", CultureInfo.InvariantCulture), last.Number);
-    }
+    /// <summary>The offset of a relevance cursor; <see cref="FormatException"/> (a bad cursor, for the list) otherwise.</summary>
+    static int Offset(Cursor.Position after) =>
+        int.TryParse(after.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : throw new FormatException("Not a relevance cursor.");
+
+    /// <summary>The cursor after a page of <paramref name="take"/> relevance-sorted tasks.</summary>
+    public static Cursor.Position CursorAfter(Cursor.Position? after, int take) =>
+        new("relevance", ((after is null ? 0 : Offset(after)) + take).ToString(CultureInfo.InvariantCulture), 0);
 
     public static RouteHandlerBuilder Map(IEndpointRouteBuilder app) =>
         app.MapGet("/v1/workspaces/{workspaceId:guid}/search", Handle)
