@@ -109,7 +109,8 @@ internal static class TaskSearch
         var ordered = tasks.Where(t => hits.Any(h => h.TaskId == t.Id))
             .OrderByDescending(t => hits.Where(h => h.TaskId == t.Id).Select(h => h.Score).FirstOrDefault())
             .ThenByDescending(t => t.Number);
-        return after is null ? ordered : ordered.Skip(Offset(after));
+        // A constant: on SQLite an OFFSET parameter's generated name can clash with the raw SQL's.
+        return after is null ? ordered : ordered.Skip(EF.Constant(Offset(after)));
     }
 
     /// <summary>The offset of a relevance cursor; <see cref="FormatException"/> (a bad cursor, for the list) otherwise.</summary>
