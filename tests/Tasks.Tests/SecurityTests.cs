@@ -16,8 +16,8 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
 {
     sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId, Guid WorkspaceId = default, Guid ViewId = default);
 
-    /// <param name="Body">JSON, or a string sent as text/csv.</param>
-    /// <param name="ForReaders">What a viewer and a reader get when it is not the default (200 on reads, 403 insufficient-role on writes).</param>
+    // Body: JSON, or a string sent as text/csv.
+    // ForReaders: what a viewer and a reader get when it is not the default (200 on reads, 403 insufficient-role on writes).
     sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body, (HttpStatusCode Status, string? Slug)? ForReaders = null)
     {
         public bool IsWrite => Method != "GET";
