@@ -14,9 +14,11 @@ namespace TaskFlow.Tasks.Tests;
 /// </summary>
 public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app)
 {
-    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId);
+    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId, Guid WorkspaceId = default, Guid ViewId = default);
 
-    sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body)
+    // Body: JSON, or a string sent as text/csv.
+    // ForReaders: what a viewer and a reader get when it is not the default (200 on reads, 403 insufficient-role on writes).
+    sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body, (HttpStatusCode Status, string? Slug)? ForReaders = null)
     {
         public bool IsWrite => Method != "GET";
     }
@@ -38,7 +40,23 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         new("DELETE", "/v1/tasks/{taskId}/relations/{relationId}", c => $"/v1/tasks/{c.TaskId}/relations/{c.RelationId}", null),
         new("PATCH", "/v1/comments/{commentId}", c => $"/v1/comments/{c.CommentId}", new { body = "X" }),
         new("DELETE", "/v1/comments/{commentId}", c => $"/v1/comments/{c.CommentId}", null),
+        new("GET", "/v1/workspaces/{workspaceId}/search", c => $"/v1/workspaces/{c.WorkspaceId}/search?q=secret", null),
+        new("GET", "/v1/projects/{projectId}/tasks/export", c => $"/v1/projects/{c.ProjectId}/tasks/export", null),
+        new("POST", "/v1/projects/{projectId}/tasks/import", c => $"/v1/projects/{c.ProjectId}/tasks/import", "title\nX\n"),
+        new("GET", "/v1/projects/{projectId}/views", c => $"/v1/projects/{c.ProjectId}/views", null),
+        // Anyone who can read a project saves private views of it.
+        new("POST", "/v1/projects/{projectId}/views", c => $"/v1/projects/{c.ProjectId}/views", new { name = "X" }, (HttpStatusCode.Created, null)),
+        new("GET", "/v1/views/{viewId}", c => $"/v1/views/{c.ViewId}", null),
+        new("PATCH", "/v1/views/{viewId}", c => $"/v1/views/{c.ViewId}", new { name = "X" }, (HttpStatusCode.Forbidden, "not-your-view")),
+        new("DELETE", "/v1/views/{viewId}", c => $"/v1/views/{c.ViewId}", null, (HttpStatusCode.Forbidden, "not-your-view")),
     ];
+
+    static async Task<HttpResponseMessage> SendRow(HttpClient client, Row row, string path)
+    {
+        if (row.Body is not string csv) return await Send(client, new HttpMethod(row.Method), path, row.Body);
+        using var request = new HttpRequestMessage(new HttpMethod(row.Method), path) { Content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv") };
+        return await client.SendAsync(request, Ct);
+    }
 
     [GeneratedRegex(":[^}]+")]
     private static partial Regex Constraint();
@@ -70,15 +88,16 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         var otherTask = await CreateTask(s.Owner, s.ProjectId, new { title = "Other" });
         var relation = await s.Owner.Client.PostAsJsonAsync($"/v1/tasks/{Id(task)}/relations", new { type = "blocks", taskId = Id(otherTask) }, Ct);
         Assert.Equal(HttpStatusCode.Created, relation.StatusCode);
-        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2], Id(otherTask), Id(await Json(relation)));
+        var view = await s.Owner.Client.PostAsJsonAsync($"/v1/projects/{s.ProjectId}/views", new { name = secret, shared = true }, Ct);
+        Assert.Equal(HttpStatusCode.Created, view.StatusCode);
+        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2], Id(otherTask), Id(await Json(relation)), s.WorkspaceId, Id(await Json(view)));
 
         foreach (var row in Table)
         {
             var path = row.Path(c);
-            var method = new HttpMethod(row.Method);
-            Assert.True(HttpStatusCode.Unauthorized == (await Send(Anonymous(), method, path, row.Body)).StatusCode, $"{row.Method} {path} anonymous");
+            Assert.True(HttpStatusCode.Unauthorized == (await SendRow(Anonymous(), row, path)).StatusCode, $"{row.Method} {path} anonymous");
 
-            var hidden = await Send(outsider.Client, method, path, row.Body);
+            var hidden = await SendRow(outsider.Client, row, path);
             Assert.True(HttpStatusCode.NotFound == hidden.StatusCode, $"{row.Method} {path} outsider: {(int)hidden.StatusCode}");
             await AssertProblem(hidden, HttpStatusCode.NotFound);
             var text = await hidden.Content.ReadAsStringAsync(Ct);
@@ -86,8 +105,13 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
 
             foreach (var (caller, name) in new[] { (viewer, "viewer"), (reader, "reader") })
             {
-                var response = await Send(caller.Client, method, path, row.Body);
-                if (row.IsWrite)
+                var response = await SendRow(caller.Client, row, path);
+                if (row.ForReaders is { } expected)
+                {
+                    Assert.True(expected.Status == response.StatusCode, $"{row.Method} {path} by {name}: {(int)response.StatusCode}");
+                    if (expected.Slug is not null) await AssertProblem(response, expected.Status, expected.Slug);
+                }
+                else if (row.IsWrite)
                 {
                     Assert.True(HttpStatusCode.Forbidden == response.StatusCode, $"{row.Method} {path} by {name}: {(int)response.StatusCode}");
                     await AssertProblem(response, HttpStatusCode.Forbidden, "insufficient-role");
@@ -107,6 +131,9 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         Assert.Equal(secret, Assert.Single(comments.EnumerateArray()).GetProperty("body").GetString());
         var relations = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/tasks/{Id(task)}/relations", Ct);
         Assert.Equal(c.RelationId, Id(Assert.Single(relations.EnumerateArray())));
+        var views = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/projects/{s.ProjectId}/views", Ct);
+        Assert.Equal(secret, Assert.Single(views.EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal(2, (await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/projects/{s.ProjectId}/tasks", Ct)).GetProperty("data").GetArrayLength());
     }
 }
 

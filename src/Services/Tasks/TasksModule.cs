@@ -18,10 +18,11 @@ public sealed class TasksModule : IServiceModule
     public string Name => "tasks";
 
     /// <summary>
-    /// The two project-scoped entries are route patterns: the gateway matches patterns first (Order -1), so they win over
-    /// the projects service's plain <c>/v1/projects</c> prefix.
+    /// The project- and workspace-scoped entries are route patterns: the gateway matches patterns first (Order -1), so they win over
+    /// the projects service's plain <c>/v1/projects</c> and the workspaces service's <c>/v1/workspaces</c> prefixes.
     /// </summary>
-    public IReadOnlyList<string> RoutePrefixes => ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity"];
+    public IReadOnlyList<string> RoutePrefixes => ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity",
+        "/v1/projects/{projectId}/views", "/v1/views", "/v1/workspaces/{workspaceId}/search"];
 
     public void AddServices(IHostApplicationBuilder builder)
     {
@@ -55,6 +56,10 @@ public sealed class TasksModule : IServiceModule
         CreateTask.Map(project);
         ListTasks.Map(project);
         ListActivity.MapForProject(project);
+        ExportTasks.Map(project);
+        ImportTasks.Map(project);
+        SavedViews.Map(project, app);
+        TaskSearch.Map(app);
 
         var task = app.MapTaskGroup().WithTags("Tasks");
         GetTask.Map(task);

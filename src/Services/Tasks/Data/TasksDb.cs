@@ -19,6 +19,7 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<TaskRelation> Relations => Set<TaskRelation>();
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -142,6 +143,8 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
             e.HasOne<WorkItem>().WithMany().HasForeignKey(r => r.FromTaskId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<WorkItem>().WithMany().HasForeignKey(r => r.ToTaskId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        SavedViewModel.Configure(modelBuilder);
     }
 }
 

@@ -32,7 +32,8 @@ internal static class CreateTask
             .WithSummary("Create a task")
             .WithDescription("Project members and admins. The task gets the next number of the project (key e.g. WEB-1, never reused) and goes to the bottom of its board column.");
 
-    static async Task<Results<Created<TaskResponse>, ValidationProblem, ProblemHttpResult>> Handle(
+    /// <summary>Also the CSV import's path for each row, inside the import's transaction.</summary>
+    internal static async Task<Results<Created<TaskResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Request request, CurrentAccess access, TasksDb db, CancellationToken ct)
     {
         var project = access.Project;
@@ -50,7 +51,8 @@ internal static class CreateTask
         if (statuses.Count == 0) return Problems.NoWorkflow();
         var statusId = request.StatusId ?? (statuses.FirstOrDefault(s => s.Category == "todo") ?? statuses[0]).Id;
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // An import runs many creations in its own transaction.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         // The counter row is locked by this update until commit, so concurrent creations get distinct numbers.
         var counted = await db.Counters.Where(c => c.ProjectId == project.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.LastNumber, c => c.LastNumber + 1), ct);
@@ -100,7 +102,7 @@ internal static class CreateTask
         TaskLog.Record(db, task, access.UserId, now, "created", null, task.Key);
         db.Publish(new TaskCreated(task.Id, project.Id, project.WorkspaceId, task.Key, task.Title, access.UserId));
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
         return TypedResults.Created($"/v1/tasks/{task.Id}", TaskResponse.From(task));
     }
 }

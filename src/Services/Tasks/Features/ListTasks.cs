@@ -50,13 +50,13 @@ internal static class Cursor
 
 internal static class ListTasks
 {
-    static readonly string[] Sorts = ["created", "updated", "dueDate", "priority", "key", "rank"];
+    internal static readonly string[] Sorts = ["created", "updated", "dueDate", "priority", "key", "rank", "relevance"];
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder project) =>
         project.MapGet("/tasks", Handle)
             .WithName("ListTasks")
             .WithSummary("List a project's tasks")
-            .WithDescription("Filters: status, assignee, priority, parent, q (case-insensitive substring of the title). sort: created (default, newest first), updated (newest first), dueDate (soonest first, none last), priority (urgent first), key (WEB-1 first) or rank (board order; needs status). Keyset pagination: pass nextCursor as cursor; stable under inserts. limit 1–100, default 50.");
+            .WithDescription("Filters: status, assignee, priority, parent, q (full-text search of title, description and comments: stemmed words, \"phrases\", -excluded, or; the last word also matches as a prefix). sort: created (default, newest first), updated (newest first), dueDate (soonest first, none last), priority (urgent first), key (WEB-1 first), rank (board order; needs status) or relevance (best search match first; needs q). Keyset pagination: pass nextCursor as cursor; stable under inserts. limit 1–100, default 50.");
 
     static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> Handle(
         Guid? status, Guid? assignee, string? priority, Guid? parent, string? q, string? sort, string? cursor, string? limit,
@@ -66,6 +66,7 @@ internal static class ListTasks
         sort ??= "created";
         if (!Sorts.Contains(sort)) errors["sort"] = [$"The sort must be one of {string.Join(", ", Sorts)}."];
         else if (sort == "rank" && status is null) errors["sort"] = ["sort=rank orders one board column: give status too."];
+        else if (sort == "relevance" && string.IsNullOrWhiteSpace(q)) errors["sort"] = ["sort=relevance ranks search results: give q too."];
         Priority? priorityFilter = null;
         if (priority is not null)
         {
@@ -91,7 +92,7 @@ internal static class ListTasks
         if (page.Count > take)
         {
             page.RemoveAt(take);
-            next = Cursor.Encode(KeyOf(page[^1], sort));
+            next = Cursor.Encode(sort == "relevance" ? TaskSearch.CursorAfter(after, take) : KeyOf(page[^1], sort));
         }
         return TypedResults.Ok(new Page<TaskResponse>([.. page.Select(TaskResponse.From)], next));
     }
@@ -108,10 +109,9 @@ internal static class ListTasks
         if (filter.Parent is { } pa) tasks = tasks.Where(t => t.ParentId == pa);
         if (!string.IsNullOrWhiteSpace(filter.Q))
         {
-            var needle = filter.Q.Trim().ToLowerInvariant();
-#pragma warning disable CA1862 // ToLower is translated to SQL; StringComparison overloads are not.
-            tasks = tasks.Where(t => t.Title.ToLower().Contains(needle));
-#pragma warning restore CA1862
+            // Through the full-text index (TaskSearch); relevance order needs the index's score.
+            if (sort == "relevance") return TaskSearch.ByRelevance(db, tasks, filter.Q, after);
+            tasks = TaskSearch.Matching(db, tasks, filter.Q);
         }
         return Order(tasks, sort, after);
     }
