@@ -6,8 +6,10 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.Tasks.Consumers;
 using TaskFlow.Tasks.Data;
+using TaskFlow.Tasks.Events;
 using TaskFlow.Tasks.Features;
 
 namespace TaskFlow.Tasks;
@@ -21,7 +23,7 @@ public sealed class TasksModule : IServiceModule
     /// The two project-scoped entries are route patterns: the gateway matches patterns first (Order -1), so they win over
     /// the projects service's plain <c>/v1/projects</c> prefix.
     /// </summary>
-    public IReadOnlyList<string> RoutePrefixes => ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity"];
+    public IReadOnlyList<string> RoutePrefixes => ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity", "/v1/attachments"];
 
     public void AddServices(IHostApplicationBuilder builder)
     {
@@ -47,6 +49,18 @@ public sealed class TasksModule : IServiceModule
         services.AddEventHandler<TasksDb, ProjectMemberRemoved, ProjectMemberRemovedHandler>(Name);
         services.AddEventHandler<TasksDb, WorkflowChanged, WorkflowChangedHandler>(Name);
         services.AddEventHandler<TasksDb, WorkflowStatusRemoved, WorkflowStatusRemovedHandler>(Name);
+        AddAttachmentsAndLinks(builder);
+    }
+
+    void AddAttachmentsAndLinks(IHostApplicationBuilder builder)
+    {
+        builder.AddFileStorage();
+        builder.Services.AddOptions<AttachmentOptions>().BindConfiguration(AttachmentOptions.Section)
+            .Validate(o => o.MaxBytes > 0, "Tasks:Attachments:MaxBytes must be positive.").ValidateOnStart();
+        builder.Services.AddScoped<AttachmentCleanup>();
+        builder.Services.AddEventHandler<TasksDb, TaskDeleted, TaskDeletedAttachmentsHandler>(Name);
+        builder.Services.AddEventHandler<TasksDb, ProjectDeleted, ProjectDeletedAttachmentsHandler>(Name);
+        builder.Services.AddEventHandler<TasksDb, ExternalLinkReported, ExternalLinkReportedHandler>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -63,6 +77,8 @@ public sealed class TasksModule : IServiceModule
         MoveTask.Map(task);
         ListActivity.MapForTask(task);
         Relations.Map(task);
+        Attachments.Map(task, app.MapAttachmentGroup().WithTags("Attachments"));
+        Links.Map(task);
 
         var comment = app.MapCommentGroup().WithTags("Comments");
         Comments.Map(task, comment);

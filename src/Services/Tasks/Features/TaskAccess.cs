@@ -78,9 +78,9 @@ internal static class TaskAccess
     public static TBuilder RequireProjectRole<TBuilder>(this TBuilder builder, ProjectRole role) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredProjectRole(role), Forbidden);
 
-    delegate Task<(KnownProject? Project, WorkItem? Task, Comment? Comment, ProblemHttpResult NotFound)> Resolve(HttpContext http, TasksDb db, CancellationToken ct);
+    internal delegate Task<(KnownProject? Project, WorkItem? Task, Comment? Comment, ProblemHttpResult NotFound)> Resolve(HttpContext http, TasksDb db, CancellationToken ct);
 
-    static RouteGroupBuilder Guarded(RouteGroupBuilder group, Resolve resolve)
+    internal static RouteGroupBuilder Guarded(RouteGroupBuilder group, Resolve resolve)
     {
         group.RequireAuthorization().WithMetadata(NotFound, new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized));
         group.AddEndpointFilter(async (context, next) =>
