@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.Tasks.Data;
 using TaskFlow.Tasks.Events;
@@ -37,15 +38,29 @@ internal sealed record AttachmentResponse(Guid Id, Guid TaskId, string FileName,
     public static AttachmentResponse From(Attachment a) => new(a.Id, a.TaskId, a.FileName, a.ContentType, a.Size, a.UploadedBy, a.UploadedAt);
 }
 
-/// <summary>The upload form (for the OpenAPI document; the body is read as a stream).</summary>
-/// <param name="File">Exactly one file, in the form field <c>file</c>.</param>
-internal sealed record AttachmentUpload(IFormFile File);
-
 internal static class Attachments
 {
     const string FileField = "file";
     /// <summary>Room for the multipart boundaries and part headers on top of the file itself.</summary>
     const long MultipartOverhead = 64 * 1024;
+
+    static readonly OpenApiRequestBody UploadBody = new()
+    {
+        Required = true,
+        Description = "Exactly one file, in the form field `file`.",
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["multipart/form-data"] = new()
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Required = new HashSet<string> { FileField },
+                    Properties = new Dictionary<string, IOpenApiSchema> { [FileField] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+                },
+            },
+        },
+    };
 
     public static RouteGroupBuilder MapAttachmentGroup(this IEndpointRouteBuilder app) =>
         TaskAccess.Guarded(app.MapGroup("/v1/attachments/{attachmentId:guid}"), async (http, db, ct) =>
@@ -61,7 +76,12 @@ internal static class Attachments
     {
         task.MapPost("/attachments", Upload)
             .RequireProjectRole(ProjectRole.Member)
-            .Accepts<AttachmentUpload>("multipart/form-data")
+            // The body is documented, not declared with Accepts: that would make routing answer 415 before authentication.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = UploadBody;
+                return Task.CompletedTask;
+            })
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithName("AddAttachment")
             .WithSummary("Attach a file to a task")
