@@ -14,7 +14,7 @@ namespace TaskFlow.Tasks.Tests;
 /// </summary>
 public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app)
 {
-    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId);
+    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId, Guid AttachmentId);
 
     sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body)
     {
@@ -38,6 +38,11 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         new("DELETE", "/v1/tasks/{taskId}/relations/{relationId}", c => $"/v1/tasks/{c.TaskId}/relations/{c.RelationId}", null),
         new("PATCH", "/v1/comments/{commentId}", c => $"/v1/comments/{c.CommentId}", new { body = "X" }),
         new("DELETE", "/v1/comments/{commentId}", c => $"/v1/comments/{c.CommentId}", null),
+        new("POST", "/v1/tasks/{taskId}/attachments", c => $"/v1/tasks/{c.TaskId}/attachments", new { file = "X" }),
+        new("GET", "/v1/tasks/{taskId}/attachments", c => $"/v1/tasks/{c.TaskId}/attachments", null),
+        new("GET", "/v1/attachments/{attachmentId}/content", c => $"/v1/attachments/{c.AttachmentId}/content", null),
+        new("DELETE", "/v1/attachments/{attachmentId}", c => $"/v1/attachments/{c.AttachmentId}", null),
+        new("GET", "/v1/tasks/{taskId}/links", c => $"/v1/tasks/{c.TaskId}/links", null),
     ];
 
     [GeneratedRegex(":[^}]+")]
@@ -70,7 +75,10 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         var otherTask = await CreateTask(s.Owner, s.ProjectId, new { title = "Other" });
         var relation = await s.Owner.Client.PostAsJsonAsync($"/v1/tasks/{Id(task)}/relations", new { type = "blocks", taskId = Id(otherTask) }, Ct);
         Assert.Equal(HttpStatusCode.Created, relation.StatusCode);
-        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2], Id(otherTask), Id(await Json(relation)));
+        var form = new MultipartFormDataContent { { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(secret)), "file", "plan.txt" } };
+        var attachment = await s.Owner.Client.PostAsync($"/v1/tasks/{Id(task)}/attachments", form, Ct);
+        Assert.Equal(HttpStatusCode.Created, attachment.StatusCode);
+        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2], Id(otherTask), Id(await Json(relation)), Id(await Json(attachment)));
 
         foreach (var row in Table)
         {
@@ -107,6 +115,8 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         Assert.Equal(secret, Assert.Single(comments.EnumerateArray()).GetProperty("body").GetString());
         var relations = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/tasks/{Id(task)}/relations", Ct);
         Assert.Equal(c.RelationId, Id(Assert.Single(relations.EnumerateArray())));
+        var attachments = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/tasks/{Id(task)}/attachments", Ct);
+        Assert.Equal(c.AttachmentId, Id(Assert.Single(attachments.EnumerateArray())));
     }
 }
 
