@@ -14,7 +14,7 @@ namespace TaskFlow.Tasks.Tests;
 /// </summary>
 public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app)
 {
-    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId, Guid WorkspaceId = default, Guid ViewId = default);
+    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId, Guid WorkspaceId = default, Guid ViewId = default, Guid AttachmentId = default);
 
     // Body: JSON, or a string sent as text/csv.
     // ForReaders: what a viewer and a reader get when it is not the default (200 on reads, 403 insufficient-role on writes).
@@ -49,6 +49,11 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         new("GET", "/v1/views/{viewId}", c => $"/v1/views/{c.ViewId}", null),
         new("PATCH", "/v1/views/{viewId}", c => $"/v1/views/{c.ViewId}", new { name = "X" }, (HttpStatusCode.Forbidden, "not-your-view")),
         new("DELETE", "/v1/views/{viewId}", c => $"/v1/views/{c.ViewId}", null, (HttpStatusCode.Forbidden, "not-your-view")),
+        new("POST", "/v1/tasks/{taskId}/attachments", c => $"/v1/tasks/{c.TaskId}/attachments", new { file = "X" }),
+        new("GET", "/v1/tasks/{taskId}/attachments", c => $"/v1/tasks/{c.TaskId}/attachments", null),
+        new("GET", "/v1/attachments/{attachmentId}/content", c => $"/v1/attachments/{c.AttachmentId}/content", null),
+        new("DELETE", "/v1/attachments/{attachmentId}", c => $"/v1/attachments/{c.AttachmentId}", null),
+        new("GET", "/v1/tasks/{taskId}/links", c => $"/v1/tasks/{c.TaskId}/links", null),
     ];
 
     static async Task<HttpResponseMessage> SendRow(HttpClient client, Row row, string path)
@@ -90,7 +95,10 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         Assert.Equal(HttpStatusCode.Created, relation.StatusCode);
         var view = await s.Owner.Client.PostAsJsonAsync($"/v1/projects/{s.ProjectId}/views", new { name = secret, shared = true }, Ct);
         Assert.Equal(HttpStatusCode.Created, view.StatusCode);
-        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2], Id(otherTask), Id(await Json(relation)), s.WorkspaceId, Id(await Json(view)));
+        var form = new MultipartFormDataContent { { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(secret)), "file", "plan.txt" } };
+        var attachment = await s.Owner.Client.PostAsync($"/v1/tasks/{Id(task)}/attachments", form, Ct);
+        Assert.Equal(HttpStatusCode.Created, attachment.StatusCode);
+        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2], Id(otherTask), Id(await Json(relation)), s.WorkspaceId, Id(await Json(view)), Id(await Json(attachment)));
 
         foreach (var row in Table)
         {
@@ -134,6 +142,8 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         var views = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/projects/{s.ProjectId}/views", Ct);
         Assert.Equal(secret, Assert.Single(views.EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal(2, (await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/projects/{s.ProjectId}/tasks", Ct)).GetProperty("data").GetArrayLength());
+        var attachments = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/v1/tasks/{Id(task)}/attachments", Ct);
+        Assert.Equal(c.AttachmentId, Id(Assert.Single(attachments.EnumerateArray())));
     }
 }
 

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.Tasks.Consumers;
 using TaskFlow.Tasks.Data;
+using TaskFlow.Tasks.Events;
 using TaskFlow.Tasks.Features;
 
 namespace TaskFlow.Tasks;
@@ -22,7 +24,7 @@ public sealed class TasksModule : IServiceModule
     /// the projects service's plain <c>/v1/projects</c> and the workspaces service's <c>/v1/workspaces</c> prefixes.
     /// </summary>
     public IReadOnlyList<string> RoutePrefixes => ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity",
-        "/v1/projects/{projectId}/views", "/v1/views", "/v1/workspaces/{workspaceId}/search"];
+        "/v1/projects/{projectId}/views", "/v1/views", "/v1/workspaces/{workspaceId}/search", "/v1/attachments"];
 
     public void AddServices(IHostApplicationBuilder builder)
     {
@@ -48,6 +50,18 @@ public sealed class TasksModule : IServiceModule
         services.AddEventHandler<TasksDb, ProjectMemberRemoved, ProjectMemberRemovedHandler>(Name);
         services.AddEventHandler<TasksDb, WorkflowChanged, WorkflowChangedHandler>(Name);
         services.AddEventHandler<TasksDb, WorkflowStatusRemoved, WorkflowStatusRemovedHandler>(Name);
+        AddAttachmentsAndLinks(builder);
+    }
+
+    void AddAttachmentsAndLinks(IHostApplicationBuilder builder)
+    {
+        builder.AddFileStorage();
+        builder.Services.AddOptions<AttachmentOptions>().BindConfiguration(AttachmentOptions.Section)
+            .Validate(o => o.MaxBytes > 0, "Tasks:Attachments:MaxBytes must be positive.").ValidateOnStart();
+        builder.Services.AddScoped<AttachmentCleanup>();
+        builder.Services.AddEventHandler<TasksDb, TaskDeleted, TaskDeletedAttachmentsHandler>(Name);
+        builder.Services.AddEventHandler<TasksDb, ProjectDeleted, ProjectDeletedAttachmentsHandler>(Name);
+        builder.Services.AddEventHandler<TasksDb, ExternalLinkReported, ExternalLinkReportedHandler>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -68,6 +82,8 @@ public sealed class TasksModule : IServiceModule
         MoveTask.Map(task);
         ListActivity.MapForTask(task);
         Relations.Map(task);
+        Attachments.Map(task, app.MapAttachmentGroup().WithTags("Attachments"));
+        Links.Map(task);
 
         var comment = app.MapCommentGroup().WithTags("Comments");
         Comments.Map(task, comment);

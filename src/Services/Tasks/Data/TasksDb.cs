@@ -20,10 +20,13 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
     public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<TaskRelation> Relations => Set<TaskRelation>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
+    public DbSet<Attachment> Attachments => Set<Attachment>();
+    public DbSet<TaskLink> Links => Set<TaskLink>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        AttachmentsAndLinksModel.Configure(modelBuilder);
 
         modelBuilder.Entity<KnownWorkspace>(e =>
         {

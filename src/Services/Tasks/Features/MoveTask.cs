@@ -39,6 +39,23 @@ internal static class MoveTask
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await MoveTo(db, task, statusId, before, after, access.UserId, ct) is null)
+            return Invalid(request.After is not null ? "after" : "before", "before and after must be neighbours, after above before.");
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        http.Response.Headers.ETag = TaskResponse.ETag(task);
+        return TypedResults.Ok(TaskResponse.From(task));
+    }
+
+    /// <summary>
+    /// The one move path (the endpoint and the system's moves): places <paramref name="task"/> in <paramref name="statusId"/>'s
+    /// column after <paramref name="after"/> and/or before <paramref name="before"/> (neither: at the bottom), records the
+    /// activity and publishes TaskMoved. <paramref name="actorId"/> <see cref="Guid.Empty"/> is the system. The caller saves;
+    /// only a column that ran out of room is rebalanced and saved first. Returns the new rank, or null when before and after
+    /// are not neighbours.
+    /// </summary>
+    internal static async Task<string?> MoveTo(TasksDb db, WorkItem task, Guid statusId, WorkItem? before, WorkItem? after, Guid actorId, CancellationToken ct)
+    {
         var rank = await Place(db, task, statusId, before, after, ct);
         if (rank is null)
         {
@@ -47,21 +64,19 @@ internal static class MoveTask
             await db.SaveChangesAsync(ct);
             rank = await Place(db, task, statusId, before, after, ct);
         }
-        if (rank is null) return Invalid(request.After is not null ? "after" : "before", "before and after must be neighbours, after above before.");
+        if (rank is null) return null;
 
         var from = task.StatusId;
         var now = Clock.UtcNow();
-        if (from != statusId) TaskLog.Record(db, task, access.UserId, now, "status", from.ToString(), statusId.ToString());
-        TaskLog.Record(db, task, access.UserId, now, "rank", task.Rank, rank);
+        Guid? actor = actorId == Guid.Empty ? null : actorId;
+        if (from != statusId) TaskLog.Record(db, task, actor, now, "status", from.ToString(), statusId.ToString());
+        TaskLog.Record(db, task, actor, now, "rank", task.Rank, rank);
         task.StatusId = statusId;
         task.Rank = rank;
         task.UpdatedAt = now;
         task.Version++;
-        db.Publish(new TaskMoved(task.Id, task.ProjectId, from, statusId, rank, access.UserId));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        http.Response.Headers.ETag = TaskResponse.ETag(task);
-        return TypedResults.Ok(TaskResponse.From(task));
+        db.Publish(new TaskMoved(task.Id, task.ProjectId, from, statusId, rank, actorId));
+        return rank;
     }
 
     static ValidationProblem Invalid(string field, string message) =>
