@@ -36,15 +36,25 @@ internal static class TaskSearch
 
     static bool IsPostgres(TasksDb db) => db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
+    /// <summary>
+    /// The FTS5 expression as a SQL literal. On SQLite the hits are composed into larger queries (Any, ORDER BY, Skip)
+    /// and EF Core then mis-names a raw query's parameters ("Must add values for @p0"), so the expression is inlined.
+    /// It is safe: <see cref="SearchText"/> builds it from letters, digits, spaces, <c>"()*</c> and OR/NOT only.
+    /// </summary>
+    static string Literal(string fts5) =>
+        fts5.Contains('\'', StringComparison.Ordinal) ? throw new ArgumentException("Not an expression built by SearchText.", nameof(fts5)) : " '" + fts5 + "'";
+
     /// <summary>Every task of every workspace matching <paramref name="text"/>: filter by project before reading.</summary>
     public static IQueryable<SearchHit> Hits(TasksDb db, SearchText text)
     {
+#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there).
         if (!IsPostgres(db))
-            return db.Database.SqlQuery<SearchHit>($"""
+            return db.Database.SqlQueryRaw<SearchHit>("""
                 SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", -bm25(task_fts, 10.0, 4.0, 1.0) AS "Score"
                 FROM task_fts JOIN task_search_docs AS d ON d.id = task_fts.rowid
-                WHERE task_fts MATCH {text.Fts5}
-                """);
+                WHERE task_fts MATCH
+                """ + Literal(text.Fts5));
+#pragma warning restore EF1003
         if (text.Prefix is null)
             return db.Database.SqlQuery<SearchHit>($"""
                 SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", ts_rank(d.document, q.query)::float8 AS "Score"
@@ -66,11 +76,13 @@ internal static class TaskSearch
         IQueryable<SearchSnippet> snippets;
         if (!IsPostgres(db))
         {
-            snippets = db.Database.SqlQuery<SearchSnippet>($"""
+#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there).
+            snippets = db.Database.SqlQueryRaw<SearchSnippet>("""
                 SELECT d.task_id AS "TaskId", snippet(task_fts, -1, '<mark>', '</mark>', '…', 24) AS "Text"
                 FROM task_fts JOIN task_search_docs AS d ON d.id = task_fts.rowid
-                WHERE task_fts MATCH {text.Fts5}
-                """);
+                WHERE task_fts MATCH
+                """ + Literal(text.Fts5));
+#pragma warning restore EF1003
         }
         else
         {
@@ -109,8 +121,7 @@ internal static class TaskSearch
         var ordered = tasks.Where(t => hits.Any(h => h.TaskId == t.Id))
             .OrderByDescending(t => hits.Where(h => h.TaskId == t.Id).Select(h => h.Score).FirstOrDefault())
             .ThenByDescending(t => t.Number);
-        // A constant: on SQLite an OFFSET parameter's generated name can clash with the raw SQL's.
-        return after is null ? ordered : ordered.Skip(EF.Constant(Offset(after)));
+        return after is null ? ordered : ordered.Skip(Offset(after));
     }
 
     /// <summary>The offset of a relevance cursor; <see cref="FormatException"/> (a bad cursor, for the list) otherwise.</summary>
