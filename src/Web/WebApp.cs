@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TaskFlow.Web.Client;
+using TaskFlow.Web.Session;
+
+namespace TaskFlow.Web;
+
+/// <summary>
+/// The browser app: Razor components prerendered here and interactive through WebAssembly, plus the small session
+/// endpoint that keeps the refresh token in an HttpOnly cookie. The host adds it in the all-in-one and gateway shapes.
+/// </summary>
+public static class WebApp
+{
+    /// <summary>Paths the app must never answer; they belong to the API and the platform.</summary>
+    public static readonly string[] ReservedPrefixes = ["/v1", "/docs", "/openapi", "/health", "/metrics", "/.well-known"];
+
+    public static void AddWebApp(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
+        // Prerendering resolves the same services as the browser; it never calls the API (no token on the server).
+        builder.Services.AddTaskFlowClient(new Uri("http://localhost/"));
+        builder.AddSessionEndpoint();
+    }
+
+    public static void MapWebApp(this WebApplication app)
+    {
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapSessionEndpoint();
+        app.MapRazorComponents<Components.App>()
+            .AddInteractiveWebAssemblyRenderMode()
+            .AddAdditionalAssemblies(typeof(ClientServices).Assembly)
+            .AllowAnonymous();
+    }
+}
