@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,8 +18,11 @@ public static class WebApp
     /// <summary>Paths the app must never answer; they belong to the API and the platform.</summary>
     public static readonly string[] ReservedPrefixes = ["/v1", "/docs", "/openapi", "/health", "/metrics", "/.well-known"];
 
-    public static void AddWebApp(this IHostApplicationBuilder builder)
+    public static void AddWebApp(this WebApplicationBuilder builder)
     {
+        // Run from a build output (tests, `dotnet run`) the assets live in obj/ and NuGet folders, listed by the runtime
+        // manifest that only Development reads by default; a published app has no such manifest and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
         // Prerendering resolves the same services as the browser; it never calls the API (no token on the server).
         builder.Services.AddTaskFlowClient(new Uri("http://localhost/"));

@@ -14,6 +14,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // A shared 2-core machine: password hashing and the first WebAssembly start can take a while.
+        Assertions.SetDefaultExpectTimeout(30_000);
         Directory.CreateDirectory(DataDir);
         Directory.CreateDirectory(ScreenshotDir);
         Host = await HostProcess.Start("web", "all", [new("DataDir", DataDir)]);
