@@ -87,12 +87,15 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         await Shot(page, "board");
 
         var card = todo.GetByTestId("task-card").Filter(new() { HasText = "Print the tables" });
-        await card.DragToAsync(done.Locator(".board-dropzone"));
+        // The card shows in Done at once (optimistic); wait for the server to confirm the move before reloading.
+        var moved = await page.RunAndWaitForResponseAsync(
+            () => card.DragToAsync(done.Locator(".board-dropzone")),
+            r => r.Url.EndsWith("/move", StringComparison.Ordinal) && r.Request.Method == "POST");
+        Assert.Equal(200, moved.Status);
         await Expect(done.GetByTestId("task-card").Filter(new() { HasText = "Print the tables" })).ToBeVisibleAsync();
         await Expect(done.GetByTestId("column-count")).ToHaveTextAsync("1");
 
         // Persisted: after a reload (a fresh WebAssembly start that renews the session from the cookie) it is still there.
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await page.ReloadAsync();
         await Expect(done.GetByTestId("task-card").Filter(new() { HasText = "Print the tables" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(todo.GetByTestId("task-card")).ToHaveCountAsync(2);
