@@ -32,7 +32,10 @@ public static class WebApp
     public static void MapWebApp(this WebApplication app)
     {
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        // Test hosts built without the web app's assets (WebApplicationFactory in another output folder) have no manifest;
+        // they still serve the API, and the pages then reference unfingerprinted asset paths.
+        var manifest = Path.Combine(AppContext.BaseDirectory, app.Environment.ApplicationName + ".staticwebassets.endpoints.json");
+        if (File.Exists(manifest)) app.MapStaticAssets();
         app.MapSessionEndpoint();
         app.MapRazorComponents<Components.App>()
             .AddInteractiveWebAssemblyRenderMode()

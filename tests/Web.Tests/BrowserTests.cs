@@ -109,6 +109,24 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_app_does_not_shadow_the_api_and_platform_routes()
+    {
+        using var http = fixture.Host.CreateClient();
+        var ct = TestContext.Current.CancellationToken;
+        using var unknownApi = await http.GetAsync(new Uri("/v1/no-such-thing", UriKind.Relative), ct);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknownApi.StatusCode);
+        Assert.Equal("application/problem+json", unknownApi.Content.Headers.ContentType?.MediaType);
+        foreach (var (path, mediaType) in new[] { ("/health/live", "text/plain"), ("/openapi/v1.json", "application/json"), ("/.well-known/jwks.json", "application/json"), ("/signin", "text/html") })
+        {
+            using var response = await http.GetAsync(new Uri(path, UriKind.Relative), ct);
+            Assert.True(response.IsSuccessStatusCode, path);
+            Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        }
+        using var metrics = await http.GetAsync(new Uri("/metrics", UriKind.Relative), ct);
+        Assert.DoesNotContain("<html", await metrics.Content.ReadAsStringAsync(ct), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task The_refresh_token_is_an_httponly_cookie_scripts_cannot_read()
     {
         var email = $"grace-{Guid.NewGuid():n}@example.com";
