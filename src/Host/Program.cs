@@ -4,6 +4,7 @@ using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Gateway;
 using TaskFlow.Host;
+using TaskFlow.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +19,9 @@ builder.AddMessaging();
 if (selection.IsGateway || selection.IsAll) builder.AddGatewayRateLimits();
 if (selection.IsGateway) builder.AddGateway(ServiceSelection.AllModules);
 builder.AddForwardedHeaderTrust(isEdge: selection.IsGateway || selection.IsAll);
+// The browser app lives at the edge: in the all-in-one process, or in the gateway when scaled out.
+var servesWebApp = selection.IsAll || selection.IsGateway;
+if (servesWebApp) builder.AddWebApp();
 
 var app = builder.Build();
 app.UseForwardedHeaders();
@@ -25,6 +29,7 @@ app.UseWebDefaults();
 app.MapPlatformEndpoints();
 foreach (var module in modules) module.MapEndpoints(app);
 if (selection.IsGateway) app.MapGateway();
+if (servesWebApp) app.MapWebApp();
 app.Logger.LogInformation("TaskFlow started with services: {Services}", string.Join(", ", selection.Names));
 app.Run();
 

@@ -1,0 +1,39 @@
+namespace TaskFlow.Web.Client.Api;
+
+// Client-side copies of the tasks service's shapes (src/Services/Tasks/Features).
+
+public sealed record TaskItem(
+    Guid Id, string Key, Guid ProjectId, string Title, string? Description, Guid StatusId, string Rank, string Priority,
+    Guid[] AssigneeIds, DateOnly? DueDate, DateOnly? StartDate, double? Estimate, Guid? ParentId, Guid ReporterId,
+    DateTime CreatedAt, DateTime UpdatedAt, int Version);
+
+public sealed record Page<T>(List<T> Data, string? NextCursor);
+public sealed record CreateTaskRequest(string Title, Guid? StatusId);
+
+/// <summary><c>after</c> is the task directly above the moved one, <c>before</c> the one directly below; neither = bottom.</summary>
+public sealed record MoveTaskRequest(Guid StatusId, Guid? Before, Guid? After);
+
+public sealed record Comment(Guid Id, Guid TaskId, Guid AuthorId, string Body, DateTime CreatedAt, DateTime? EditedAt);
+public sealed record CommentRequest(string Body);
+public sealed record ActivityEntry(long Id, Guid TaskId, Guid? ActorId, DateTime At, string Field, string? OldValue, string? NewValue);
+
+public static class Priorities
+{
+    public static readonly string[] All = ["none", "low", "medium", "high", "urgent"];
+}
+
+public sealed class TasksApi(ApiClient api)
+{
+    public Task<ApiResult<Page<TaskItem>>> Column(Guid projectId, Guid statusId) =>
+        api.Get<Page<TaskItem>>($"v1/projects/{projectId}/tasks?status={statusId}&sort=rank&limit=100");
+    public Task<ApiResult<TaskItem>> Create(Guid projectId, CreateTaskRequest request) => api.Post<TaskItem>($"v1/projects/{projectId}/tasks", request);
+    public Task<ApiResult<TaskItem>> Get(Guid taskId) => api.Get<TaskItem>($"v1/tasks/{taskId}");
+
+    /// <summary>A JSON merge patch (absent = unchanged, null = clear) guarded by the task's ETag.</summary>
+    public Task<ApiResult<TaskItem>> Update(Guid taskId, IReadOnlyDictionary<string, object?> patch, string etag) =>
+        api.Patch<TaskItem>($"v1/tasks/{taskId}", patch, etag);
+    public Task<ApiResult<TaskItem>> Move(Guid taskId, MoveTaskRequest request) => api.Post<TaskItem>($"v1/tasks/{taskId}/move", request);
+    public Task<ApiResult<List<Comment>>> Comments(Guid taskId) => api.Get<List<Comment>>($"v1/tasks/{taskId}/comments");
+    public Task<ApiResult<Comment>> AddComment(Guid taskId, string body) => api.Post<Comment>($"v1/tasks/{taskId}/comments", new CommentRequest(body));
+    public Task<ApiResult<Page<ActivityEntry>>> Activity(Guid taskId) => api.Get<Page<ActivityEntry>>($"v1/tasks/{taskId}/activity?limit=50");
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.JSInterop;
+using TaskFlow.Web.Client.Api;
+
+namespace TaskFlow.Web.Client.Auth;
+
+/// <summary>The signed-in user, read from the access token's claims.</summary>
+public sealed record SessionUser(Guid Id, string Email, string Name, bool EmailVerified)
+{
+    public string Initials => Avatars.Initials(Name);
+}
+
+/// <summary>
+/// Holds the access token in memory only (never in storage) and renews it through the web app's session endpoint,
+/// which keeps the refresh token in an HttpOnly cookie (docs/adr/0012-web-session.md).
+/// </summary>
+public sealed class SessionService(HttpClient http, IJSRuntime js) : IDisposable
+{
+    /// <summary>Path of the session endpoint; the refresh cookie is scoped to it.</summary>
+    public const string BasePath = "app/session";
+
+    /// <summary>A header a cross-site form cannot send: together with SameSite=Strict it keeps other sites out.</summary>
+    public const string CsrfHeader = "X-TaskFlow-Session";
+
+    static readonly TimeSpan RenewAhead = TimeSpan.FromSeconds(60);
+    readonly SemaphoreSlim gate = new(1, 1);
+    string? accessToken;
+    DateTimeOffset expiresAt;
+    Timer? renewTimer;
+    Task? initializing;
+
+    public SessionUser? User { get; private set; }
+    public bool IsInitialized { get; private set; }
+    public event Action? Changed;
+
+    /// <summary>On load: try to renew from the cookie once, so a reload keeps the user signed in.</summary>
+    public Task Initialize() => initializing ??= InitializeCore();
+
+    async Task InitializeCore()
+    {
+        await Renew();
+        IsInitialized = true;
+        Changed?.Invoke();
+    }
+
+    public async Task<string?> GetAccessToken()
+    {
+        if (!IsInitialized) await Initialize();
+        if (accessToken is not null && DateTimeOffset.UtcNow > expiresAt - TimeSpan.FromSeconds(10)) return await Renew();
+        return accessToken;
+    }
+
+    /// <summary>Exchanges the refresh cookie for a new access token (and a new cookie); null when there is no session.</summary>
+    public async Task<string?> Renew()
+    {
+        var previous = accessToken;
+        await gate.WaitAsync();
+        try
+        {
+            // Another caller renewed while this one waited.
+            if (accessToken is not null && accessToken != previous) return accessToken;
+            var (status, body) = await RefreshThroughLock();
+            if (status == (int)HttpStatusCode.OK && body is not null)
+                Accept(JsonSerializer.Deserialize<SessionToken>(body, ApiClient.Json)!);
+            else if (status is 401 or 400) Clear();
+            return accessToken;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Refresh tokens are single-use and reuse revokes the session, so two tabs must never refresh with the same cookie:
+    /// the browser's Web Locks API serialises refreshes across tabs (js/session.js).
+    /// </summary>
+    async Task<(int Status, string? Body)> RefreshThroughLock()
+    {
+        try
+        {
+            var result = await js.InvokeAsync<JsonElement>("taskflowSession.refresh", "/" + BasePath + "/refresh", CsrfHeader);
+            return (result.GetProperty("status").GetInt32(), result.GetProperty("body").GetString());
+        }
+        catch (JSException)
+        {
+            return await RefreshDirect();
+        }
+        catch (InvalidOperationException)
+        {
+            // No JavaScript (tests, prerendering): plain request.
+            return await RefreshDirect();
+        }
+    }
+
+    async Task<(int, string?)> RefreshDirect()
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, BasePath + "/refresh");
+            request.Headers.Add(CsrfHeader, "1");
+            using var response = await http.SendAsync(request);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        catch (HttpRequestException)
+        {
+            return (0, null);
+        }
+    }
+
+    public async Task<ApiProblem?> SignIn(string email, string password)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, BasePath + "/login")
+            {
+                Content = JsonContent.Create(new LoginRequest(email, password), options: ApiClient.Json),
+            };
+            request.Headers.Add(CsrfHeader, "1");
+            using var response = await http.SendAsync(request);
+            if (!response.IsSuccessStatusCode) return await ApiClient.ReadProblem(response, default);
+            Accept((await response.Content.ReadFromJsonAsync<SessionToken>(ApiClient.Json))!);
+            IsInitialized = true;
+            return null;
+        }
+        catch (HttpRequestException e)
+        {
+            return ApiProblem.Network(e.Message);
+        }
+    }
+
+    public async Task SignOut()
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, BasePath + "/logout");
+            request.Headers.Add(CsrfHeader, "1");
+            using var response = await http.SendAsync(request);
+        }
+        catch (HttpRequestException)
+        {
+        }
+        Clear();
+    }
+
+    void Accept(SessionToken token)
+    {
+        accessToken = token.AccessToken;
+        expiresAt = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(token.ExpiresIn);
+        User = ReadUser(token.AccessToken);
+        var due = TimeSpan.FromSeconds(Math.Max(5, token.ExpiresIn - RenewAhead.TotalSeconds));
+        renewTimer?.Dispose();
+        renewTimer = new Timer(_ => _ = Renew(), null, due, Timeout.InfiniteTimeSpan);
+        Changed?.Invoke();
+    }
+
+    void Clear()
+    {
+        var had = accessToken is not null;
+        accessToken = null;
+        User = null;
+        renewTimer?.Dispose();
+        renewTimer = null;
+        if (had) Changed?.Invoke();
+    }
+
+    /// <summary>The claims of a JWT (no signature check: the server checks tokens, the client only shows the name).</summary>
+    internal static SessionUser? ReadUser(string jwt)
+    {
+        var parts = jwt.Split('.');
+        if (parts.Length < 2) return null;
+        var payload = parts[1].Replace('-', '+').Replace('_', '/');
+        payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
+        using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
+        var root = doc.RootElement;
+        string Claim(string name) => root.TryGetProperty(name, out var v) ? v.ToString() : "";
+        return Guid.TryParse(Claim("sub"), out var id)
+            ? new SessionUser(id, Claim("email"), Claim("name") is { Length: > 0 } n ? n : Claim("email"), Claim("email_verified") == "true")
+            : null;
+    }
+
+    public void Dispose()
+    {
+        renewTimer?.Dispose();
+        gate.Dispose();
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using TaskFlow.Web.Client.Api;
+using TaskFlow.Web.Client.Auth;
+using TaskFlow.Web.Client.Realtime;
+
+namespace TaskFlow.Web.Client;
+
+/// <summary>The services the components use, registered the same way in the browser and on the prerendering server.</summary>
+public static class ClientServices
+{
+    public static IServiceCollection AddTaskFlowClient(this IServiceCollection services, Uri baseAddress)
+    {
+        services.AddMudServices();
+        services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
+        services.AddScoped<SessionService>();
+        services.AddScoped<ApiClient>();
+        services.AddScoped<IdentityApi>();
+        services.AddScoped<WorkspacesApi>();
+        services.AddScoped<ProjectsApi>();
+        services.AddScoped<TasksApi>();
+        services.AddScoped<NotificationsApi>();
+        services.AddScoped<RealtimeClient>();
+        services.AddScoped<AppState>();
+        return services;
+    }
+}
+
+/// <summary>UI state shared by the layout and pages of one tab.</summary>
+public sealed class AppState
+{
+    public Guid? CurrentWorkspaceId { get; private set; }
+    public event Action? Changed;
+
+    public void SetWorkspace(Guid? workspaceId)
+    {
+        if (CurrentWorkspaceId == workspaceId) return;
+        CurrentWorkspaceId = workspaceId;
+        Changed?.Invoke();
+    }
+
+    /// <summary>The list of workspaces changed (one was created or joined).</summary>
+    public void WorkspacesChanged() => Changed?.Invoke();
+}
