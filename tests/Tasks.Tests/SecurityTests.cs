@@ -14,9 +14,11 @@ namespace TaskFlow.Tasks.Tests;
 /// </summary>
 public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app)
 {
-    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId);
+    sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId, Guid WorkspaceId);
 
-    sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body)
+    // Body: a body, or a Func<Context, object> making one from the context.
+    // AnyReader: a write that every reader may do (watching a task): viewers and readers get 204.
+    sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body, bool AnyReader = false)
     {
         public bool IsWrite => Method != "GET";
     }
@@ -25,6 +27,11 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
     [
         new("POST", "/v1/projects/{projectId}/tasks", c => $"/v1/projects/{c.ProjectId}/tasks", new { title = "X" }),
         new("GET", "/v1/projects/{projectId}/tasks", c => $"/v1/projects/{c.ProjectId}/tasks", null),
+        new("POST", "/v1/projects/{projectId}/tasks/bulk", c => $"/v1/projects/{c.ProjectId}/tasks/bulk", (Func<Context, object>)(c => new { taskIds = new[] { c.TaskId }, priority = "urgent" })),
+        new("GET", "/v1/workspaces/{workspaceId}/tasks", c => $"/v1/workspaces/{c.WorkspaceId}/tasks?assignee=me", null),
+        new("GET", "/v1/tasks/{taskId}/watchers", c => $"/v1/tasks/{c.TaskId}/watchers", null),
+        new("PUT", "/v1/tasks/{taskId}/watchers/me", c => $"/v1/tasks/{c.TaskId}/watchers/me", null, AnyReader: true),
+        new("DELETE", "/v1/tasks/{taskId}/watchers/me", c => $"/v1/tasks/{c.TaskId}/watchers/me", null, AnyReader: true),
         new("GET", "/v1/projects/{projectId}/activity", c => $"/v1/projects/{c.ProjectId}/activity", null),
         new("GET", "/v1/tasks/{taskId}", c => $"/v1/tasks/{c.TaskId}", null),
         new("PATCH", "/v1/tasks/{taskId}", c => $"/v1/tasks/{c.TaskId}", new { title = "X" }),
@@ -70,15 +77,16 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         var otherTask = await CreateTask(s.Owner, s.ProjectId, new { title = "Other" });
         var relation = await s.Owner.Client.PostAsJsonAsync($"/v1/tasks/{Id(task)}/relations", new { type = "blocks", taskId = Id(otherTask) }, Ct);
         Assert.Equal(HttpStatusCode.Created, relation.StatusCode);
-        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2], Id(otherTask), Id(await Json(relation)));
+        var c = new Context(s.ProjectId, Id(task), Id(comment), s.StatusIds[2], Id(otherTask), Id(await Json(relation)), s.WorkspaceId);
 
         foreach (var row in Table)
         {
             var path = row.Path(c);
             var method = new HttpMethod(row.Method);
-            Assert.True(HttpStatusCode.Unauthorized == (await Send(Anonymous(), method, path, row.Body)).StatusCode, $"{row.Method} {path} anonymous");
+            var body = row.Body is Func<Context, object> make ? make(c) : row.Body;
+            Assert.True(HttpStatusCode.Unauthorized == (await Send(Anonymous(), method, path, body)).StatusCode, $"{row.Method} {path} anonymous");
 
-            var hidden = await Send(outsider.Client, method, path, row.Body);
+            var hidden = await Send(outsider.Client, method, path, body);
             Assert.True(HttpStatusCode.NotFound == hidden.StatusCode, $"{row.Method} {path} outsider: {(int)hidden.StatusCode}");
             await AssertProblem(hidden, HttpStatusCode.NotFound);
             var text = await hidden.Content.ReadAsStringAsync(Ct);
@@ -86,8 +94,12 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
 
             foreach (var (caller, name) in new[] { (viewer, "viewer"), (reader, "reader") })
             {
-                var response = await Send(caller.Client, method, path, row.Body);
-                if (row.IsWrite)
+                var response = await Send(caller.Client, method, path, body);
+                if (row.AnyReader)
+                {
+                    Assert.True(HttpStatusCode.NoContent == response.StatusCode, $"{row.Method} {path} by {name}: {(int)response.StatusCode}");
+                }
+                else if (row.IsWrite)
                 {
                     Assert.True(HttpStatusCode.Forbidden == response.StatusCode, $"{row.Method} {path} by {name}: {(int)response.StatusCode}");
                     await AssertProblem(response, HttpStatusCode.Forbidden, "insufficient-role");

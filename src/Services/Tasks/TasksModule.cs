@@ -18,10 +18,11 @@ public sealed class TasksModule : IServiceModule
     public string Name => "tasks";
 
     /// <summary>
-    /// The two project-scoped entries are route patterns: the gateway matches patterns first (Order -1), so they win over
-    /// the projects service's plain <c>/v1/projects</c> prefix.
+    /// The project- and workspace-scoped entries are route patterns: the gateway matches patterns first (Order -1), so they
+    /// win over the projects service's plain <c>/v1/projects</c> and the workspaces service's <c>/v1/workspaces</c> prefixes.
     /// </summary>
-    public IReadOnlyList<string> RoutePrefixes => ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity"];
+    public IReadOnlyList<string> RoutePrefixes =>
+        ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity", "/v1/workspaces/{workspaceId}/tasks"];
 
     public void AddServices(IHostApplicationBuilder builder)
     {
@@ -31,6 +32,9 @@ public sealed class TasksModule : IServiceModule
         services.AddScoped<MembershipCopy>();
         services.AddScoped<UserDirectory>();
         services.AddScoped<ProjectCopy>();
+        services.AddScoped<LabelCopy>();
+        services.AddScoped<WorkspaceAccess>();
+        services.AddHostedService<DueReminders>();
         services.AddEventHandler<TasksDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
         services.AddEventHandler<TasksDb, MemberAdded, MemberAddedHandler>(Name);
         services.AddEventHandler<TasksDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);
@@ -47,6 +51,12 @@ public sealed class TasksModule : IServiceModule
         services.AddEventHandler<TasksDb, ProjectMemberRemoved, ProjectMemberRemovedHandler>(Name);
         services.AddEventHandler<TasksDb, WorkflowChanged, WorkflowChangedHandler>(Name);
         services.AddEventHandler<TasksDb, WorkflowStatusRemoved, WorkflowStatusRemovedHandler>(Name);
+        services.AddEventHandler<TasksDb, LabelCreated, LabelCreatedHandler>(Name);
+        services.AddEventHandler<TasksDb, LabelUpdated, LabelUpdatedHandler>(Name);
+        services.AddEventHandler<TasksDb, LabelDeleted, LabelDeletedHandler>(Name);
+        services.AddEventHandler<TasksDb, CycleCreated, CycleCreatedHandler>(Name);
+        services.AddEventHandler<TasksDb, CycleUpdated, CycleUpdatedHandler>(Name);
+        services.AddEventHandler<TasksDb, CycleDeleted, CycleDeletedHandler>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -55,6 +65,10 @@ public sealed class TasksModule : IServiceModule
         CreateTask.Map(project);
         ListTasks.Map(project);
         ListActivity.MapForProject(project);
+        BulkUpdate.Map(project);
+
+        var workspace = app.MapWorkspaceGroup().WithTags("Tasks");
+        ListTasks.MapForWorkspace(workspace);
 
         var task = app.MapTaskGroup().WithTags("Tasks");
         GetTask.Map(task);
@@ -63,6 +77,7 @@ public sealed class TasksModule : IServiceModule
         MoveTask.Map(task);
         ListActivity.MapForTask(task);
         Relations.Map(task);
+        Watchers.Map(task);
 
         var comment = app.MapCommentGroup().WithTags("Comments");
         Comments.Map(task, comment);

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
 
 namespace TaskFlow.Tasks.Features;
 
@@ -57,7 +56,7 @@ internal static class MoveTask
         task.Rank = rank;
         task.UpdatedAt = now;
         task.Version++;
-        db.Publish(new TaskMoved(task.Id, task.ProjectId, from, statusId, rank, access.UserId));
+        db.Publish(TaskNews.Moved(task, access.Project, from, access.UserId));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         http.Response.Headers.ETag = TaskResponse.ETag(task);
