@@ -97,6 +97,37 @@ public abstract class LabelAndCycleEndpointTests(ProjectsApp app) : ProjectsTest
     }
 
     [Fact]
+    public async Task Label_and_cycle_changes_are_published_with_their_whole_state()
+    {
+        var (owner, _, projectId) = await WorkspaceWithProject();
+        var labels = $"/v1/projects/{projectId}/labels";
+        var labelId = (await Json(await Client(owner).PostAsJsonAsync(labels, new { name = "Bug", color = "#d73a4a" }, Ct))).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await Client(owner).PatchAsJsonAsync($"{labels}/{labelId}", new { name = "Defect" }, Ct)).StatusCode);
+        // A patch that changes nothing publishes nothing.
+        Assert.Equal(HttpStatusCode.OK, (await Client(owner).PatchAsJsonAsync($"{labels}/{labelId}", new { name = "Defect" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client(owner).DeleteAsync($"{labels}/{labelId}", Ct)).StatusCode);
+
+        var created = Assert.Single(await Outbox("LabelCreated"), e => e.GetProperty("labelId").GetGuid() == labelId);
+        Assert.Equal(projectId, created.GetProperty("projectId").GetGuid());
+        Assert.Equal("Bug", created.GetProperty("name").GetString());
+        Assert.Equal("#D73A4A", created.GetProperty("color").GetString());
+        var updated = Assert.Single(await Outbox("LabelUpdated"), e => e.GetProperty("labelId").GetGuid() == labelId);
+        Assert.Equal(("Defect", "#D73A4A"), (updated.GetProperty("name").GetString(), updated.GetProperty("color").GetString()));
+        Assert.Equal(projectId, Assert.Single(await Outbox("LabelDeleted"), e => e.GetProperty("labelId").GetGuid() == labelId).GetProperty("projectId").GetGuid());
+
+        var cycles = $"/v1/projects/{projectId}/cycles";
+        var cycleId = (await Json(await Client(owner).PostAsJsonAsync(cycles, new { name = "C1", startDate = "2026-01-01", endDate = "2026-01-14" }, Ct))).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await Client(owner).PatchAsJsonAsync($"{cycles}/{cycleId}", new { endDate = "2026-01-21" }, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client(owner).DeleteAsync($"{cycles}/{cycleId}", Ct)).StatusCode);
+
+        var cycle = Assert.Single(await Outbox("CycleCreated"), e => e.GetProperty("cycleId").GetGuid() == cycleId);
+        Assert.Equal((projectId, "C1", "2026-01-01", "2026-01-14"), (cycle.GetProperty("projectId").GetGuid(), cycle.GetProperty("name").GetString(), cycle.GetProperty("startDate").GetString(), cycle.GetProperty("endDate").GetString()));
+        var changed = Assert.Single(await Outbox("CycleUpdated"), e => e.GetProperty("cycleId").GetGuid() == cycleId);
+        Assert.Equal(("C1", "2026-01-01", "2026-01-21"), (changed.GetProperty("name").GetString(), changed.GetProperty("startDate").GetString(), changed.GetProperty("endDate").GetString()));
+        Assert.Equal(projectId, Assert.Single(await Outbox("CycleDeleted"), e => e.GetProperty("cycleId").GetGuid() == cycleId).GetProperty("projectId").GetGuid());
+    }
+
+    [Fact]
     public async Task Cycles_validate_dates_and_need_a_writing_project_role()
     {
         var (owner, workspaceId, projectId) = await WorkspaceWithProject();

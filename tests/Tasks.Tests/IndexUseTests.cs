@@ -10,19 +10,20 @@ namespace TaskFlow.Tasks.Tests;
 /// <summary>Every list query (each sort, first and later pages, each filter) is answered through an index, never a table scan (SQLite's query plan).</summary>
 public sealed class IndexUseTests(SqliteApp app) : IClassFixture<SqliteApp>
 {
-    public static TheoryData<string, bool, string> Cases()
+    public static TheoryData<string, bool, string, bool> Cases()
     {
-        var data = new TheoryData<string, bool, string>();
-        foreach (var sort in new[] { "created", "updated", "dueDate", "priority", "key", "rank" })
-            foreach (var paged in new[] { false, true })
-                foreach (var filter in new[] { "none", "status", "assignee", "priority", "parent", "q" })
-                    data.Add(sort, paged, filter);
+        var data = new TheoryData<string, bool, string, bool>();
+        foreach (var workspace in new[] { false, true })
+            foreach (var sort in new[] { "created", "updated", "dueDate", "priority", "key", "rank" })
+                foreach (var paged in new[] { false, true })
+                    foreach (var filter in new[] { "none", "status", "category", "assignee", "priority", "label", "cycle", "dueBefore", "dueAfter", "parent", "q" })
+                        data.Add(sort, paged, filter, workspace);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task The_list_query_uses_an_index(string sort, bool paged, string filter)
+    public async Task The_list_query_uses_an_index(string sort, bool paged, string filter, bool workspace)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TasksDb>();
@@ -32,9 +33,18 @@ public sealed class IndexUseTests(SqliteApp app) : IClassFixture<SqliteApp>
             filter == "assignee" ? id : null,
             filter == "priority" ? Priority.High : null,
             filter == "parent" ? id : null,
-            filter == "q" ? "login" : null);
+            filter == "q" ? "login" : null,
+            filter == "category" ? "done" : null,
+            filter == "label" ? id : null,
+            filter == "cycle" ? id : null,
+            filter == "dueBefore" ? new DateOnly(2027, 1, 1) : null,
+            filter == "dueAfter" ? new DateOnly(2027, 1, 1) : null);
         var value = sort switch { "updated" => "638000000000000000", "dueDate" => "2027-01-01", "priority" => "2", "rank" => "i", _ => null };
-        var query = ListTasks.Query(db, id, f, sort, paged ? new Cursor.Position(sort, value, 5) : null).Include(t => t.Assignees).Take(51);
+        // The list runs as split queries: the page (with its cycle), then each collection joined to the page by key.
+        var query = (workspace
+                ? ListTasks.WorkspaceQuery(db, id, f, sort, paged ? new Cursor.Position(sort, value, 5, Guid.NewGuid()) : null)
+                : ListTasks.Query(db, id, f, sort, paged ? new Cursor.Position(sort, value, 5) : null))
+            .Include(t => t.Cycle).Include(t => t.Assignees).Take(51);
 
         // SQLite prepares a statement without its parameters bound, which is all EXPLAIN QUERY PLAN needs.
         var sql = string.Join('\n', query.ToQueryString().Split('\n').SkipWhile(l => l.StartsWith(".param", StringComparison.Ordinal) || l.Length == 0));
@@ -51,7 +61,7 @@ public sealed class IndexUseTests(SqliteApp app) : IClassFixture<SqliteApp>
         // Scanning the page itself (a co-routine of at most limit+1 rows, joined with its assignees) is fine.
         var pages = plan.Where(line => line.StartsWith("CO-ROUTINE ", StringComparison.Ordinal)).Select(line => "SCAN " + line["CO-ROUTINE ".Length..].Trim()).ToHashSet();
         var scans = plan.Where(line => line.StartsWith("SCAN", StringComparison.Ordinal) && !line.Contains("INDEX", StringComparison.Ordinal) && !pages.Contains(line.Trim())).ToList();
-        Assert.True(scans.Count == 0, $"{sort}/{filter}{(paged ? "/paged" : "")} scans a table:\n{string.Join('\n', plan)}");
+        Assert.True(scans.Count == 0, $"{(workspace ? "workspace/" : "")}{sort}/{filter}{(paged ? "/paged" : "")} scans a table:\n{string.Join('\n', plan)}");
         Assert.Contains(plan, line => line.Contains("IX_tasks_ProjectId", StringComparison.Ordinal) || line.Contains("PRIMARY KEY", StringComparison.Ordinal));
     }
 }

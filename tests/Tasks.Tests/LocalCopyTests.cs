@@ -74,6 +74,37 @@ public abstract class LocalCopyTests(TaskFlowApp app) : TasksTestBase(app)
     }
 
     [Fact]
+    public async Task Label_and_cycle_handlers_are_idempotent_and_tolerate_out_of_order_delivery()
+    {
+        var projectId = Guid.NewGuid();
+        var (label, cycle, gone) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var t0 = DateTime.UtcNow.AddMinutes(-10);
+
+        // The update before the creation: the newer state wins; redelivery changes nothing.
+        var updated = Envelope("LabelUpdated", new { labelId = label, projectId, name = "Defect", color = "#111111", occurredAt = t0.AddMinutes(2) });
+        await Transport.Publish(updated, Ct);
+        await Transport.Publish(updated, Ct);
+        await Deliver("LabelCreated", new { labelId = label, projectId, name = "Bug", color = "#FF0000", occurredAt = t0.AddMinutes(1) });
+        var copy = await WithDb(db => db.Labels.AsNoTracking().SingleAsync(l => l.Id == label, Ct));
+        Assert.Equal(("Defect", "#111111", false), (copy.Name, copy.Color, copy.Deleted));
+
+        await Deliver("CycleUpdated", new { cycleId = cycle, projectId, name = "Sprint 1b", startDate = "2026-01-01", endDate = "2026-01-21", occurredAt = t0.AddMinutes(2) });
+        await Deliver("CycleCreated", new { cycleId = cycle, projectId, name = "Sprint 1", startDate = "2026-01-01", endDate = "2026-01-14", occurredAt = t0.AddMinutes(1) });
+        var c = await WithDb(db => db.Cycles.AsNoTracking().SingleAsync(x => x.Id == cycle, Ct));
+        Assert.Equal(("Sprint 1b", new DateOnly(2026, 1, 21)), (c.Name, c.EndDate));
+
+        // Deleted before created: stays deleted.
+        await Deliver("LabelDeleted", new { labelId = gone, projectId, occurredAt = t0.AddMinutes(3) });
+        await Deliver("LabelCreated", new { labelId = gone, projectId, name = "Late", color = "#000000", occurredAt = t0.AddMinutes(1) });
+        await Deliver("LabelUpdated", new { labelId = gone, projectId, name = "Later", color = "#000000", occurredAt = t0.AddMinutes(4) });
+        Assert.True((await WithDb(db => db.Labels.AsNoTracking().SingleAsync(l => l.Id == gone, Ct))).Deleted);
+        await Deliver("CycleDeleted", new { cycleId = cycle, projectId, occurredAt = t0.AddMinutes(3) });
+        await Deliver("CycleUpdated", new { cycleId = cycle, projectId, name = "Back", startDate = "2026-01-01", endDate = "2026-01-21", occurredAt = t0.AddMinutes(4) });
+        c = await WithDb(db => db.Cycles.AsNoTracking().SingleAsync(x => x.Id == cycle, Ct));
+        Assert.Equal(("Sprint 1b", true), (c.Name, c.Deleted));
+    }
+
+    [Fact]
     public async Task Deleting_the_project_or_leaving_the_workspace_hides_the_tasks()
     {
         var s = await WorkspaceWithProject();

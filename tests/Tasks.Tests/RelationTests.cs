@@ -126,6 +126,25 @@ public abstract class RelationTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.Empty(await Relations(s.Owner, Id(b)));
         Assert.False(await WithDb(db => db.Relations.AnyAsync(r => r.Id == bc, Ct)));
     }
+
+    [Fact]
+    public async Task Identical_concurrent_creates_give_one_201_and_one_409_never_a_500()
+    {
+        var s = await WorkspaceWithProject();
+        for (var i = 0; i < 8; i++)
+        {
+            var a = Id(await CreateTask(s.Owner, s.ProjectId, new { title = $"A{i}" }));
+            var b = Id(await CreateTask(s.Owner, s.ProjectId, new { title = $"B{i}" }));
+            // The same stored relation, asked twice at once (and once as its mirror image: a blocks b = b blocked_by a).
+            var responses = i % 2 == 0
+                ? await Task.WhenAll(Relate(s.Owner, a, "relates_to", b), Relate(s.Owner, a, "relates_to", b))
+                : await Task.WhenAll(Relate(s.Owner, a, "blocks", b), Relate(s.Owner, b, "blocked_by", a));
+            var statuses = responses.Select(r => (int)r.StatusCode).Order().ToArray();
+            Assert.True(statuses.SequenceEqual([201, 409]), $"pair {i}: {string.Join(", ", statuses)}");
+            await AssertProblem(responses.Single(r => r.StatusCode == HttpStatusCode.Conflict), HttpStatusCode.Conflict, "relation-exists");
+            Assert.Single(await Relations(s.Owner, a));
+        }
+    }
 }
 
 public sealed class SqliteRelationTests(SqliteApp app) : RelationTests(app), IClassFixture<SqliteApp>;

@@ -16,9 +16,10 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
 {
     sealed record Context(Guid ProjectId, Guid TaskId, Guid CommentId, Guid StatusId, Guid OtherTaskId, Guid RelationId, Guid WorkspaceId = default, Guid ViewId = default, Guid AttachmentId = default);
 
-    // Body: JSON, or a string sent as text/csv.
+    // Body: JSON, a string sent as text/csv, or a Func<Context, object> making a JSON body from the context.
     // ForReaders: what a viewer and a reader get when it is not the default (200 on reads, 403 insufficient-role on writes).
-    sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body, (HttpStatusCode Status, string? Slug)? ForReaders = null)
+    // AnyReader: a write that every reader may do (watching a task): viewers and readers get 204.
+    sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body, (HttpStatusCode Status, string? Slug)? ForReaders = null, bool AnyReader = false)
     {
         public bool IsWrite => Method != "GET";
     }
@@ -27,6 +28,11 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
     [
         new("POST", "/v1/projects/{projectId}/tasks", c => $"/v1/projects/{c.ProjectId}/tasks", new { title = "X" }),
         new("GET", "/v1/projects/{projectId}/tasks", c => $"/v1/projects/{c.ProjectId}/tasks", null),
+        new("POST", "/v1/projects/{projectId}/tasks/bulk", c => $"/v1/projects/{c.ProjectId}/tasks/bulk", (Func<Context, object>)(c => new { taskIds = new[] { c.TaskId }, priority = "urgent" })),
+        new("GET", "/v1/workspaces/{workspaceId}/tasks", c => $"/v1/workspaces/{c.WorkspaceId}/tasks?assignee=me", null),
+        new("GET", "/v1/tasks/{taskId}/watchers", c => $"/v1/tasks/{c.TaskId}/watchers", null),
+        new("PUT", "/v1/tasks/{taskId}/watchers/me", c => $"/v1/tasks/{c.TaskId}/watchers/me", null, AnyReader: true),
+        new("DELETE", "/v1/tasks/{taskId}/watchers/me", c => $"/v1/tasks/{c.TaskId}/watchers/me", null, AnyReader: true),
         new("GET", "/v1/projects/{projectId}/activity", c => $"/v1/projects/{c.ProjectId}/activity", null),
         new("GET", "/v1/tasks/{taskId}", c => $"/v1/tasks/{c.TaskId}", null),
         new("PATCH", "/v1/tasks/{taskId}", c => $"/v1/tasks/{c.TaskId}", new { title = "X" }),
@@ -56,8 +62,9 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         new("GET", "/v1/tasks/{taskId}/links", c => $"/v1/tasks/{c.TaskId}/links", null),
     ];
 
-    static async Task<HttpResponseMessage> SendRow(HttpClient client, Row row, string path)
+    static async Task<HttpResponseMessage> SendRow(HttpClient client, Row row, string path, Context c)
     {
+        if (row.Body is Func<Context, object> make) return await Send(client, new HttpMethod(row.Method), path, make(c));
         if (row.Body is not string csv) return await Send(client, new HttpMethod(row.Method), path, row.Body);
         using var request = new HttpRequestMessage(new HttpMethod(row.Method), path) { Content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv") };
         return await client.SendAsync(request, Ct);
@@ -103,9 +110,9 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         foreach (var row in Table)
         {
             var path = row.Path(c);
-            Assert.True(HttpStatusCode.Unauthorized == (await SendRow(Anonymous(), row, path)).StatusCode, $"{row.Method} {path} anonymous");
+            Assert.True(HttpStatusCode.Unauthorized == (await SendRow(Anonymous(), row, path, c)).StatusCode, $"{row.Method} {path} anonymous");
 
-            var hidden = await SendRow(outsider.Client, row, path);
+            var hidden = await SendRow(outsider.Client, row, path, c);
             Assert.True(HttpStatusCode.NotFound == hidden.StatusCode, $"{row.Method} {path} outsider: {(int)hidden.StatusCode}");
             await AssertProblem(hidden, HttpStatusCode.NotFound);
             var text = await hidden.Content.ReadAsStringAsync(Ct);
@@ -113,8 +120,12 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
 
             foreach (var (caller, name) in new[] { (viewer, "viewer"), (reader, "reader") })
             {
-                var response = await SendRow(caller.Client, row, path);
-                if (row.ForReaders is { } expected)
+                var response = await SendRow(caller.Client, row, path, c);
+                if (row.AnyReader)
+                {
+                    Assert.True(HttpStatusCode.NoContent == response.StatusCode, $"{row.Method} {path} by {name}: {(int)response.StatusCode}");
+                }
+                else if (row.ForReaders is { } expected)
                 {
                     Assert.True(expected.Status == response.StatusCode, $"{row.Method} {path} by {name}: {(int)response.StatusCode}");
                     if (expected.Slug is not null) await AssertProblem(response, expected.Status, expected.Slug);

@@ -100,6 +100,36 @@ public abstract partial class TasksTestBase(TaskFlowApp app)
         return await Json(response);
     }
 
+    /// <summary>A label created through the projects API, once the tasks service's copy has it.</summary>
+    protected async Task<Guid> CreateLabel(User user, Guid projectId, string name, string color = "#1F6FEB")
+    {
+        var response = await user.Client.PostAsJsonAsync($"/v1/projects/{projectId}/labels", new { name, color }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = Id(await Json(response));
+        await WaitUntil(db => db.Labels.AnyAsync(l => l.Id == id, Ct), "the label copy");
+        return id;
+    }
+
+    /// <summary>A cycle created through the projects API, once the tasks service's copy has it.</summary>
+    protected async Task<Guid> CreateCycle(User user, Guid projectId, string name = "Cycle 1")
+    {
+        var response = await user.Client.PostAsJsonAsync($"/v1/projects/{projectId}/cycles", new { name, startDate = "2026-01-01", endDate = "2026-01-14" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = Id(await Json(response));
+        await WaitUntil(db => db.Cycles.AnyAsync(c => c.Id == id, Ct), "the cycle copy");
+        return id;
+    }
+
+    /// <summary>The ids in a JSON array property, sorted.</summary>
+    protected static Guid[] Ids(JsonElement e, string property) => [.. e.GetProperty(property).EnumerateArray().Select(x => x.GetGuid()).Order()];
+
+    /// <summary>A task's activity rows (newest first).</summary>
+    protected static async Task<List<JsonElement>> Activity(User user, Guid taskId)
+    {
+        var page = await user.Client.GetFromJsonAsync<JsonElement>($"/v1/tasks/{taskId}/activity?limit=100", Ct);
+        return [.. page.GetProperty("data").EnumerateArray()];
+    }
+
     protected static async Task<(JsonElement Task, string ETag)> GetTask(User user, Guid taskId)
     {
         var response = await user.Client.GetAsync($"/v1/tasks/{taskId}", Ct);

@@ -20,11 +20,12 @@ public sealed class TasksModule : IServiceModule
     public string Name => "tasks";
 
     /// <summary>
-    /// The project- and workspace-scoped entries are route patterns: the gateway matches patterns first (Order -1), so they win over
-    /// the projects service's plain <c>/v1/projects</c> and the workspaces service's <c>/v1/workspaces</c> prefixes.
+    /// The project- and workspace-scoped entries are route patterns: the gateway matches patterns first (Order -1), so they
+    /// win over the projects service's plain <c>/v1/projects</c> and the workspaces service's <c>/v1/workspaces</c> prefixes.
     /// </summary>
-    public IReadOnlyList<string> RoutePrefixes => ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity",
-        "/v1/projects/{projectId}/views", "/v1/views", "/v1/workspaces/{workspaceId}/search", "/v1/attachments"];
+    public IReadOnlyList<string> RoutePrefixes =>
+        ["/v1/tasks", "/v1/comments", "/v1/projects/{projectId}/tasks", "/v1/projects/{projectId}/activity", "/v1/workspaces/{workspaceId}/tasks",
+         "/v1/projects/{projectId}/views", "/v1/views", "/v1/workspaces/{workspaceId}/search", "/v1/attachments"];
 
     public void AddServices(IHostApplicationBuilder builder)
     {
@@ -34,6 +35,9 @@ public sealed class TasksModule : IServiceModule
         services.AddScoped<MembershipCopy>();
         services.AddScoped<UserDirectory>();
         services.AddScoped<ProjectCopy>();
+        services.AddScoped<LabelCopy>();
+        services.AddScoped<WorkspaceAccess>();
+        services.AddHostedService<DueReminders>();
         services.AddEventHandler<TasksDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
         services.AddEventHandler<TasksDb, MemberAdded, MemberAddedHandler>(Name);
         services.AddEventHandler<TasksDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);
@@ -50,6 +54,12 @@ public sealed class TasksModule : IServiceModule
         services.AddEventHandler<TasksDb, ProjectMemberRemoved, ProjectMemberRemovedHandler>(Name);
         services.AddEventHandler<TasksDb, WorkflowChanged, WorkflowChangedHandler>(Name);
         services.AddEventHandler<TasksDb, WorkflowStatusRemoved, WorkflowStatusRemovedHandler>(Name);
+        services.AddEventHandler<TasksDb, LabelCreated, LabelCreatedHandler>(Name);
+        services.AddEventHandler<TasksDb, LabelUpdated, LabelUpdatedHandler>(Name);
+        services.AddEventHandler<TasksDb, LabelDeleted, LabelDeletedHandler>(Name);
+        services.AddEventHandler<TasksDb, CycleCreated, CycleCreatedHandler>(Name);
+        services.AddEventHandler<TasksDb, CycleUpdated, CycleUpdatedHandler>(Name);
+        services.AddEventHandler<TasksDb, CycleDeleted, CycleDeletedHandler>(Name);
         AddAttachmentsAndLinks(builder);
     }
 
@@ -74,6 +84,10 @@ public sealed class TasksModule : IServiceModule
         ImportTasks.Map(project);
         SavedViews.Map(project, app);
         TaskSearch.Map(app);
+        BulkUpdate.Map(project);
+
+        var workspace = app.MapWorkspaceGroup().WithTags("Tasks");
+        ListTasks.MapForWorkspace(workspace);
 
         var task = app.MapTaskGroup().WithTags("Tasks");
         GetTask.Map(task);
@@ -84,6 +98,7 @@ public sealed class TasksModule : IServiceModule
         Relations.Map(task);
         Attachments.Map(task, app.MapAttachmentGroup().WithTags("Attachments"));
         Links.Map(task);
+        Watchers.Map(task);
 
         var comment = app.MapCommentGroup().WithTags("Comments");
         Comments.Map(task, comment);

@@ -39,3 +39,21 @@ public sealed record WorkflowChanged(Guid ProjectId, IReadOnlyList<WorkflowChang
 
 /// <summary>A status was removed; its tasks move to <paramref name="MoveTo"/>. Published with the WorkflowChanged that no longer lists it.</summary>
 public sealed record WorkflowStatusRemoved(Guid ProjectId, Guid StatusId, Guid MoveTo) : IntegrationEvent;
+
+/// <summary>A label was created in a project. <paramref name="Color"/> is #RRGGBB.</summary>
+public sealed record LabelCreated(Guid LabelId, Guid ProjectId, string Name, string Color) : IntegrationEvent;
+
+/// <summary>A label was renamed or recolored; carries its whole state after the change.</summary>
+public sealed record LabelUpdated(Guid LabelId, Guid ProjectId, string Name, string Color) : IntegrationEvent;
+
+/// <summary>A label was deleted; consumers remove it from their tasks.</summary>
+public sealed record LabelDeleted(Guid LabelId, Guid ProjectId) : IntegrationEvent;
+
+/// <summary>A cycle (time-boxed iteration) was created in a project.</summary>
+public sealed record CycleCreated(Guid CycleId, Guid ProjectId, string Name, DateOnly StartDate, DateOnly EndDate) : IntegrationEvent;
+
+/// <summary>A cycle changed; carries its whole state after the change.</summary>
+public sealed record CycleUpdated(Guid CycleId, Guid ProjectId, string Name, DateOnly StartDate, DateOnly EndDate) : IntegrationEvent;
+
+/// <summary>A cycle was deleted; consumers clear it from their tasks.</summary>
+public sealed record CycleDeleted(Guid CycleId, Guid ProjectId) : IntegrationEvent;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using TaskFlow.Projects.Data;
+using TaskFlow.Projects.Events;
 
 namespace TaskFlow.Projects.Features;
 
@@ -33,6 +34,7 @@ internal static class CreateCycle
 
         var cycle = new Cycle { Id = Guid.CreateVersion7(), ProjectId = access.ProjectId, Name = name, StartDate = request.StartDate!.Value, EndDate = request.EndDate!.Value };
         db.Cycles.Add(cycle);
+        db.Publish(new CycleCreated(cycle.Id, cycle.ProjectId, cycle.Name, cycle.StartDate, cycle.EndDate));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/v1/projects/{access.ProjectId}/cycles/{cycle.Id}", CycleResponse.From(cycle));
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Projects.Data;
+using TaskFlow.Projects.Events;
 
 namespace TaskFlow.Projects.Features;
 
@@ -33,6 +34,7 @@ internal static class CreateLabel
         if (await db.Labels.AnyAsync(l => l.ProjectId == access.ProjectId && l.NormalizedName == normalized, ct)) return Problems.LabelNameTaken(name);
         var label = new Label { Id = Guid.CreateVersion7(), ProjectId = access.ProjectId, Name = name, NormalizedName = normalized, Color = request.Color!.ToUpperInvariant() };
         db.Labels.Add(label);
+        db.Publish(new LabelCreated(label.Id, label.ProjectId, label.Name, label.Color));
         try
         {
             await db.SaveChangesAsync(ct);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Projects.Data;
+using TaskFlow.Projects.Events;
 
 namespace TaskFlow.Projects.Features;
 
@@ -21,6 +22,7 @@ internal static class DeleteCycle
         var cycle = await db.Cycles.SingleOrDefaultAsync(c => c.ProjectId == access.ProjectId && c.Id == cycleId, ct);
         if (cycle is null) return Problems.CycleNotFound();
         db.Cycles.Remove(cycle);
+        db.Publish(new CycleDeleted(cycle.Id, cycle.ProjectId));
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }

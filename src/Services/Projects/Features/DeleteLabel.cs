@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Projects.Data;
+using TaskFlow.Projects.Events;
 
 namespace TaskFlow.Projects.Features;
 
@@ -21,6 +22,7 @@ internal static class DeleteLabel
         var label = await db.Labels.SingleOrDefaultAsync(l => l.ProjectId == access.ProjectId && l.Id == labelId, ct);
         if (label is null) return Problems.LabelNotFound();
         db.Labels.Remove(label);
+        db.Publish(new LabelDeleted(label.Id, label.ProjectId));
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }

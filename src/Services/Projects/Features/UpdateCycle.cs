@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Projects.Data;
+using TaskFlow.Projects.Events;
 
 namespace TaskFlow.Projects.Features;
 
@@ -37,6 +38,7 @@ internal static class UpdateCycle
         if (name is not null) cycle.Name = name;
         cycle.StartDate = start;
         cycle.EndDate = end;
+        if (db.Entry(cycle).State == EntityState.Modified) db.Publish(new CycleUpdated(cycle.Id, cycle.ProjectId, cycle.Name, cycle.StartDate, cycle.EndDate));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(CycleResponse.From(cycle));
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Projects.Data;
+using TaskFlow.Projects.Events;
 
 namespace TaskFlow.Projects.Features;
 
@@ -40,6 +41,7 @@ internal static class UpdateLabel
             label.NormalizedName = normalized;
         }
         if (request.Color is { } color) label.Color = color.ToUpperInvariant();
+        if (db.Entry(label).State == EntityState.Modified) db.Publish(new LabelUpdated(label.Id, label.ProjectId, label.Name, label.Color));
         try
         {
             await db.SaveChangesAsync(ct);

@@ -196,7 +196,63 @@ internal sealed class WorkItem
     public DateTime UpdatedAt { get; set; }
     /// <summary>Incremented on every change; the ETag.</summary>
     public int Version { get; set; }
+    /// <summary>The project's cycle the task is planned in, if any.</summary>
+    public Guid? CycleId { get; set; }
+    public KnownCycle? Cycle { get; set; }
     public List<TaskAssignee> Assignees { get; } = [];
+    public List<TaskLabel> Labels { get; } = [];
+    public List<TaskWatcher> Watchers { get; } = [];
+}
+
+/// <summary>A label on a task.</summary>
+internal sealed class TaskLabel
+{
+    public Guid TaskId { get; set; }
+    public Guid LabelId { get; set; }
+    public Guid ProjectId { get; set; }
+    public KnownLabel? Label { get; set; }
+}
+
+/// <summary>A user following a task: the reporter, assignees and commenters are added automatically.</summary>
+internal sealed class TaskWatcher
+{
+    public Guid TaskId { get; set; }
+    public Guid UserId { get; set; }
+    public Guid ProjectId { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A due reminder already published: at most one per task, kind and due date.</summary>
+internal sealed class SentReminder
+{
+    public Guid TaskId { get; set; }
+    public required string Kind { get; set; }
+    public DateOnly DueDate { get; set; }
+    public DateTime SentAt { get; set; }
+}
+
+/// <summary>Local copy of a project's label (tombstone once deleted, so late events cannot bring it back).</summary>
+internal sealed class KnownLabel
+{
+    public Guid Id { get; set; }
+    public Guid ProjectId { get; set; }
+    public string Name { get; set; } = "";
+    public string Color { get; set; } = "";
+    public bool Deleted { get; set; }
+    /// <summary>OccurredAt of the last applied change (last writer wins).</summary>
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Local copy of a project's cycle (tombstone once deleted).</summary>
+internal sealed class KnownCycle
+{
+    public Guid Id { get; set; }
+    public Guid ProjectId { get; set; }
+    public string Name { get; set; } = "";
+    public DateOnly StartDate { get; set; }
+    public DateOnly EndDate { get; set; }
+    public bool Deleted { get; set; }
+    public DateTime UpdatedAt { get; set; }
 }
 
 internal sealed class TaskAssignee

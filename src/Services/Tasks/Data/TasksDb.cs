@@ -22,6 +22,11 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
     public DbSet<SavedView> SavedViews => Set<SavedView>();
     public DbSet<Attachment> Attachments => Set<Attachment>();
     public DbSet<TaskLink> Links => Set<TaskLink>();
+    public DbSet<KnownLabel> Labels => Set<KnownLabel>();
+    public DbSet<KnownCycle> Cycles => Set<KnownCycle>();
+    public DbSet<TaskLabel> TaskLabels => Set<TaskLabel>();
+    public DbSet<TaskWatcher> Watchers => Set<TaskWatcher>();
+    public DbSet<SentReminder> SentReminders => Set<SentReminder>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -105,7 +110,14 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
             e.HasIndex(t => new { t.ProjectId, t.Priority, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.StatusId, t.Rank, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.ParentId, t.Number });
+            e.HasIndex(t => new { t.ProjectId, t.CycleId, t.Number });
+            // The due reminder sweep reads tasks by due date across projects.
+            e.HasIndex(t => t.DueSort);
             e.HasMany(t => t.Assignees).WithOne().HasForeignKey(a => a.TaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(t => t.Labels).WithOne().HasForeignKey(l => l.TaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(t => t.Watchers).WithOne().HasForeignKey(w => w.TaskId).OnDelete(DeleteBehavior.Cascade);
+            // Cycles are never deleted here (tombstones): a deleted cycle is cleared from its tasks by the handler.
+            e.HasOne(t => t.Cycle).WithMany().HasForeignKey(t => t.CycleId).OnDelete(DeleteBehavior.Restrict);
         });
 
         modelBuilder.Entity<TaskAssignee>(e =>
@@ -113,6 +125,49 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
             e.ToTable("task_assignees");
             e.HasKey(a => new { a.TaskId, a.UserId });
             e.HasIndex(a => new { a.ProjectId, a.UserId });
+        });
+
+        modelBuilder.Entity<TaskLabel>(e =>
+        {
+            e.ToTable("task_labels");
+            e.HasKey(l => new { l.TaskId, l.LabelId });
+            e.HasIndex(l => new { l.ProjectId, l.LabelId });
+            e.HasIndex(l => l.LabelId);
+            e.HasOne(l => l.Label).WithMany().HasForeignKey(l => l.LabelId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TaskWatcher>(e =>
+        {
+            e.ToTable("task_watchers");
+            e.HasKey(w => new { w.TaskId, w.UserId });
+            e.HasIndex(w => new { w.ProjectId, w.UserId });
+        });
+
+        modelBuilder.Entity<SentReminder>(e =>
+        {
+            e.ToTable("task_reminders");
+            e.HasKey(r => new { r.TaskId, r.Kind, r.DueDate });
+            e.Property(r => r.Kind).HasMaxLength(20);
+            e.HasOne<WorkItem>().WithMany().HasForeignKey(r => r.TaskId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<KnownLabel>(e =>
+        {
+            e.ToTable("labels");
+            e.HasKey(l => l.Id);
+            e.Property(l => l.Id).ValueGeneratedNever();
+            e.Property(l => l.Name).HasMaxLength(50);
+            e.Property(l => l.Color).HasMaxLength(7);
+            e.HasIndex(l => l.ProjectId);
+        });
+
+        modelBuilder.Entity<KnownCycle>(e =>
+        {
+            e.ToTable("cycles");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.Property(c => c.Name).HasMaxLength(100);
+            e.HasIndex(c => c.ProjectId);
         });
 
         modelBuilder.Entity<Activity>(e =>

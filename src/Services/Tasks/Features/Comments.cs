@@ -36,7 +36,7 @@ internal static partial class Comments
             .RequireProjectRole(ProjectRole.Member)
             .WithName("AddComment")
             .WithSummary("Comment on a task")
-            .WithDescription("Project members and admins. @email mentions of members who can see the project publish MemberMentioned.");
+            .WithDescription("Project members and admins. The author starts watching the task. @email mentions of members who can see the project publish MemberMentioned.");
         task.MapGet("/comments", List)
             .WithName("ListComments")
             .WithSummary("A task's comments, oldest first");
@@ -44,12 +44,12 @@ internal static partial class Comments
             .RequireProjectRole(ProjectRole.Member)
             .WithName("EditComment")
             .WithSummary("Edit your comment")
-            .WithDescription("Only the author (403 not-your-comment otherwise). New mentions publish MemberMentioned.");
+            .WithDescription("Only the author (403 not-your-comment otherwise). A changed text is recorded in the task's activity (field comment, old → new excerpt) and publishes CommentEdited; new mentions publish MemberMentioned.");
         comment.MapDelete("", Delete)
             .RequireProjectRole(ProjectRole.Member)
             .WithName("DeleteComment")
             .WithSummary("Delete a comment")
-            .WithDescription("The author, or a project admin.");
+            .WithDescription("The author, or a project admin. Recorded in the task's activity (field comment); publishes CommentDeleted.");
     }
 
     static string? Validate(CommentRequest request, out ValidationProblem? problem)
@@ -66,10 +66,13 @@ internal static partial class Comments
         var body = Validate(request, out var problem);
         if (problem is not null) return problem;
         var task = access.Task!;
-        var comment = new Comment { Id = Guid.CreateVersion7(), TaskId = task.Id, ProjectId = task.ProjectId, AuthorId = access.UserId, Body = body!, CreatedAt = Clock.UtcNow() };
+        var now = Clock.UtcNow();
+        var comment = new Comment { Id = Guid.CreateVersion7(), TaskId = task.Id, ProjectId = task.ProjectId, AuthorId = access.UserId, Body = body!, CreatedAt = now };
         db.Comments.Add(comment);
-        db.Publish(new CommentAdded(comment.Id, task.Id, task.ProjectId, access.UserId));
-        await PublishMentions(db, access, comment, [], ct);
+        TaskFields.Watch(task, access.UserId, now);
+        db.Publish(new CommentAdded(comment.Id, task.Id, task.ProjectId, access.UserId, access.Project.WorkspaceId, task.Key, task.Title,
+            TaskNews.Excerpt(comment.Body), TaskFields.WatcherIds(task)));
+        await PublishMentions(db, access, comment, (task.Key, task.Title), [], ct);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/v1/comments/{comment.Id}", CommentResponse.From(comment));
     }
@@ -88,9 +91,16 @@ internal static partial class Comments
         var body = Validate(request, out var problem);
         if (problem is not null) return problem;
         var before = await MentionedUsers(db, access.Project, comment.Body, ct);
+        var task = await db.Tasks.AsNoTracking().Where(t => t.Id == comment.TaskId).Select(t => new { t.Key, t.Title }).SingleAsync(ct);
+        var now = Clock.UtcNow();
+        if (comment.Body != body)
+        {
+            TaskLog.Record(db, comment.ProjectId, comment.TaskId, access.UserId, now, "comment", TaskNews.Excerpt(comment.Body), TaskNews.Excerpt(body!));
+            db.Publish(new CommentEdited(comment.Id, comment.TaskId, comment.ProjectId, comment.AuthorId, access.Project.WorkspaceId));
+        }
         comment.Body = body!;
-        comment.EditedAt = Clock.UtcNow();
-        await PublishMentions(db, access, comment, before, ct);
+        comment.EditedAt = now;
+        await PublishMentions(db, access, comment, (task.Key, task.Title), before, ct);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(CommentResponse.From(comment));
     }
@@ -100,16 +110,18 @@ internal static partial class Comments
         var comment = access.Comment!;
         if (comment.AuthorId != access.UserId && access.Role != ProjectRole.Admin) return Problems.NotYourComment();
         db.Comments.Remove(comment);
+        TaskLog.Record(db, comment.ProjectId, comment.TaskId, access.UserId, Clock.UtcNow(), "comment", TaskNews.Excerpt(comment.Body), null);
+        db.Publish(new CommentDeleted(comment.Id, comment.TaskId, comment.ProjectId, access.UserId, access.Project.WorkspaceId));
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
 
     /// <summary>Publishes MemberMentioned once per member newly mentioned (not the author, not <paramref name="already"/>).</summary>
-    static async Task PublishMentions(TasksDb db, CurrentAccess access, Comment comment, IReadOnlyCollection<Guid> already, CancellationToken ct)
+    static async Task PublishMentions(TasksDb db, CurrentAccess access, Comment comment, (string Key, string Title) task, IReadOnlyCollection<Guid> already, CancellationToken ct)
     {
         foreach (var userId in await MentionedUsers(db, access.Project, comment.Body, ct))
             if (userId != access.UserId && !already.Contains(userId))
-                db.Publish(new MemberMentioned(comment.TaskId, comment.ProjectId, comment.Id, userId, access.UserId));
+                db.Publish(new MemberMentioned(comment.TaskId, comment.ProjectId, comment.Id, userId, access.UserId, access.Project.WorkspaceId, task.Key, task.Title));
     }
 
     /// <summary>Users named by <c>@email</c> who are active members of the project's workspace (so can see the project).</summary>

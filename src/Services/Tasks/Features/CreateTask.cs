@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
 
 namespace TaskFlow.Tasks.Features;
 
@@ -21,9 +20,11 @@ internal static class CreateTask
     /// <param name="StartDate">Optional start date, not after the due date.</param>
     /// <param name="Estimate">Optional estimate, 0–10000.</param>
     /// <param name="ParentId">Optional parent task of the same project.</param>
+    /// <param name="LabelIds">Optional labels of the project (at most 20, distinct).</param>
+    /// <param name="CycleId">Optional cycle of the project.</param>
     internal sealed record Request(
         string? Title, string? Description, Guid? StatusId, string? Priority, Guid[]? AssigneeIds,
-        DateOnly? DueDate, DateOnly? StartDate, double? Estimate, Guid? ParentId);
+        DateOnly? DueDate, DateOnly? StartDate, double? Estimate, Guid? ParentId, Guid[]? LabelIds, Guid? CycleId);
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder project) =>
         project.MapPost("/tasks", Handle)
@@ -45,6 +46,8 @@ internal static class CreateTask
         TaskFields.ValidateDates(request.StartDate, request.DueDate, errors);
         await TaskFields.ValidateAssignees(db, project, request.AssigneeIds, errors, ct);
         await TaskFields.ValidateParent(db, project.Id, request.ParentId, errors, ct);
+        var labels = await TaskFields.ValidateLabels(db, project.Id, request.LabelIds, errors, ct: ct);
+        var cycle = await TaskFields.ValidateCycle(db, project.Id, request.CycleId, errors, ct);
         var statuses = await TaskFields.Statuses(db, project.Id, ct);
         if (request.StatusId is { } sid && statuses.All(s => s.Id != sid)) errors["statusId"] = ["The status must be a status of the project."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
@@ -88,19 +91,24 @@ internal static class CreateTask
             StartDate = request.StartDate,
             Estimate = request.Estimate,
             ParentId = request.ParentId,
+            CycleId = cycle?.Id,
+            Cycle = cycle,
             ReporterId = access.UserId,
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
         };
+        TaskFields.SetLabels(task, labels);
+        TaskFields.Watch(task, access.UserId, now);
         foreach (var assignee in request.AssigneeIds ?? [])
         {
             task.Assignees.Add(new TaskAssignee { UserId = assignee, ProjectId = project.Id });
-            db.Publish(new TaskAssigned(task.Id, project.Id, assignee, access.UserId));
+            TaskFields.Watch(task, assignee, now);
+            db.Publish(TaskNews.Assigned(task, project, assignee, access.UserId));
         }
         db.Tasks.Add(task);
         TaskLog.Record(db, task, access.UserId, now, "created", null, task.Key);
-        db.Publish(new TaskCreated(task.Id, project.Id, project.WorkspaceId, task.Key, task.Title, access.UserId));
+        db.Publish(TaskNews.Created(task, project));
         await db.SaveChangesAsync(ct);
         if (transaction is not null) await transaction.CommitAsync(ct);
         return TypedResults.Created($"/v1/tasks/{task.Id}", TaskResponse.From(task));

@@ -23,7 +23,7 @@ internal static class DeleteTask
         if (await db.Tasks.AnyAsync(t => t.ProjectId == task.ProjectId && t.ParentId == task.Id, ct)) return Problems.HasSubtasks();
         db.Tasks.Remove(task);
         TaskLog.Record(db, task, access.UserId, Clock.UtcNow(), "deleted", task.Key, null);
-        db.Publish(new TaskDeleted(task.Id, task.ProjectId));
+        db.Publish(new TaskDeleted(task.Id, task.ProjectId, access.Project.WorkspaceId, task.Key, access.UserId));
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }

@@ -180,7 +180,7 @@ internal static class ImportTasks
         var description = Value("description");
         return new CreateTask.Request(
             Value("title"), description.Length == 0 ? null : description, statusId, priority.Length == 0 ? null : priority.ToLowerInvariant(),
-            [.. assignees], due, null, estimate, null);
+            [.. assignees], due, null, estimate, null, null, null);
     }
 
     /// <summary>The file's text (text/csv body, or the "file" part of a form), at most <see cref="MaxBytes"/>.</summary>

@@ -19,7 +19,8 @@ internal sealed record Page<T>(IReadOnlyList<T> Data, string? NextCursor);
 /// <summary>Opaque keyset cursors: the sort key of the last item returned, base64url JSON.</summary>
 internal static class Cursor
 {
-    internal sealed record Position(string Sort, string? Value, long Number);
+    /// <summary>The last item's sort value and number; <paramref name="Id"/> only in lists across projects, where it breaks ties.</summary>
+    internal sealed record Position(string Sort, string? Value, long Number, Guid? Id = null);
 
     public static string Encode(Position position) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(position));
 
@@ -51,74 +52,183 @@ internal static class Cursor
 internal static class ListTasks
 {
     internal static readonly string[] Sorts = ["created", "updated", "dueDate", "priority", "key", "rank", "relevance"];
+    static readonly string[] Categories = ["backlog", "todo", "in_progress", "done", "cancelled"];
+
+    const string Filters = "Filters (all optional, combined with AND): status (status id), category (backlog, todo, in_progress, done, cancelled), assignee (user id or me), priority, label (label id), cycle (cycle id), dueBefore / dueAfter (yyyy-MM-dd, inclusive; tasks without a due date never match), parent (task id), q (full-text search of title, description and comments: stemmed words, \"phrases\", -excluded, or; the last word also matches as a prefix). ";
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder project) =>
         project.MapGet("/tasks", Handle)
             .WithName("ListTasks")
             .WithSummary("List a project's tasks")
-            .WithDescription("Filters: status, assignee, priority, parent, q (full-text search of title, description and comments: stemmed words, \"phrases\", -excluded, or; the last word also matches as a prefix). sort: created (default, newest first), updated (newest first), dueDate (soonest first, none last), priority (urgent first), key (WEB-1 first), rank (board order; needs status) or relevance (best search match first; needs q). Keyset pagination: pass nextCursor as cursor; stable under inserts. limit 1–100, default 50.");
+            .WithDescription(Filters + "sort: created (default, newest first), updated (newest first), dueDate (soonest first, none last), priority (urgent first), key (WEB-1 first), rank (board order; needs status) or relevance (best search match first; needs q; pages by offset). Keyset pagination: pass nextCursor as cursor; stable under inserts. limit 1–100, default 50.");
+
+    public static RouteHandlerBuilder MapForWorkspace(RouteGroupBuilder workspace) =>
+        workspace.MapGet("/tasks", HandleWorkspace)
+            .WithName("ListWorkspaceTasks")
+            .WithSummary("List tasks across a workspace (\"my tasks\" with assignee=me)")
+            .WithDescription("Any member of the workspace; every project of the workspace the caller can read (all of them: workspace members read every project). " + Filters + "Sorts and pagination as the project list; ties are broken by task id (so created is creation order and key is number then id across projects). Non-members: 404.");
 
     static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> Handle(
-        Guid? status, Guid? assignee, string? priority, Guid? parent, string? q, string? sort, string? cursor, string? limit,
-        CurrentAccess access, TasksDb db, CancellationToken ct)
+        Guid? status, string? category, string? assignee, string? priority, Guid? label, Guid? cycle, string? dueBefore, string? dueAfter,
+        Guid? parent, string? q, string? sort, string? cursor, string? limit,
+        CurrentAccess access, TasksDb db, CancellationToken ct) =>
+        await Run(db, access.UserId, tasks => tasks.Where(t => t.ProjectId == access.ProjectId), false,
+            new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q), sort, cursor, limit, ct);
+
+    static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> HandleWorkspace(
+        Guid? status, string? category, string? assignee, string? priority, Guid? label, Guid? cycle, string? dueBefore, string? dueAfter,
+        Guid? parent, string? q, string? sort, string? cursor, string? limit,
+        WorkspaceAccess access, TasksDb db, CancellationToken ct) =>
+        await Run(db, access.UserId, tasks => InWorkspace(db, tasks, access.WorkspaceId), true,
+            new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q), sort, cursor, limit, ct);
+
+    internal static IQueryable<WorkItem> InWorkspace(TasksDb db, IQueryable<WorkItem> tasks, Guid workspaceId) =>
+        tasks.Where(t => db.Projects.Where(p => p.WorkspaceId == workspaceId && !p.Deleted).Select(p => p.Id).Contains(t.ProjectId));
+
+    sealed record RawFilter(
+        Guid? Status, string? Category, string? Assignee, string? Priority, Guid? Label, Guid? Cycle, string? DueBefore, string? DueAfter,
+        Guid? Parent, string? Q);
+
+    static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> Run(
+        TasksDb db, Guid userId, Func<IQueryable<WorkItem>, IQueryable<WorkItem>> scope, bool crossProject, RawFilter raw,
+        string? sort, string? cursor, string? limit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         sort ??= "created";
         if (!Sorts.Contains(sort)) errors["sort"] = [$"The sort must be one of {string.Join(", ", Sorts)}."];
-        else if (sort == "rank" && status is null) errors["sort"] = ["sort=rank orders one board column: give status too."];
-        else if (sort == "relevance" && string.IsNullOrWhiteSpace(q)) errors["sort"] = ["sort=relevance ranks search results: give q too."];
+        else if (sort == "rank" && raw.Status is null) errors["sort"] = ["sort=rank orders one board column: give status too."];
+        else if (sort == "relevance" && string.IsNullOrWhiteSpace(raw.Q)) errors["sort"] = ["sort=relevance ranks search results: give q too."];
+        else if (sort == "relevance" && crossProject) errors["sort"] = ["sort=relevance is offered by the project list and by /v1/workspaces/{workspaceId}/search."];
         Priority? priorityFilter = null;
-        if (priority is not null)
+        if (raw.Priority is not null)
         {
-            if (Priorities.TryParse(priority, out var p)) priorityFilter = p;
+            if (Priorities.TryParse(raw.Priority, out var p)) priorityFilter = p;
             else errors["priority"] = [$"The priority must be one of {string.Join(", ", Priorities.Names)}."];
         }
+        if (raw.Category is not null && !Categories.Contains(raw.Category)) errors["category"] = [$"The category must be one of {string.Join(", ", Categories)}."];
+        Guid? assigneeFilter = null;
+        if (raw.Assignee is not null)
+        {
+            if (raw.Assignee == "me") assigneeFilter = userId;
+            else if (Guid.TryParse(raw.Assignee, out var a)) assigneeFilter = a;
+            else errors["assignee"] = ["The assignee must be a user id or me."];
+        }
+        var before = Date(raw.DueBefore, "dueBefore", errors);
+        var after = Date(raw.DueAfter, "dueAfter", errors);
         Cursor.TryLimit(limit, out var take, errors);
-        if (!Cursor.TryDecode(cursor, out var after) || (after is not null && after.Sort != sort)) errors["cursor"] = ["The cursor is not valid for this list."];
+        if (!Cursor.TryDecode(cursor, out var position) || (position is not null && (position.Sort != sort || (position.Id is not null) != crossProject)))
+            errors["cursor"] = ["The cursor is not valid for this list."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         IQueryable<WorkItem> tasks;
         try
         {
-            tasks = Query(db, access.ProjectId, new Filter(status, assignee, priorityFilter, parent, q), sort, after);
+            var filter = new Filter(raw.Status, assigneeFilter, priorityFilter, raw.Parent, raw.Q, raw.Category, raw.Label, raw.Cycle, before, after);
+            tasks = Sorted(db, Filtered(db, scope(db.Tasks.AsNoTracking()), filter with { Q = sort == "relevance" ? null : filter.Q }), filter, sort, position, crossProject);
         }
         catch (FormatException)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["The cursor is not valid for this list."] });
         }
 
-        var page = await tasks.Include(t => t.Assignees).Take(take + 1).ToListAsync(ct);
+        var page = await tasks.WithDetails().AsSplitQuery().Take(take + 1).ToListAsync(ct);
         string? next = null;
         if (page.Count > take)
         {
             page.RemoveAt(take);
-            next = Cursor.Encode(sort == "relevance" ? TaskSearch.CursorAfter(after, take) : KeyOf(page[^1], sort));
+            next = Cursor.Encode(sort == "relevance" ? TaskSearch.CursorAfter(position, take) : KeyOf(page[^1], sort, crossProject));
         }
         return TypedResults.Ok(new Page<TaskResponse>([.. page.Select(TaskResponse.From)], next));
     }
 
-    internal sealed record Filter(Guid? Status, Guid? Assignee, Priority? Priority, Guid? Parent, string? Q);
-
-    /// <summary>The page query (without the assignees and the limit); every sort is served by an index led by ProjectId.</summary>
-    internal static IQueryable<WorkItem> Query(TasksDb db, Guid projectId, Filter filter, string sort, Cursor.Position? after)
+    static DateOnly? Date(string? value, string field, Dictionary<string, string[]> errors)
     {
-        var tasks = db.Tasks.AsNoTracking().Where(t => t.ProjectId == projectId);
-        if (filter.Status is { } s) tasks = tasks.Where(t => t.StatusId == s);
-        if (filter.Assignee is { } a) tasks = tasks.Where(t => db.Assignees.Any(x => x.ProjectId == projectId && x.TaskId == t.Id && x.UserId == a));
-        if (filter.Priority is { } pf) tasks = tasks.Where(t => t.Priority == pf);
-        if (filter.Parent is { } pa) tasks = tasks.Where(t => t.ParentId == pa);
-        if (!string.IsNullOrWhiteSpace(filter.Q))
-        {
-            // Through the full-text index (TaskSearch); relevance order needs the index's score.
-            if (sort == "relevance") return TaskSearch.ByRelevance(db, tasks, filter.Q, after);
-            tasks = TaskSearch.Matching(db, tasks, filter.Q);
-        }
-        return Order(tasks, sort, after);
+        if (value is null) return null;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        errors[field] = [$"{field} must be a date (yyyy-MM-dd)."];
+        return null;
     }
 
-    static IQueryable<WorkItem> Order(IQueryable<WorkItem> tasks, string sort, Cursor.Position? after)
+    internal sealed record Filter(
+        Guid? Status, Guid? Assignee, Priority? Priority, Guid? Parent, string? Q,
+        string? Category = null, Guid? Label = null, Guid? Cycle = null, DateOnly? DueBefore = null, DateOnly? DueAfter = null);
+
+    /// <summary>The project list's page query (without the details and the limit); every sort is served by an index led by ProjectId.</summary>
+    internal static IQueryable<WorkItem> Query(TasksDb db, Guid projectId, Filter filter, string sort, Cursor.Position? after) =>
+        Sorted(db, Filtered(db, db.Tasks.AsNoTracking().Where(t => t.ProjectId == projectId), filter with { Q = sort == "relevance" ? null : filter.Q }), filter, sort, after, crossProject: false);
+
+    /// <summary>Keyset order, or the full-text index's score for <c>sort=relevance</c> (then <paramref name="tasks"/> is not yet text-filtered).</summary>
+    static IQueryable<WorkItem> Sorted(TasksDb db, IQueryable<WorkItem> tasks, Filter filter, string sort, Cursor.Position? after, bool crossProject) =>
+        sort == "relevance" ? TaskSearch.ByRelevance(db, tasks, filter.Q!, after) : Order(tasks, sort, after, crossProject);
+
+    /// <summary>The workspace list's page query: the same filters over every live project of the workspace.</summary>
+    internal static IQueryable<WorkItem> WorkspaceQuery(TasksDb db, Guid workspaceId, Filter filter, string sort, Cursor.Position? after) =>
+        Order(Filtered(db, InWorkspace(db, db.Tasks.AsNoTracking(), workspaceId), filter), sort, after, crossProject: true);
+
+    static IQueryable<WorkItem> Filtered(TasksDb db, IQueryable<WorkItem> tasks, Filter filter)
+    {
+        if (filter.Status is { } s) tasks = tasks.Where(t => t.StatusId == s);
+        if (filter.Category is { } c) tasks = tasks.Where(t => db.Statuses.Any(x => x.Id == t.StatusId && x.Category == c));
+        if (filter.Assignee is { } a) tasks = tasks.Where(t => db.Assignees.Any(x => x.TaskId == t.Id && x.UserId == a));
+        if (filter.Label is { } l) tasks = tasks.Where(t => db.TaskLabels.Any(x => x.TaskId == t.Id && x.LabelId == l));
+        if (filter.Cycle is { } cy) tasks = tasks.Where(t => t.CycleId == cy);
+        if (filter.Priority is { } pf) tasks = tasks.Where(t => t.Priority == pf);
+        // DueSort is the due date, or DateOnly.MaxValue when there is none.
+        if (filter.DueBefore is { } db1) tasks = tasks.Where(t => t.DueSort <= db1);
+        if (filter.DueAfter is { } da) tasks = tasks.Where(t => t.DueSort >= da && t.DueSort != DateOnly.MaxValue);
+        if (filter.Parent is { } pa) tasks = tasks.Where(t => t.ParentId == pa);
+        if (!string.IsNullOrWhiteSpace(filter.Q)) tasks = TaskSearch.Matching(db, tasks, filter.Q);
+        return tasks;
+    }
+
+    /// <summary>
+    /// Keyset order. In one project the task number breaks ties (unique there); across projects the task id does
+    /// (version 7 ids: creation order).
+    /// </summary>
+    static IQueryable<WorkItem> Order(IQueryable<WorkItem> tasks, string sort, Cursor.Position? after, bool crossProject)
     {
         var n = after?.Number ?? 0;
+        var id = after?.Id ?? Guid.Empty;
+        if (crossProject)
+        {
+            switch (sort)
+            {
+                case "key":
+                    if (after is not null) tasks = tasks.Where(t => t.Number > n || (t.Number == n && t.Id.CompareTo(id) > 0));
+                    return tasks.OrderBy(t => t.Number).ThenBy(t => t.Id);
+                case "updated":
+                    if (after is not null)
+                    {
+                        var u = new DateTime(long.Parse(after.Value!, CultureInfo.InvariantCulture), DateTimeKind.Utc);
+                        tasks = tasks.Where(t => t.UpdatedAt < u || (t.UpdatedAt == u && t.Id.CompareTo(id) < 0));
+                    }
+                    return tasks.OrderByDescending(t => t.UpdatedAt).ThenByDescending(t => t.Id);
+                case "priority":
+                    if (after is not null)
+                    {
+                        var p = (Priority)int.Parse(after.Value!, CultureInfo.InvariantCulture);
+                        tasks = tasks.Where(t => t.Priority < p || (t.Priority == p && t.Id.CompareTo(id) < 0));
+                    }
+                    return tasks.OrderByDescending(t => t.Priority).ThenByDescending(t => t.Id);
+                case "dueDate":
+                    if (after is not null)
+                    {
+                        var d = DateOnly.ParseExact(after.Value!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                        tasks = tasks.Where(t => t.DueSort > d || (t.DueSort == d && t.Id.CompareTo(id) > 0));
+                    }
+                    return tasks.OrderBy(t => t.DueSort).ThenBy(t => t.Id);
+                case "rank":
+                    if (after is not null)
+                    {
+                        var r = after.Value!;
+                        tasks = tasks.Where(t => string.Compare(t.Rank, r) > 0 || (t.Rank == r && t.Id.CompareTo(id) > 0));
+                    }
+                    return tasks.OrderBy(t => t.Rank).ThenBy(t => t.Id);
+                default:
+                    if (after is not null) tasks = tasks.Where(t => t.Id.CompareTo(id) < 0);
+                    return tasks.OrderByDescending(t => t.Id);
+            }
+        }
         switch (sort)
         {
             case "key":
@@ -158,12 +268,16 @@ internal static class ListTasks
         }
     }
 
-    static Cursor.Position KeyOf(WorkItem t, string sort) => sort switch
+    static Cursor.Position KeyOf(WorkItem t, string sort, bool crossProject)
     {
-        "updated" => new(sort, t.UpdatedAt.Ticks.ToString(CultureInfo.InvariantCulture), t.Number),
-        "priority" => new(sort, ((int)t.Priority).ToString(CultureInfo.InvariantCulture), t.Number),
-        "dueDate" => new(sort, TaskFields.Text(t.DueSort), t.Number),
-        "rank" => new(sort, t.Rank, t.Number),
-        _ => new(sort, null, t.Number),
-    };
+        var id = crossProject ? t.Id : (Guid?)null;
+        return sort switch
+        {
+            "updated" => new(sort, t.UpdatedAt.Ticks.ToString(CultureInfo.InvariantCulture), t.Number, id),
+            "priority" => new(sort, ((int)t.Priority).ToString(CultureInfo.InvariantCulture), t.Number, id),
+            "dueDate" => new(sort, TaskFields.Text(t.DueSort), t.Number, id),
+            "rank" => new(sort, t.Rank, t.Number, id),
+            _ => new(sort, null, t.Number, id),
+        };
+    }
 }

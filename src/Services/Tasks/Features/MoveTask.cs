@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
 
 namespace TaskFlow.Tasks.Features;
 
@@ -75,7 +74,10 @@ internal static class MoveTask
         task.Rank = rank;
         task.UpdatedAt = now;
         task.Version++;
-        db.Publish(new TaskMoved(task.Id, task.ProjectId, from, statusId, rank, actorId));
+        var entry = db.Entry(task);
+        if (entry.State != EntityState.Detached && !entry.Collection(t => t.Watchers).IsLoaded) await entry.Collection(t => t.Watchers).LoadAsync(ct);
+        var project = await db.Projects.FindAsync([task.ProjectId], ct) ?? throw new InvalidOperationException("The task's project is not known.");
+        db.Publish(TaskNews.Moved(task, project, from, actorId));
         return rank;
     }
 

@@ -11,6 +11,12 @@ internal static class Problems
     public static ProblemHttpResult ProjectNotFound() => Make(StatusCodes.Status404NotFound, "project-not-found",
         "Project not found.", "No project exists at this address, or you are not a member of its workspace.");
 
+    public static ProblemHttpResult WorkspaceNotFound() => Make(StatusCodes.Status404NotFound, "workspace-not-found",
+        "Workspace not found.", "No workspace exists at this address, or you are not a member of it.");
+
+    public static ProblemHttpResult TasksChanged() => Make(StatusCodes.Status409Conflict, "tasks-changed",
+        "Tasks changed meanwhile.", "Some of the tasks changed while the bulk update ran; nothing was changed. Retry.");
+
     public static ProblemHttpResult TaskNotFound() => Make(StatusCodes.Status404NotFound, "task-not-found",
         "Task not found.", "No task exists at this address, or you cannot see its project.");
 

@@ -79,10 +79,13 @@ internal static class Ranks
 internal static class TaskLog
 {
     public static void Record(TasksDb db, WorkItem task, Guid? actorId, DateTime at, string field, string? oldValue, string? newValue) =>
+        Record(db, task.ProjectId, task.Id, actorId, at, field, oldValue, newValue);
+
+    public static void Record(TasksDb db, Guid projectId, Guid taskId, Guid? actorId, DateTime at, string field, string? oldValue, string? newValue) =>
         db.Activities.Add(new Activity
         {
-            ProjectId = task.ProjectId,
-            TaskId = task.Id,
+            ProjectId = projectId,
+            TaskId = taskId,
             ActorId = actorId,
             At = at,
             Field = field,

@@ -85,8 +85,23 @@ internal static class Relations
         var (theirs, _) = View(relation, other.Id);
         TaskLog.Record(db, task, access.UserId, now, "relation", null, $"{mine} {other.Key}");
         TaskLog.Record(db, other, access.UserId, now, "relation", null, $"{theirs} {task.Key}");
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // An identical request won the race between our check and our insert: the unique index refused this one.
+            if (await Exists(db, from, to, type)) return Problems.RelationExists();
+            throw;
+        }
         return TypedResults.Created($"/v1/tasks/{task.Id}/relations/{relation.Id}", new RelationResponse(relation.Id, mine, other.Id, other.Key, other.Title));
+    }
+
+    static async Task<bool> Exists(TasksDb db, Guid from, Guid to, string type)
+    {
+        db.ChangeTracker.Clear();
+        return await db.Relations.AsNoTracking().AnyAsync(r => r.FromTaskId == from && r.ToTaskId == to && r.Type == type);
     }
 
     /// <summary>Whether <paramref name="target"/> can be reached from <paramref name="start"/> through blocks relations.</summary>

@@ -32,6 +32,15 @@ internal sealed class CurrentAccess
     }
 }
 
+/// <summary>The caller of a workspace-scoped endpoint, set by <see cref="TaskAccess.MapWorkspaceGroup"/>.</summary>
+internal sealed class WorkspaceAccess
+{
+    public Guid UserId { get; private set; }
+    public Guid WorkspaceId { get; private set; }
+
+    internal void Set(Guid userId, Guid workspaceId) => (UserId, WorkspaceId) = (userId, workspaceId);
+}
+
 /// <summary>Endpoint metadata: the weakest effective project role allowed.</summary>
 internal sealed record RequiredProjectRole(ProjectRole Role);
 
@@ -61,7 +70,7 @@ internal static class TaskAccess
         Guarded(app.MapGroup("/v1/tasks/{taskId:guid}"), async (http, db, ct) =>
         {
             var id = Guid.Parse(http.Request.RouteValues["taskId"]!.ToString()!);
-            var task = await db.Tasks.Include(t => t.Assignees).SingleOrDefaultAsync(t => t.Id == id, ct);
+            var task = await db.Tasks.WithDetails().AsSplitQuery().SingleOrDefaultAsync(t => t.Id == id, ct);
             var project = task is null ? null : await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == task.ProjectId, ct);
             return (project, task, null, Problems.TaskNotFound());
         });
@@ -74,6 +83,30 @@ internal static class TaskAccess
             var project = comment is null ? null : await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == comment.ProjectId, ct);
             return (project, null, comment, Problems.CommentNotFound());
         });
+
+    /// <summary>
+    /// <c>/v1/workspaces/{workspaceId}</c> (the workspace-wide task list): an unknown or deleted workspace, or a caller
+    /// who is not an active member of it, is 404. The member's id is in <see cref="WorkspaceAccess"/>.
+    /// </summary>
+    public static RouteGroupBuilder MapWorkspaceGroup(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/workspaces/{workspaceId:guid}");
+        group.RequireAuthorization().WithMetadata(NotFound, new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized));
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var ct = http.RequestAborted;
+            var userId = http.User.UserId();
+            var db = http.RequestServices.GetRequiredService<TasksDb>();
+            var id = Guid.Parse(http.Request.RouteValues["workspaceId"]!.ToString()!);
+            var member = await db.WorkspaceMembers.AsNoTracking().AnyAsync(m => m.WorkspaceId == id && m.UserId == userId && m.Active, ct)
+                && !await db.Workspaces.AsNoTracking().AnyAsync(w => w.Id == id && w.Deleted, ct);
+            if (!member) return Problems.WorkspaceNotFound();
+            http.RequestServices.GetRequiredService<WorkspaceAccess>().Set(userId, id);
+            return await next(context);
+        });
+        return group;
+    }
 
     public static TBuilder RequireProjectRole<TBuilder>(this TBuilder builder, ProjectRole role) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredProjectRole(role), Forbidden);

@@ -22,20 +22,45 @@ namespace TaskFlow.Tasks.Features;
 /// <param name="CreatedAt">Creation time (UTC).</param>
 /// <param name="UpdatedAt">Last change (UTC).</param>
 /// <param name="Version">Incremented on each change; the ETag is its quoted value.</param>
+/// <param name="LabelIds">The task's labels (labels of its project).</param>
+/// <param name="Labels">The same labels with their names and colors, by name.</param>
+/// <param name="CycleId">The cycle the task is planned in, if any.</param>
+/// <param name="Cycle">That cycle's name and dates.</param>
+/// <param name="WatcherIds">Users who follow the task (reporter, assignees, commenters and whoever chose to watch).</param>
 internal sealed record TaskResponse(
     Guid Id, string Key, Guid ProjectId, string Title, string? Description, Guid StatusId, string Rank, string Priority,
     Guid[] AssigneeIds, DateOnly? DueDate, DateOnly? StartDate, double? Estimate, Guid? ParentId, Guid ReporterId,
-    DateTime CreatedAt, DateTime UpdatedAt, int Version)
+    DateTime CreatedAt, DateTime UpdatedAt, int Version, Guid[] LabelIds, TaskLabelResponse[] Labels, Guid? CycleId,
+    TaskCycleResponse? Cycle, Guid[] WatcherIds)
 {
+    /// <summary>Needs the task's assignees, labels (with their label), cycle and watchers loaded.</summary>
     public static TaskResponse From(WorkItem t) => new(
         t.Id, t.Key, t.ProjectId, t.Title, t.Description, t.StatusId, t.Rank, t.Priority.ToName(),
         [.. t.Assignees.Select(a => a.UserId).Order()], t.DueDate, t.StartDate, t.Estimate, t.ParentId, t.ReporterId,
-        t.CreatedAt, t.UpdatedAt, t.Version);
+        t.CreatedAt, t.UpdatedAt, t.Version,
+        TaskFields.LabelIds(t),
+        [.. t.Labels.Where(l => l.Label is not null).Select(l => new TaskLabelResponse(l.LabelId, l.Label!.Name, l.Label.Color)).OrderBy(l => l.Name, StringComparer.OrdinalIgnoreCase).ThenBy(l => l.Id)],
+        t.CycleId,
+        t.Cycle is { } c ? new TaskCycleResponse(c.Id, c.Name, c.StartDate, c.EndDate) : null,
+        TaskFields.WatcherIds(t));
 
     public static string ETag(WorkItem t) => ETagOf(t.Version);
 
     public static string ETagOf(int version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";
 }
+
+/// <summary>A label on a task.</summary>
+/// <param name="Id">Label id.</param>
+/// <param name="Name">Label name.</param>
+/// <param name="Color">#RRGGBB.</param>
+internal sealed record TaskLabelResponse(Guid Id, string Name, string Color);
+
+/// <summary>The cycle a task is planned in.</summary>
+/// <param name="Id">Cycle id.</param>
+/// <param name="Name">Cycle name.</param>
+/// <param name="StartDate">First day.</param>
+/// <param name="EndDate">Last day.</param>
+internal sealed record TaskCycleResponse(Guid Id, string Name, DateOnly StartDate, DateOnly EndDate);
 
 internal static class TaskFields
 {
@@ -43,6 +68,72 @@ internal static class TaskFields
     public const int DescriptionMax = 50_000;
     public const int CommentMax = 10_000;
     public const int AssigneesMax = 20;
+    public const int LabelsMax = 20;
+
+    /// <summary>A task with everything <see cref="TaskResponse.From"/> reads.</summary>
+    public static IQueryable<WorkItem> WithDetails(this IQueryable<WorkItem> tasks) =>
+        tasks.Include(t => t.Assignees).Include(t => t.Labels).ThenInclude(l => l.Label).Include(t => t.Cycle).Include(t => t.Watchers);
+
+    public static Guid[] LabelIds(WorkItem t) => [.. t.Labels.Select(l => l.LabelId).Order()];
+
+    public static Guid[] WatcherIds(WorkItem t) => [.. t.Watchers.Select(w => w.UserId).Order()];
+
+    public static Guid[] AssigneeIds(WorkItem t) => [.. t.Assignees.Select(a => a.UserId).Order()];
+
+    /// <summary>Adds <paramref name="userId"/> to the task's watchers unless already there; true if added.</summary>
+    public static bool Watch(WorkItem task, Guid userId, DateTime now)
+    {
+        if (task.Watchers.Any(w => w.UserId == userId)) return false;
+        task.Watchers.Add(new TaskWatcher { TaskId = task.Id, UserId = userId, ProjectId = task.ProjectId, CreatedAt = now });
+        return true;
+    }
+
+    /// <summary>Parses an optional array of ids; null (absent or JSON null) when not given.</summary>
+    public static Guid[]? Ids(System.Text.Json.JsonElement v, string field, Dictionary<string, string[]> errors)
+    {
+        if (v.ValueKind == System.Text.Json.JsonValueKind.Null) return [];
+        if (v.ValueKind == System.Text.Json.JsonValueKind.Array && v.EnumerateArray().All(x => x.ValueKind == System.Text.Json.JsonValueKind.String && x.TryGetGuid(out _)))
+            return [.. v.EnumerateArray().Select(x => x.GetGuid())];
+        errors[field] = [$"{field} must be an array of ids."];
+        return null;
+    }
+
+    /// <summary>Labels must be distinct, at most <see cref="LabelsMax"/>, and current labels of the project. Returns them, tracked.</summary>
+    public static async Task<List<KnownLabel>> ValidateLabels(TasksDb db, Guid projectId, Guid[]? labelIds, Dictionary<string, string[]> errors, string field = "labelIds", CancellationToken ct = default)
+    {
+        if (labelIds is null || labelIds.Length == 0) return [];
+        if (labelIds.Length > LabelsMax || labelIds.Distinct().Count() != labelIds.Length)
+        {
+            errors[field] = [$"Give at most {LabelsMax} distinct labels."];
+            return [];
+        }
+        var labels = await db.Labels.Where(l => l.ProjectId == projectId && !l.Deleted && labelIds.Contains(l.Id)).ToListAsync(ct);
+        if (labels.Count != labelIds.Length)
+        {
+            var unknown = labelIds.Except(labels.Select(l => l.Id));
+            errors[field] = [$"Every label must be a label of the project; unknown: {string.Join(", ", unknown)}."];
+        }
+        return labels;
+    }
+
+    /// <summary>The cycle must be a current cycle of the project. Returns it, tracked.</summary>
+    public static async Task<KnownCycle?> ValidateCycle(TasksDb db, Guid projectId, Guid? cycleId, Dictionary<string, string[]> errors, CancellationToken ct)
+    {
+        if (cycleId is not { } id) return null;
+        var cycle = await db.Cycles.SingleOrDefaultAsync(c => c.Id == id && c.ProjectId == projectId && !c.Deleted, ct);
+        if (cycle is null) errors["cycleId"] = ["The cycle must be a cycle of the project."];
+        return cycle;
+    }
+
+    /// <summary>Replaces the task's labels with <paramref name="labels"/>.</summary>
+    public static void SetLabels(WorkItem task, IReadOnlyCollection<KnownLabel> labels)
+    {
+        var ids = labels.Select(l => l.Id).ToHashSet();
+        task.Labels.RemoveAll(l => !ids.Contains(l.LabelId));
+        foreach (var label in labels)
+            if (task.Labels.All(l => l.LabelId != label.Id))
+                task.Labels.Add(new TaskLabel { TaskId = task.Id, LabelId = label.Id, ProjectId = task.ProjectId, Label = label });
+    }
 
     public static string? ValidateTitle(string? title, Dictionary<string, string[]> errors)
     {
@@ -74,18 +165,18 @@ internal static class TaskFields
     }
 
     /// <summary>Assignees must be active members of the project's workspace (everyone who can see the project).</summary>
-    public static async Task ValidateAssignees(TasksDb db, KnownProject project, Guid[]? assigneeIds, Dictionary<string, string[]> errors, CancellationToken ct)
+    public static async Task ValidateAssignees(TasksDb db, KnownProject project, Guid[]? assigneeIds, Dictionary<string, string[]> errors, CancellationToken ct, string field = "assigneeIds")
     {
         if (assigneeIds is null || assigneeIds.Length == 0) return;
         if (assigneeIds.Length > AssigneesMax || assigneeIds.Distinct().Count() != assigneeIds.Length)
         {
-            errors["assigneeIds"] = [$"Give at most {AssigneesMax} distinct assignees."];
+            errors[field] = [$"Give at most {AssigneesMax} distinct assignees."];
             return;
         }
         var known = await db.WorkspaceMembers.AsNoTracking()
             .Where(m => m.WorkspaceId == project.WorkspaceId && m.Active && assigneeIds.Contains(m.UserId))
             .CountAsync(ct);
-        if (known != assigneeIds.Length) errors["assigneeIds"] = ["Every assignee must be a member of the project's workspace."];
+        if (known != assigneeIds.Length) errors[field] = ["Every assignee must be a member of the project's workspace."];
     }
 
     public static async Task ValidateParent(TasksDb db, Guid projectId, Guid? parentId, Dictionary<string, string[]> errors, CancellationToken ct)

@@ -6,13 +6,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
 
 namespace TaskFlow.Tasks.Features;
 
 internal static class UpdateTask
 {
-    static readonly string[] Fields = ["title", "description", "priority", "assigneeIds", "dueDate", "startDate", "estimate", "parentId"];
+    static readonly string[] Fields = ["title", "description", "priority", "assigneeIds", "dueDate", "startDate", "estimate", "parentId", "labelIds", "cycleId"];
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder task) =>
         task.MapPatch("", Handle)
@@ -20,7 +19,7 @@ internal static class UpdateTask
             .RequireProjectRole(ProjectRole.Member)
             .WithName("UpdateTask")
             .WithSummary("Change a task")
-            .WithDescription("A JSON merge patch of title, description (Markdown), priority, assigneeIds, dueDate, startDate, estimate, parentId: absent fields stay, null clears. If-Match with the ETag from GET is required (428 without it); a stale one is 412 and nothing changes. Moving between statuses is POST /move. A parent that would make a cycle is 409 parent-cycle.");
+            .WithDescription("A JSON merge patch of title, description (Markdown), priority, assigneeIds, dueDate, startDate, estimate, parentId, labelIds (labels of the project), cycleId (a cycle of the project): absent fields stay, null clears. If-Match with the ETag from GET is required (428 without it); a stale one is 412 and nothing changes. Moving between statuses is POST /move. A parent that would make a cycle is 409 parent-cycle.");
 
     static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         JsonElement body, CurrentAccess access, TasksDb db, HttpContext http, CancellationToken ct)
@@ -42,6 +41,8 @@ internal static class UpdateTask
         DateOnly? due = task.DueDate, start = task.StartDate;
         double? estimate = task.Estimate;
         Guid? parentId = task.ParentId;
+        var labelIds = TaskFields.LabelIds(task);
+        Guid? cycleId = task.CycleId;
 
         if (body.TryGetProperty("title", out var v)) title = TaskFields.ValidateTitle(v.ValueKind == JsonValueKind.String ? v.GetString() : null, errors);
         if (body.TryGetProperty("description", out v))
@@ -73,10 +74,19 @@ internal static class UpdateTask
             else if (v.ValueKind == JsonValueKind.String && v.TryGetGuid(out var g)) parentId = g;
             else errors["parentId"] = ["parentId must be a task id or null."];
         }
+        if (body.TryGetProperty("labelIds", out v)) labelIds = TaskFields.Ids(v, "labelIds", errors) ?? labelIds;
+        if (body.TryGetProperty("cycleId", out v))
+        {
+            if (v.ValueKind == JsonValueKind.Null) cycleId = null;
+            else if (v.ValueKind == JsonValueKind.String && v.TryGetGuid(out var g)) cycleId = g;
+            else errors["cycleId"] = ["cycleId must be a cycle id or null."];
+        }
         if (!errors.ContainsKey("dueDate") && !errors.ContainsKey("startDate")) TaskFields.ValidateDates(start, due, errors);
         var addedAssignees = assignees.Except(task.Assignees.Select(a => a.UserId)).ToArray();
         if (!errors.ContainsKey("assigneeIds")) await TaskFields.ValidateAssignees(db, access.Project, assignees, errors, ct);
         if (parentId != task.ParentId && !errors.ContainsKey("parentId")) await TaskFields.ValidateParent(db, task.ProjectId, parentId, errors, ct);
+        var labels = errors.ContainsKey("labelIds") ? [] : await TaskFields.ValidateLabels(db, task.ProjectId, labelIds, errors, ct: ct);
+        var cycle = cycleId == task.CycleId || errors.ContainsKey("cycleId") ? task.Cycle : await TaskFields.ValidateCycle(db, task.ProjectId, cycleId, errors, ct);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (parentId is { } newParent && parentId != task.ParentId && await TaskFields.MakesCycle(db, task.Id, newParent, ct)) return Problems.ParentCycle();
 
@@ -96,6 +106,8 @@ internal static class UpdateTask
         Change("startDate", TaskFields.Text(task.StartDate), TaskFields.Text(start));
         Change("estimate", TaskFields.Text(task.Estimate), TaskFields.Text(estimate));
         Change("parentId", task.ParentId?.ToString(), parentId?.ToString());
+        Change("labelIds", TaskFields.Text(task.Labels.Select(l => l.LabelId)), TaskFields.Text(labelIds));
+        Change("cycleId", task.CycleId?.ToString(), cycleId?.ToString());
 
         if (changed.Count > 0)
         {
@@ -106,15 +118,21 @@ internal static class UpdateTask
             task.StartDate = start;
             task.Estimate = estimate;
             task.ParentId = parentId;
+            task.CycleId = cycle?.Id;
+            task.Cycle = cycle;
+            TaskFields.SetLabels(task, labels);
+            foreach (var removed in task.Assignees.Where(a => !assignees.Contains(a.UserId)).Select(a => a.UserId).ToList())
+                db.Publish(TaskNews.Unassigned(task, access.Project, removed, access.UserId));
             task.Assignees.RemoveAll(a => !assignees.Contains(a.UserId));
             foreach (var added in addedAssignees)
             {
                 task.Assignees.Add(new TaskAssignee { TaskId = task.Id, UserId = added, ProjectId = task.ProjectId });
-                db.Publish(new TaskAssigned(task.Id, task.ProjectId, added, access.UserId));
+                TaskFields.Watch(task, added, now);
+                db.Publish(TaskNews.Assigned(task, access.Project, added, access.UserId));
             }
             task.UpdatedAt = now;
             task.Version++;
-            db.Publish(new TaskUpdated(task.Id, task.ProjectId, [.. changed], access.UserId));
+            db.Publish(TaskNews.Updated(task, access.Project, changed, access.UserId));
             try
             {
                 await db.SaveChangesAsync(ct);

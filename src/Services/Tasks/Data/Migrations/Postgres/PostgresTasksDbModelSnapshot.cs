@@ -206,6 +206,69 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.ToTable("comments", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.KnownCycle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateOnly>("EndDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("cycles", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.KnownLabel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Color")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("labels", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.KnownProject", b =>
                 {
                     b.Property<Guid>("Id")
@@ -339,6 +402,26 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.ToTable("saved_views", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.SentReminder", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TaskId", "Kind", "DueDate");
+
+                    b.ToTable("task_reminders", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.TaskAssignee", b =>
                 {
                     b.Property<Guid>("TaskId")
@@ -368,6 +451,26 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.HasKey("ProjectId");
 
                     b.ToTable("task_counters", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskLabel", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("LabelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("TaskId", "LabelId");
+
+                    b.HasIndex("LabelId");
+
+                    b.HasIndex("ProjectId", "LabelId");
+
+                    b.ToTable("task_labels", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Tasks.Data.TaskLink", b =>
@@ -457,6 +560,27 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.ToTable("task_relations", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskWatcher", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("TaskId", "UserId");
+
+                    b.HasIndex("ProjectId", "UserId");
+
+                    b.ToTable("task_watchers", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.WorkItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -464,6 +588,9 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CycleId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Description")
                         .HasMaxLength(50000)
@@ -524,8 +651,14 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CycleId");
+
+                    b.HasIndex("DueSort");
+
                     b.HasIndex("ProjectId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("ProjectId", "CycleId", "Number");
 
                     b.HasIndex("ProjectId", "DueSort", "Number");
 
@@ -609,6 +742,15 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.SentReminder", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.TaskAssignee", b =>
                 {
                     b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
@@ -616,6 +758,23 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                         .HasForeignKey("TaskId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskLabel", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.KnownLabel", "Label")
+                        .WithMany()
+                        .HasForeignKey("LabelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany("Labels")
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Label");
                 });
 
             modelBuilder.Entity("TaskFlow.Tasks.Data.TaskLink", b =>
@@ -642,9 +801,32 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskWatcher", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany("Watchers")
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.WorkItem", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.KnownCycle", "Cycle")
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Cycle");
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.WorkItem", b =>
                 {
                     b.Navigation("Assignees");
+
+                    b.Navigation("Labels");
+
+                    b.Navigation("Watchers");
                 });
 #pragma warning restore 612, 618
         }

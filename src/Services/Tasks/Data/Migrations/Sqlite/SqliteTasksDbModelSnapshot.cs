@@ -199,6 +199,69 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.ToTable("comments", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.KnownCycle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("EndDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("cycles", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.KnownLabel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Color")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId");
+
+                    b.ToTable("labels", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.KnownProject", b =>
                 {
                     b.Property<Guid>("Id")
@@ -332,6 +395,26 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.ToTable("saved_views", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.SentReminder", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("DueDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId", "Kind", "DueDate");
+
+                    b.ToTable("task_reminders", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.TaskAssignee", b =>
                 {
                     b.Property<Guid>("TaskId")
@@ -361,6 +444,26 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.HasKey("ProjectId");
 
                     b.ToTable("task_counters", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskLabel", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("LabelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId", "LabelId");
+
+                    b.HasIndex("LabelId");
+
+                    b.HasIndex("ProjectId", "LabelId");
+
+                    b.ToTable("task_labels", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Tasks.Data.TaskLink", b =>
@@ -450,12 +553,36 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.ToTable("task_relations", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskWatcher", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId", "UserId");
+
+                    b.HasIndex("ProjectId", "UserId");
+
+                    b.ToTable("task_watchers", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.WorkItem", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CycleId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Description")
@@ -516,8 +643,14 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CycleId");
+
+                    b.HasIndex("DueSort");
+
                     b.HasIndex("ProjectId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("ProjectId", "CycleId", "Number");
 
                     b.HasIndex("ProjectId", "DueSort", "Number");
 
@@ -601,6 +734,15 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.SentReminder", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.TaskAssignee", b =>
                 {
                     b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
@@ -608,6 +750,23 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                         .HasForeignKey("TaskId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskLabel", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.KnownLabel", "Label")
+                        .WithMany()
+                        .HasForeignKey("LabelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany("Labels")
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Label");
                 });
 
             modelBuilder.Entity("TaskFlow.Tasks.Data.TaskLink", b =>
@@ -634,9 +793,32 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("TaskFlow.Tasks.Data.TaskWatcher", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.WorkItem", null)
+                        .WithMany("Watchers")
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TaskFlow.Tasks.Data.WorkItem", b =>
+                {
+                    b.HasOne("TaskFlow.Tasks.Data.KnownCycle", "Cycle")
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Cycle");
+                });
+
             modelBuilder.Entity("TaskFlow.Tasks.Data.WorkItem", b =>
                 {
                     b.Navigation("Assignees");
+
+                    b.Navigation("Labels");
+
+                    b.Navigation("Watchers");
                 });
 #pragma warning restore 612, 618
         }
