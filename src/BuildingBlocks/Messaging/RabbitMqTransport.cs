@@ -109,6 +109,9 @@ public sealed class RabbitMqConsumer(
     public const string DeadLetterExchange = "taskflow.dead";
     readonly List<IChannel> channels = [];
 
+    /// <summary>True once every queue is declared, bound and consumed; readiness waits for it so no event is published into an unbound exchange.</summary>
+    public bool Subscribed { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -116,6 +119,7 @@ public sealed class RabbitMqConsumer(
             try
             {
                 await Subscribe(stoppingToken);
+                Subscribed = true;
                 return;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -193,14 +197,15 @@ public sealed class RabbitMqConsumer(
     }
 }
 
-public sealed class RabbitMqHealthCheck(RabbitMqConnection connection) : IHealthCheck
+public sealed class RabbitMqHealthCheck(RabbitMqConnection connection, RabbitMqConsumer consumer) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             var conn = await connection.Get(cancellationToken);
-            return conn.IsOpen ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("RabbitMQ connection is closed");
+            if (!conn.IsOpen) return HealthCheckResult.Unhealthy("RabbitMQ connection is closed");
+            return !consumer.Subscribed ? HealthCheckResult.Unhealthy("RabbitMQ queues are not subscribed yet") : HealthCheckResult.Healthy();
         }
         catch (Exception ex)
         {
@@ -220,7 +225,8 @@ public static class MessagingSetup
         {
             builder.Services.AddSingleton<RabbitMqConnection>();
             builder.Services.AddSingleton<IEventTransport, RabbitMqTransport>();
-            builder.Services.AddHostedService<RabbitMqConsumer>();
+            builder.Services.AddSingleton<RabbitMqConsumer>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RabbitMqConsumer>());
             builder.Services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: ["ready"]);
         }
         else
