@@ -32,8 +32,22 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = Host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
         context.SetDefaultTimeout(30_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // What the browser saw, for the failure message of a test that waits in vain (BrowserLog).
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        Logs.AddOrUpdate(page, log);
+        page.Console += (_, m) => log.Enqueue($"console.{m.Type}: {m.Text}");
+        page.PageError += (_, e) => log.Enqueue($"pageerror: {e}");
+        page.RequestFailed += (_, r) => log.Enqueue($"requestfailed: {r.Method} {r.Url} {r.Failure}");
+        page.Response += (_, r) => { if (r.Status >= 400) log.Enqueue($"response {r.Status}: {r.Request.Method} {r.Url}"); };
+        return page;
     }
+
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, System.Collections.Concurrent.ConcurrentQueue<string>> Logs = new();
+
+    /// <summary>Console messages, page errors and failed requests of <paramref name="page"/> so far.</summary>
+    public static string BrowserLog(IPage page) =>
+        Logs.TryGetValue(page, out var log) ? string.Join('\n', log) : "(no log)";
 
     /// <summary>The mail sink of the all-in-one shape writes .eml files; the link with <paramref name="path"/> in the newest mail to <paramref name="to"/>.</summary>
     public async Task<string> MailedLink(string to, string path)

@@ -23,6 +23,12 @@ public sealed class RateLimitOptions
 
 public static class RateLimits
 {
+    /// <summary>
+    /// The web app's immutable static files: one WebAssembly start fetches well over a hundred of them, so counting them
+    /// would lock a user out after a few page loads. They cost a file read (or a CDN hit), not a request to a service.
+    /// </summary>
+    static readonly string[] StaticAssetPrefixes = ["/_framework", "/_content", "/js", "/app.css", "/favicon.ico"];
+
     public static void AddGatewayRateLimits(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -32,8 +38,11 @@ public static class RateLimits
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics"))
+                var path = context.Request.Path;
+                if (path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics"))
                     return RateLimitPartition.GetNoLimiter("infrastructure");
+                if (HttpMethods.IsGet(context.Request.Method) && StaticAssetPrefixes.Any(p => path.StartsWithSegments(p)))
+                    return RateLimitPartition.GetNoLimiter("static");
                 var user = context.User.FindFirst("sub")?.Value;
                 var (key, limit) = user is not null
                     ? ("user:" + user, options.PerUserPerMinute)
