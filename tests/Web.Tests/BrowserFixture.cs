@@ -2,6 +2,13 @@ using Microsoft.Playwright;
 
 namespace TaskFlow.Web.Tests;
 
+/// <summary>Browser test classes share one host and one Chromium, and run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}
+
 /// <summary>The real all-in-one host (fresh data folder, free port) and Debian's Chromium driven by Playwright.</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {

@@ -6,16 +6,17 @@ namespace TaskFlow.Web.Tests;
 
 /// <summary>End to end in Chromium against the real all-in-one host. Slow: run alone with <c>--filter-trait Category=Browser</c>.</summary>
 [Trait("Category", "Browser")]
-public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+[Collection(BrowserCollection.Name)]
+public sealed partial class BrowserTests(BrowserFixture fixture)
 {
-    const string Password = "correct-horse-battery-9";
+    internal const string Password = "correct-horse-battery-9";
 
-    static Task Shot(IPage page, string name) =>
+    internal static Task Shot(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = true });
 
     /// <summary>Buttons are disabled until WebAssembly has taken over the prerendered page.</summary>
     /// <remarks>On a loaded shared machine the first WebAssembly start can stall; one reload is allowed before failing.</remarks>
-    static async Task Interactive(ILocator button)
+    internal static async Task Interactive(ILocator button)
     {
         try
         {
@@ -35,7 +36,7 @@ public sealed partial class BrowserTests(BrowserFixture fixture) : IClassFixture
         }
     }
 
-    static async Task SignUp(IPage page, string email, string name)
+    internal static async Task SignUp(IPage page, string email, string name)
     {
         await page.GotoAsync("/signup");
         await Interactive(page.GetByTestId("signup-submit"));
