@@ -29,7 +29,9 @@ public abstract class CsvTests(TaskFlowApp app) : TasksTestBase(app)
     public async Task Export_streams_the_filtered_list_as_quoted_csv_with_formulas_defused()
     {
         var s = await WorkspaceWithProject();
-        await CreateTask(s.Owner, s.ProjectId, new { title = "Say \"hi\", then\ngo", priority = "high", assigneeIds = new[] { s.Owner.Id }, dueDate = "2026-12-01", estimate = 2.5 });
+        var ui = await CreateLabel(s.Owner, s.ProjectId, "UI");
+        var bug = await CreateLabel(s.Owner, s.ProjectId, "bug");
+        await CreateTask(s.Owner, s.ProjectId, new { title = "Say \"hi\", then\ngo", priority = "high", assigneeIds = new[] { s.Owner.Id }, labelIds = new[] { ui, bug }, dueDate = "2026-12-01", estimate = 2.5 });
         await CreateTask(s.Owner, s.ProjectId, new { title = "=HYPERLINK(\"http://evil\")", priority = "high" });
         await CreateTask(s.Owner, s.ProjectId, new { title = "+1 and @me and -2", priority = "high" });
         await CreateTask(s.Owner, s.ProjectId, new { title = "Low one", priority = "low" });
@@ -39,13 +41,13 @@ public abstract class CsvTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("WEB-tasks.csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.StartsWith("key,title,status,priority,assignees,dueDate,estimate,createdAt,updatedAt\r\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("key,title,status,priority,assignees,labels,dueDate,estimate,createdAt,updatedAt\r\n", text, StringComparison.Ordinal);
         Assert.Contains("\"Say \"\"hi\"\", then\ngo\"", text, StringComparison.Ordinal);
 
         var rows = Parse(text);
         Assert.Equal(4, rows.Count);
-        Assert.Equal(["WEB-1", "Say \"hi\", then\ngo", "Todo", "high", s.Owner.Email.ToLowerInvariant(), "2026-12-01", "2.5"], rows[1][..7]);
-        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", rows[1][7]);
+        Assert.Equal(["WEB-1", "Say \"hi\", then\ngo", "Todo", "high", s.Owner.Email.ToLowerInvariant(), "bug; UI", "2026-12-01", "2.5"], rows[1][..8]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", rows[1][8]);
         Assert.Equal("'=HYPERLINK(\"http://evil\")", rows[2][1]);
         Assert.Equal("'+1 and @me and -2", rows[3][1]);
         Assert.DoesNotContain(rows, r => r[1] == "Low one");
@@ -106,6 +108,27 @@ public abstract class CsvTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.Equal("WEB-4", copy.GetProperty("key").GetString());
         Assert.Equal("First", copy.GetProperty("title").GetString());
         Assert.Equal(2, copy.GetProperty("assigneeIds").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Labels_round_trip_by_name_and_an_unknown_label_is_named()
+    {
+        var s = await WorkspaceWithProject();
+        var bug = await CreateLabel(s.Owner, s.ProjectId, "Bug");
+        var ui = await CreateLabel(s.Owner, s.ProjectId, "UI");
+
+        var response = await Import(s.Owner, s.ProjectId, "title,labels\nLabelled,bug; ui\nPlain,\n");
+        Assert.True(HttpStatusCode.OK == response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+        var first = (await s.Owner.Client.GetFromJsonAsync<JsonElement>($"/v1/projects/{s.ProjectId}/tasks?sort=key", Ct)).GetProperty("data")[0];
+        Assert.Equal([bug, ui], first.GetProperty("labelIds").EnumerateArray().Select(l => l.GetGuid()).Order());
+        var exported = Parse(await s.Owner.Client.GetStringAsync($"/v1/projects/{s.ProjectId}/tasks/export?sort=key", Ct));
+        Assert.Equal(["Bug; UI", ""], exported.Skip(1).Select(r => r[5]));
+
+        var unknown = await Import(s.Owner, s.ProjectId, "title,labels\nOther,Bug; Feature\n");
+        var problem = await AssertProblem(unknown, HttpStatusCode.UnprocessableEntity, "import-invalid");
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal("labels", error.GetProperty("field").GetString());
+        Assert.Contains("Feature", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

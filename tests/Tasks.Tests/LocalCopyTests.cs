@@ -110,6 +110,8 @@ public abstract class LocalCopyTests(TaskFlowApp app) : TasksTestBase(app)
         var s = await WorkspaceWithProject();
         var member = await ProjectMember(s, "member");
         var task = await CreateTask(member, s.ProjectId);
+        var view = await s.Owner.Client.PostAsJsonAsync($"/v1/projects/{s.ProjectId}/views", new { name = "Mine", filters = new { assignee = "me" } }, Ct);
+        Assert.Equal(HttpStatusCode.Created, view.StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await s.Owner.Client.DeleteAsync($"/v1/workspaces/{s.WorkspaceId}/members/{member.Id}", Ct)).StatusCode);
         await WaitUntil(db => db.WorkspaceMembers.AnyAsync(m => m.WorkspaceId == s.WorkspaceId && m.UserId == member.Id && !m.Active, Ct), "the member to leave");
@@ -120,6 +122,7 @@ public abstract class LocalCopyTests(TaskFlowApp app) : TasksTestBase(app)
         await AssertProblem(await s.Owner.Client.GetAsync($"/v1/tasks/{Id(task)}", Ct), HttpStatusCode.NotFound, "task-not-found");
         await AssertProblem(await s.Owner.Client.GetAsync($"/v1/projects/{s.ProjectId}/tasks", Ct), HttpStatusCode.NotFound, "project-not-found");
         Assert.False(await WithDb(db => db.Tasks.AnyAsync(t => t.ProjectId == s.ProjectId, Ct)));
+        Assert.False(await WithDb(db => db.SavedViews.AnyAsync(v => v.ProjectId == s.ProjectId, Ct)));
     }
 
     IEventTransport Transport => App.Services.GetRequiredService<IEventTransport>();

@@ -63,6 +63,25 @@ public abstract class SavedViewTests(TaskFlowApp app) : TasksTestBase(app)
     }
 
     [Fact]
+    public async Task Views_keep_every_list_filter_and_assignee_me_is_each_readers_own()
+    {
+        var s = await WorkspaceWithProject();
+        var bug = await CreateLabel(s.Owner, s.ProjectId, "Bug");
+        var cycle = await CreateCycle(s.Owner, s.ProjectId);
+        var filters = new { category = "todo", assignee = "me", label = bug.ToString(), cycle = cycle.ToString(), dueBefore = "2026-12-31", dueAfter = "2026-01-01" };
+        var created = await Json(await Save(s.Owner, s.ProjectId, new { name = "My bugs this cycle", filters, shared = true }));
+        var stored = created.GetProperty("filters");
+        Assert.Equal("me", stored.GetProperty("assignee").GetString());
+        Assert.Equal("todo", stored.GetProperty("category").GetString());
+        Assert.Equal(bug.ToString(), stored.GetProperty("label").GetString());
+        Assert.Equal(cycle.ToString(), stored.GetProperty("cycle").GetString());
+        Assert.Equal("2026-12-31", stored.GetProperty("dueBefore").GetString());
+
+        await AssertValidation(await Save(s.Owner, s.ProjectId, new { name = "X", filters = new { category = "doing", dueBefore = "31/12/2026", cycle = "c", assignee = "you" } }),
+            "filters.category", "filters.dueBefore", "filters.cycle", "filters.assignee");
+    }
+
+    [Fact]
     public async Task Views_refuse_unknown_filters_bad_values_and_layouts()
     {
         var s = await WorkspaceWithProject();

@@ -90,7 +90,7 @@ internal sealed class ProjectUnarchivedHandler(ProjectCopy copy) : IIntegrationE
     public Task Handle(ProjectUnarchived e, CancellationToken ct) => copy.Archive(e.ProjectId, e.WorkspaceId, false, e.OccurredAt, ct);
 }
 
-/// <summary>Tombstones the project and deletes its tasks (comments and assignees cascade). The counter stays: keys are never reused.</summary>
+/// <summary>Tombstones the project and deletes its tasks (comments and assignees cascade) and saved views. The counter stays: keys are never reused.</summary>
 internal sealed class ProjectDeletedHandler(TasksDb db, ProjectCopy copy) : IIntegrationEventHandler<ProjectDeleted>
 {
     public async Task Handle(ProjectDeleted e, CancellationToken ct)
@@ -98,6 +98,7 @@ internal sealed class ProjectDeletedHandler(TasksDb db, ProjectCopy copy) : IInt
         var project = await copy.Project(e.ProjectId, e.WorkspaceId, ct);
         project.Deleted = true;
         db.Tasks.RemoveRange(await db.Tasks.Where(t => t.ProjectId == e.ProjectId).ToListAsync(ct));
+        db.SavedViews.RemoveRange(await db.SavedViews.Where(v => v.ProjectId == e.ProjectId).ToListAsync(ct));
     }
 }
 

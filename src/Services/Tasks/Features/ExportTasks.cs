@@ -13,7 +13,7 @@ namespace TaskFlow.Tasks.Features;
 
 internal static class ExportTasks
 {
-    public static readonly string[] Columns = ["key", "title", "status", "priority", "assignees", "dueDate", "estimate", "createdAt", "updatedAt"];
+    public static readonly string[] Columns = ["key", "title", "status", "priority", "assignees", "labels", "dueDate", "estimate", "createdAt", "updatedAt"];
 
     /// <summary>RFC 4180 (CRLF, quotes doubled) and cells that a spreadsheet would run as a formula start with a quote.</summary>
     internal static readonly CsvConfiguration Csv = new(CultureInfo.InvariantCulture)
@@ -26,16 +26,16 @@ internal static class ExportTasks
         project.MapGet("/tasks/export", Handle)
             .WithName("ExportTasks")
             .WithSummary("Export the project's tasks as CSV")
-            .WithDescription("Takes the list's filters (status, assignee, priority, parent, q) and sort; every matching task, streamed as text/csv with a header row: key, title, status (name), priority, assignees (emails, ids for unknown users, separated by \"; \"), dueDate, estimate, createdAt, updatedAt (UTC). RFC 4180 quoting; a cell starting with = + - @ (or tab/CR) is prefixed with ' so spreadsheets do not run it.")
+            .WithDescription("Takes the list's filters (status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q) and sort; every matching task, streamed as text/csv with a header row: key, title, status (name), priority, assignees (emails, ids for unknown users, separated by \"; \"), labels (names, separated by \"; \"), dueDate, estimate, createdAt, updatedAt (UTC). RFC 4180 quoting; a cell starting with = + - @ (or tab/CR) is prefixed with ' so spreadsheets do not run it.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
 
-    sealed record Row(string Key, string Title, Guid StatusId, Priority Priority, List<Guid> Assignees, DateOnly? DueDate, double? Estimate, DateTime CreatedAt, DateTime UpdatedAt);
+    sealed record Row(string Key, string Title, Guid StatusId, Priority Priority, List<Guid> Assignees, List<string> Labels, DateOnly? DueDate, double? Estimate, DateTime CreatedAt, DateTime UpdatedAt);
 
     static async Task<Results<PushStreamHttpResult, ValidationProblem>> Handle(string? sort, CurrentAccess access, TasksDb db, HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var values = http.Request.Query.Where(p => p.Key != "sort").Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()));
-        var filter = ListQuery.Parse(values, errors);
+        var filter = ListQuery.Parse(values, access.UserId, errors);
         if (errors.Count == 0) sort = ListQuery.ValidateSort(sort, filter, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
@@ -45,7 +45,7 @@ internal static class ExportTasks
             .Where(u => db.WorkspaceMembers.Any(m => m.WorkspaceId == project.WorkspaceId && m.UserId == u.Id))
             .ToDictionaryAsync(u => u.Id, u => u.NormalizedEmail, ct);
         var rows = ListTasks.Query(db, project.Id, filter, sort!, null)
-            .Select(t => new Row(t.Key, t.Title, t.StatusId, t.Priority, t.Assignees.Select(a => a.UserId).ToList(), t.DueDate, t.Estimate, t.CreatedAt, t.UpdatedAt));
+            .Select(t => new Row(t.Key, t.Title, t.StatusId, t.Priority, t.Assignees.Select(a => a.UserId).ToList(), t.Labels.Where(l => !l.Label!.Deleted).Select(l => l.Label!.Name).ToList(), t.DueDate, t.Estimate, t.CreatedAt, t.UpdatedAt));
 
         return TypedResults.Stream(async body =>
         {
@@ -60,6 +60,7 @@ internal static class ExportTasks
                 csv.WriteField(statuses.GetValueOrDefault(row.StatusId, row.StatusId.ToString()));
                 csv.WriteField(row.Priority.ToName());
                 csv.WriteField(string.Join("; ", row.Assignees.Order().Select(a => emails.GetValueOrDefault(a, a.ToString()))));
+                csv.WriteField(string.Join("; ", row.Labels.Order(StringComparer.OrdinalIgnoreCase)));
                 csv.WriteField(TaskFields.Text(row.DueDate) ?? "");
                 csv.WriteField(TaskFields.Text(row.Estimate) ?? "");
                 csv.WriteField(row.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));

@@ -34,13 +34,14 @@ internal static class ImportTasks
     {
         ["title"] = "title", ["description"] = "description", ["status"] = "status", ["priority"] = "priority",
         ["duedate"] = "dueDate", ["due"] = "dueDate", ["estimate"] = "estimate", ["assignee"] = "assignee", ["assignees"] = "assignee",
+        ["label"] = "labels", ["labels"] = "labels",
     };
 
     /// <summary>Errors of the create path, by its field names, as the file's columns.</summary>
     static readonly Dictionary<string, string> CreateFields = new()
     {
         ["title"] = "title", ["description"] = "description", ["statusId"] = "status", ["priority"] = "priority",
-        ["dueDate"] = "dueDate", ["estimate"] = "estimate", ["assigneeIds"] = "assignee",
+        ["dueDate"] = "dueDate", ["estimate"] = "estimate", ["assigneeIds"] = "assignee", ["labelIds"] = "labels",
     };
 
     static readonly CsvConfiguration Csv = new(CultureInfo.InvariantCulture)
@@ -56,7 +57,7 @@ internal static class ImportTasks
             .Accepts<string>("text/csv", "multipart/form-data")
             .WithName("ImportTasks")
             .WithSummary("Import tasks from CSV")
-            .WithDescription($"Project members and admins. Body: text/csv, or multipart/form-data with the file in field \"file\"; at most {MaxBytes / (1024 * 1024)} MiB (413) and {MaxRows} rows. Header row required: title (required), description, status (a status name of the project), priority (none, low, medium, high, urgent), dueDate (yyyy-MM-dd), estimate, assignee (emails of workspace members, separated by ; or ,); other columns (e.g. an export's key) are ignored. Each row is created as by POST /tasks (keys in file order, activity, TaskCreated). If any row is invalid nothing is imported (422 import-invalid with errors [{{row, field, message}}], the header being row 1), unless skipInvalid=true, which imports the valid rows and reports the others.")
+            .WithDescription($"Project members and admins. Body: text/csv, or multipart/form-data with the file in field \"file\"; at most {MaxBytes / (1024 * 1024)} MiB (413) and {MaxRows} rows. Header row required: title (required), description, status (a status name of the project), priority (none, low, medium, high, urgent), dueDate (yyyy-MM-dd), estimate, assignee (emails of workspace members, separated by ; or ,), labels (label names of the project, separated by ; or ,); other columns (e.g. an export's key) are ignored. Each row is created as by POST /tasks (keys in file order, activity, TaskCreated). If any row is invalid nothing is imported (422 import-invalid with errors [{{row, field, message}}], the header being row 1), unless skipInvalid=true, which imports the valid rows and reports the others.")
             .Produces<ImportReport>();
 
     sealed record Line(int Row, string[] Values);
@@ -100,13 +101,15 @@ internal static class ImportTasks
             .Where(u => db.WorkspaceMembers.Any(m => m.WorkspaceId == project.WorkspaceId && m.UserId == u.Id && m.Active))
             .ToDictionaryAsync(u => u.NormalizedEmail, u => u.Id, ct);
 
+        var labels = await db.Labels.AsNoTracking().Where(l => l.ProjectId == project.Id && !l.Deleted).ToListAsync(ct);
+
         var errors = new List<ImportError>();
         int imported = 0, skipped = 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         foreach (var line in lines)
         {
             var rowErrors = new List<ImportError>();
-            var request = ToRequest(header, line, statuses, users, rowErrors);
+            var request = ToRequest(header, line, statuses, users, labels, rowErrors);
             if (rowErrors.Count == 0)
             {
                 switch ((await CreateTask.Handle(request, access, db, ct)).Result)
@@ -147,7 +150,7 @@ internal static class ImportTasks
         return index >= 0 && index < line.Values.Length ? line.Values[index].Trim() : "";
     }
 
-    static CreateTask.Request ToRequest(string[] header, Line line, List<WorkflowStatus> statuses, Dictionary<string, Guid> users, List<ImportError> errors)
+    static CreateTask.Request ToRequest(string[] header, Line line, List<WorkflowStatus> statuses, Dictionary<string, Guid> users, List<KnownLabel> labels, List<ImportError> errors)
     {
         string Value(string name) => Column(header, line, name);
         void Error(string field, string message) => errors.Add(new ImportError(line.Row, field, message));
@@ -176,11 +179,17 @@ internal static class ImportTasks
             if (users.TryGetValue(email.ToLowerInvariant(), out var id)) { if (!assignees.Contains(id)) assignees.Add(id); }
             else Error("assignee", $"{email} is not a member of the project's workspace.");
         }
+        var labelIds = new List<Guid>();
+        foreach (var name in Value("labels").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (labels.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase)) is { } label) { if (!labelIds.Contains(label.Id)) labelIds.Add(label.Id); }
+            else Error("labels", $"No label named \"{name}\" in this project.");
+        }
         var priority = Value("priority");
         var description = Value("description");
         return new CreateTask.Request(
             Value("title"), description.Length == 0 ? null : description, statusId, priority.Length == 0 ? null : priority.ToLowerInvariant(),
-            [.. assignees], due, null, estimate, null, null, null);
+            [.. assignees], due, null, estimate, null, labelIds.Count == 0 ? null : [.. labelIds], null);
     }
 
     /// <summary>The file's text (text/csv body, or the "file" part of a form), at most <see cref="MaxBytes"/>.</summary>

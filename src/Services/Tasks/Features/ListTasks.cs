@@ -52,7 +52,6 @@ internal static class Cursor
 internal static class ListTasks
 {
     internal static readonly string[] Sorts = ["created", "updated", "dueDate", "priority", "key", "rank", "relevance"];
-    static readonly string[] Categories = ["backlog", "todo", "in_progress", "done", "cancelled"];
 
     const string Filters = "Filters (all optional, combined with AND): status (status id), category (backlog, todo, in_progress, done, cancelled), assignee (user id or me), priority, label (label id), cycle (cycle id), dueBefore / dueAfter (yyyy-MM-dd, inclusive; tasks without a due date never match), parent (task id), q (full-text search of title, description and comments: stemmed words, \"phrases\", -excluded, or; the last word also matches as a prefix). ";
 
@@ -87,7 +86,15 @@ internal static class ListTasks
 
     sealed record RawFilter(
         Guid? Status, string? Category, string? Assignee, string? Priority, Guid? Label, Guid? Cycle, string? DueBefore, string? DueAfter,
-        Guid? Parent, string? Q);
+        Guid? Parent, string? Q)
+    {
+        public IEnumerable<KeyValuePair<string, string?>> Values() =>
+        [
+            new("status", Status?.ToString()), new("category", Category), new("assignee", Assignee), new("priority", Priority),
+            new("label", Label?.ToString()), new("cycle", Cycle?.ToString()), new("dueBefore", DueBefore), new("dueAfter", DueAfter),
+            new("parent", Parent?.ToString()), new("q", Q),
+        ];
+    }
 
     static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> Run(
         TasksDb db, Guid userId, Func<IQueryable<WorkItem>, IQueryable<WorkItem>> scope, bool crossProject, RawFilter raw,
@@ -99,22 +106,7 @@ internal static class ListTasks
         else if (sort == "rank" && raw.Status is null) errors["sort"] = ["sort=rank orders one board column: give status too."];
         else if (sort == "relevance" && string.IsNullOrWhiteSpace(raw.Q)) errors["sort"] = ["sort=relevance ranks search results: give q too."];
         else if (sort == "relevance" && crossProject) errors["sort"] = ["sort=relevance is offered by the project list and by /v1/workspaces/{workspaceId}/search."];
-        Priority? priorityFilter = null;
-        if (raw.Priority is not null)
-        {
-            if (Priorities.TryParse(raw.Priority, out var p)) priorityFilter = p;
-            else errors["priority"] = [$"The priority must be one of {string.Join(", ", Priorities.Names)}."];
-        }
-        if (raw.Category is not null && !Categories.Contains(raw.Category)) errors["category"] = [$"The category must be one of {string.Join(", ", Categories)}."];
-        Guid? assigneeFilter = null;
-        if (raw.Assignee is not null)
-        {
-            if (raw.Assignee == "me") assigneeFilter = userId;
-            else if (Guid.TryParse(raw.Assignee, out var a)) assigneeFilter = a;
-            else errors["assignee"] = ["The assignee must be a user id or me."];
-        }
-        var before = Date(raw.DueBefore, "dueBefore", errors);
-        var after = Date(raw.DueAfter, "dueAfter", errors);
+        var filter = ListQuery.Parse(raw.Values(), userId, errors);
         Cursor.TryLimit(limit, out var take, errors);
         if (!Cursor.TryDecode(cursor, out var position) || (position is not null && (position.Sort != sort || (position.Id is not null) != crossProject)))
             errors["cursor"] = ["The cursor is not valid for this list."];
@@ -123,7 +115,6 @@ internal static class ListTasks
         IQueryable<WorkItem> tasks;
         try
         {
-            var filter = new Filter(raw.Status, assigneeFilter, priorityFilter, raw.Parent, raw.Q, raw.Category, raw.Label, raw.Cycle, before, after);
             tasks = Sorted(db, Filtered(db, scope(db.Tasks.AsNoTracking()), filter with { Q = sort == "relevance" ? null : filter.Q }), filter, sort, position, crossProject);
         }
         catch (FormatException)
@@ -139,14 +130,6 @@ internal static class ListTasks
             next = Cursor.Encode(sort == "relevance" ? TaskSearch.CursorAfter(position, take) : KeyOf(page[^1], sort, crossProject));
         }
         return TypedResults.Ok(new Page<TaskResponse>([.. page.Select(TaskResponse.From)], next));
-    }
-
-    static DateOnly? Date(string? value, string field, Dictionary<string, string[]> errors)
-    {
-        if (value is null) return null;
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
-        errors[field] = [$"{field} must be a date (yyyy-MM-dd)."];
-        return null;
     }
 
     internal sealed record Filter(

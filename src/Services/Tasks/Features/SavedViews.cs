@@ -14,7 +14,7 @@ namespace TaskFlow.Tasks.Features;
 /// <param name="ProjectId">The project.</param>
 /// <param name="OwnerId">Who saved it.</param>
 /// <param name="Name">1–100 characters.</param>
-/// <param name="Filters">The list's filters (status, assignee, priority, parent, q), as for GET /v1/projects/{projectId}/tasks.</param>
+/// <param name="Filters">The list's filters as for GET /v1/projects/{projectId}/tasks: status, category, assignee (id or me: each reader's own tasks), priority, label, cycle, dueBefore, dueAfter, parent, q.</param>
 /// <param name="Sort">The list's sort.</param>
 /// <param name="Layout">board or list.</param>
 /// <param name="Shared">Shared views are seen by everyone who can read the project; private ones by their owner only.</param>
@@ -31,7 +31,7 @@ internal sealed record ViewResponse(
 
 /// <summary>A new saved view.</summary>
 /// <param name="Name">1–100 characters.</param>
-/// <param name="Filters">An object of list filters: status, assignee, parent (ids), priority, q (strings). Unknown names are refused.</param>
+/// <param name="Filters">An object of list filters, each a string: status, category, assignee (id or me), priority, label, cycle, dueBefore, dueAfter (yyyy-MM-dd), parent, q. Unknown names are refused.</param>
 /// <param name="Sort">A list sort (default created); rank needs the status filter, relevance needs q.</param>
 /// <param name="Layout">board or list (default list).</param>
 /// <param name="Shared">Default false (private). Sharing needs the project role member or higher.</param>
@@ -142,7 +142,7 @@ internal static class SavedViews
         if (body.TryGetProperty("name", out var v)) name = ValidateName(v.ValueKind == JsonValueKind.String ? v.GetString() : null, errors);
         ListTasks.Filter filter;
         if (body.TryGetProperty("filters", out v)) (filters, filter) = ValidateFilters(v, errors);
-        else filter = ListQuery.Parse(JsonSerializer.Deserialize<Dictionary<string, string?>>(view.Filters) ?? [], errors, "filters.");
+        else filter = ListQuery.Parse(JsonSerializer.Deserialize<Dictionary<string, string?>>(view.Filters) ?? [], access.UserId, errors, "filters.");
         if (body.TryGetProperty("sort", out v)) sort = v.ValueKind == JsonValueKind.String ? v.GetString() : "?";
         if (!errors.Keys.Any(k => k.StartsWith("filters", StringComparison.Ordinal))) sort = ListQuery.ValidateSort(sort, filter, errors);
         if (body.TryGetProperty("layout", out v)) layout = ValidateLayout(v.ValueKind == JsonValueKind.String ? v.GetString() : "?", errors);
@@ -203,7 +203,7 @@ internal static class SavedViews
         {
             errors["filters"] = ["filters must be an object."];
         }
-        var filter = ListQuery.Parse(values, errors, "filters.");
+        var filter = ListQuery.Parse(values, Guid.Empty, errors, "filters.");
         return (JsonSerializer.Serialize(values), filter);
     }
 }
