@@ -47,6 +47,30 @@ public abstract class ChannelTests(ChannelsApp app)
         app.Mails().Where(m => IsTo(m, to) && m.Subject != "Welcome to TaskFlow").ToList();
 
     [Fact]
+    public async Task A_watcher_mentioned_in_a_comment_is_told_once_as_a_mention()
+    {
+        var ada = await app.NewPerson("Ada Author");
+        var bob = await app.NewPerson("Bob Mentioned");
+        var cat = await app.NewPerson("Cat Watcher");
+        var (taskId, projectId, workspaceId, key) = NewTask();
+        var commentId = Guid.NewGuid();
+
+        var comment = new CommentAdded(commentId, taskId, projectId, ada.Id, workspaceId, key, "Once", "@bob look", [ada.Id, bob.Id, cat.Id], [bob.Id]);
+        var mention = new MemberMentioned(taskId, projectId, commentId, bob.Id, ada.Id, workspaceId, key, "Once");
+        await app.Publish(comment, mention);
+        await app.Handled(comment, "CommentAddedHandler");
+        await app.Handled(mention, "MentionHandler");
+
+        var bobItem = Assert.Single(await WaitForItems(bob, 1));
+        Assert.Equal("mentioned", bobItem.GetProperty("kind").GetString());
+        Assert.Equal("comment_added", Assert.Single(await WaitForItems(cat, 1)).GetProperty("kind").GetString());
+        // A second mail to Bob would have been queued with Cat's, by the same handler run.
+        await app.WaitForMail(cat.Email, m => m.Subject!.Contains("commented", StringComparison.Ordinal));
+        await app.WaitForMail(bob.Email, m => m.Subject!.Contains("mentioned", StringComparison.Ordinal));
+        Assert.Single(NotificationMails(bob.Email));
+    }
+
+    [Fact]
     public async Task Comments_status_changes_and_due_reminders_reach_watchers_and_assignees_but_never_the_actor()
     {
         var ada = await app.NewPerson("Ada Author");

@@ -36,7 +36,7 @@ public sealed record TaskMoved(Guid TaskId, Guid ProjectId, Guid FromStatusId, G
     Guid[] WatcherIds) : IntegrationEvent;
 
 public sealed record CommentAdded(Guid CommentId, Guid TaskId, Guid ProjectId, Guid AuthorId, Guid WorkspaceId, string Key, string Title, string Excerpt,
-    Guid[] WatcherIds) : IntegrationEvent;
+    Guid[] WatcherIds, Guid[]? MentionedUserIds = null) : IntegrationEvent;
 
 public sealed record TaskDueReminder(Guid TaskId, Guid ProjectId, Guid WorkspaceId, string Key, string Title, DateOnly DueDate, string Kind, Guid[] AssigneeIds,
     Guid[] WatcherIds) : IntegrationEvent;

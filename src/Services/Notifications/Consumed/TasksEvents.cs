@@ -12,7 +12,7 @@ internal sealed record TaskUpdated(Guid TaskId, Guid ProjectId, string[] Changed
 internal sealed record TaskAssigned(Guid TaskId, Guid ProjectId, Guid AssigneeId, Guid ActorId, Guid WorkspaceId, string Key, string Title) : IntegrationEvent;
 
 /// <summary>Published by tasks when a comment is added.</summary>
-internal sealed record CommentAdded(Guid CommentId, Guid TaskId, Guid ProjectId, Guid AuthorId, Guid WorkspaceId, string Key, string Title, string Excerpt, Guid[] WatcherIds) : IntegrationEvent;
+internal sealed record CommentAdded(Guid CommentId, Guid TaskId, Guid ProjectId, Guid AuthorId, Guid WorkspaceId, string Key, string Title, string Excerpt, Guid[] WatcherIds, Guid[]? MentionedUserIds) : IntegrationEvent;
 
 /// <summary>Published by tasks for each user @-mentioned in a comment.</summary>
 internal sealed record MemberMentioned(Guid TaskId, Guid ProjectId, Guid CommentId, Guid MentionedUserId, Guid MentionedByUserId, Guid WorkspaceId, string Key, string Title) : IntegrationEvent;

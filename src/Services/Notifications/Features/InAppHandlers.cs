@@ -53,7 +53,10 @@ internal sealed class MentionHandler(Notifier notifier) : IIntegrationEventHandl
     }
 }
 
-/// <summary>CommentAdded → every watcher except the author: "{author} commented on {KEY title}" with the excerpt.</summary>
+/// <summary>
+/// CommentAdded → every watcher except the author and those the comment mentions (they hear about it once, from
+/// MemberMentioned): "{author} commented on {KEY title}" with the excerpt.
+/// </summary>
 internal sealed class CommentAddedHandler(Notifier notifier) : IIntegrationEventHandler<CommentAdded>
 {
     public async Task Handle(CommentAdded e, CancellationToken cancellationToken)
@@ -61,7 +64,7 @@ internal sealed class CommentAddedHandler(Notifier notifier) : IIntegrationEvent
         var actor = await notifier.NameOf(e.AuthorId, cancellationToken);
         var task = await notifier.TaskLabel(e.TaskId, e.Key, e.Title, cancellationToken);
         var excerpt = string.IsNullOrWhiteSpace(e.Excerpt) ? null : e.Excerpt.Trim();
-        await notifier.NotifyEach(e.WatcherIds, e.AuthorId, recipient => new NotificationRequest(
+        await notifier.NotifyEach(e.WatcherIds.Except(e.MentionedUserIds ?? []), e.AuthorId, recipient => new NotificationRequest(
             $"{NotificationKinds.CommentAdded}:{e.EventId}:{recipient:N}",
             recipient,
             NotificationKinds.CommentAdded,

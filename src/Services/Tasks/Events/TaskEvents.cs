@@ -29,10 +29,14 @@ public sealed record TaskUnassigned(Guid TaskId, Guid ProjectId, Guid AssigneeId
 /// <summary>A task was deleted.</summary>
 public sealed record TaskDeleted(Guid TaskId, Guid ProjectId, Guid WorkspaceId, string Key, Guid ActorId) : IntegrationEvent;
 
-/// <summary>A comment was added to a task. <paramref name="Excerpt"/>: the first 200 characters of the Markdown body.</summary>
+/// <summary>
+/// A comment was added to a task. <paramref name="Excerpt"/>: the first 200 characters of the Markdown body.
+/// <paramref name="MentionedUserIds"/>: the members it mentions (each also gets a MemberMentioned), so a consumer can tell
+/// a mentioned watcher once rather than twice.
+/// </summary>
 public sealed record CommentAdded(
     Guid CommentId, Guid TaskId, Guid ProjectId, Guid AuthorId, Guid WorkspaceId, string Key, string Title, string Excerpt,
-    Guid[] WatcherIds) : IntegrationEvent;
+    Guid[] WatcherIds, Guid[] MentionedUserIds) : IntegrationEvent;
 
 /// <summary>A comment's text was changed by its author.</summary>
 public sealed record CommentEdited(Guid CommentId, Guid TaskId, Guid ProjectId, Guid AuthorId, Guid WorkspaceId) : IntegrationEvent;

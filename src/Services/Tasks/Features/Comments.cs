@@ -70,9 +70,9 @@ internal static partial class Comments
         var comment = new Comment { Id = Guid.CreateVersion7(), TaskId = task.Id, ProjectId = task.ProjectId, AuthorId = access.UserId, Body = body!, CreatedAt = now };
         db.Comments.Add(comment);
         TaskFields.Watch(task, access.UserId, now);
+        var mentioned = await PublishMentions(db, access, comment, (task.Key, task.Title), [], ct);
         db.Publish(new CommentAdded(comment.Id, task.Id, task.ProjectId, access.UserId, access.Project.WorkspaceId, task.Key, task.Title,
-            TaskNews.Excerpt(comment.Body), TaskFields.WatcherIds(task)));
-        await PublishMentions(db, access, comment, (task.Key, task.Title), [], ct);
+            TaskNews.Excerpt(comment.Body), TaskFields.WatcherIds(task), [.. mentioned]));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/v1/comments/{comment.Id}", CommentResponse.From(comment));
     }
@@ -116,12 +116,17 @@ internal static partial class Comments
         return TypedResults.NoContent();
     }
 
-    /// <summary>Publishes MemberMentioned once per member newly mentioned (not the author, not <paramref name="already"/>).</summary>
-    static async Task PublishMentions(TasksDb db, CurrentAccess access, Comment comment, (string Key, string Title) task, IReadOnlyCollection<Guid> already, CancellationToken ct)
+    /// <summary>Publishes MemberMentioned once per member newly mentioned (not the author, not <paramref name="already"/>); returns them.</summary>
+    static async Task<List<Guid>> PublishMentions(TasksDb db, CurrentAccess access, Comment comment, (string Key, string Title) task, IReadOnlyCollection<Guid> already, CancellationToken ct)
     {
+        var mentioned = new List<Guid>();
         foreach (var userId in await MentionedUsers(db, access.Project, comment.Body, ct))
-            if (userId != access.UserId && !already.Contains(userId))
-                db.Publish(new MemberMentioned(comment.TaskId, comment.ProjectId, comment.Id, userId, access.UserId, access.Project.WorkspaceId, task.Key, task.Title));
+        {
+            if (userId == access.UserId || already.Contains(userId)) continue;
+            db.Publish(new MemberMentioned(comment.TaskId, comment.ProjectId, comment.Id, userId, access.UserId, access.Project.WorkspaceId, task.Key, task.Title));
+            mentioned.Add(userId);
+        }
+        return mentioned;
     }
 
     /// <summary>Users named by <c>@email</c> who are active members of the project's workspace (so can see the project).</summary>
