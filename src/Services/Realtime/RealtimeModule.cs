@@ -36,13 +36,18 @@ public sealed class RealtimeModule : IServiceModule
         var signalR = services.AddSignalR();
         if (builder.Configuration["Redis:Configuration"] is { Length: > 0 } redis)
         {
-            var prefix = builder.Configuration["Realtime:ChannelPrefix"] is { Length: > 0 } p ? p : "taskflow";
-            signalR.AddStackExchangeRedis(redis, o =>
+            var options = ConfigurationOptions.Parse(redis);
+            options.ChannelPrefix = RedisChannel.Literal(builder.Configuration["Realtime:ChannelPrefix"] is { Length: > 0 } p ? p : "taskflow");
+            // Keep reconnecting in the background instead of failing for good when Redis is down at start-up.
+            options.AbortOnConnectFail = false;
+            var backplane = new RedisBackplane(options);
+            services.AddSingleton(backplane);
+            signalR.AddStackExchangeRedis(o =>
             {
-                o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
-                // Keep reconnecting in the background instead of failing for good when Redis is down at start-up.
-                o.Configuration.AbortOnConnectFail = false;
+                o.Configuration = options;
+                o.ConnectionFactory = backplane.Connect;
             });
+            services.AddHealthChecks().AddCheck<RedisBackplane.HealthCheck>("redis", tags: ["ready"]);
         }
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<ProjectGroups>();
