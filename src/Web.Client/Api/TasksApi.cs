@@ -24,8 +24,22 @@ public static class Priorities
 
 public sealed class TasksApi(ApiClient api)
 {
-    public Task<ApiResult<Page<TaskItem>>> Column(Guid projectId, Guid statusId) =>
-        api.Get<Page<TaskItem>>($"v1/projects/{projectId}/tasks?status={statusId}&sort=rank&limit=100");
+    /// <summary>Every card of one board column in board order, page by page (at most <paramref name="max"/>).</summary>
+    public async Task<ApiResult<Page<TaskItem>>> Column(Guid projectId, Guid statusId, int max = 2000)
+    {
+        var cards = new List<TaskItem>();
+        string? cursor = null;
+        do
+        {
+            var page = await api.Get<Page<TaskItem>>($"v1/projects/{projectId}/tasks?status={statusId}&sort=rank&limit=100"
+                + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            if (!page.Ok) return page;
+            cards.AddRange(page.Value!.Data);
+            cursor = page.Value.NextCursor;
+        }
+        while (cursor is not null && cards.Count < max);
+        return new ApiResult<Page<TaskItem>>(new Page<TaskItem>(cards, cursor), null);
+    }
     public Task<ApiResult<TaskItem>> Create(Guid projectId, CreateTaskRequest request) => api.Post<TaskItem>($"v1/projects/{projectId}/tasks", request);
     public Task<ApiResult<TaskItem>> Get(Guid taskId) => api.Get<TaskItem>($"v1/tasks/{taskId}");
 

@@ -1,0 +1,195 @@
+// The web app in headless Chromium against a running host: time to an interactive board of 500 cards (cold and warm
+// cache), bytes on the wire for the first load, and drag → persisted → shown in a second browser. See bench/README.md.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+var url = Arg("url") ?? "http://127.0.0.1:5992/";
+var cards = int.Parse(Arg("cards") ?? "500", CultureInfo.InvariantCulture);
+var coldRuns = int.Parse(Arg("cold") ?? "3", CultureInfo.InvariantCulture);
+var warmRuns = int.Parse(Arg("warm") ?? "5", CultureInfo.InvariantCulture);
+var drags = int.Parse(Arg("drags") ?? "10", CultureInfo.InvariantCulture);
+var output = Arg("out") ?? "bench/results/web-latest.md";
+
+using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+
+// Set-up through the API: an account, a workspace, a project and the cards, spread evenly over the columns.
+var email = $"bench-{Guid.NewGuid():N}@example.com";
+const string password = "bench-password-long-enough-1";
+(await http.PostAsJsonAsync("v1/auth/register", new { email, password, displayName = "Ada Bench" })).EnsureSuccessStatusCode();
+var token = (await (await http.PostAsJsonAsync("v1/auth/login", new { email, password })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+var me = await http.GetFromJsonAsync<JsonElement>("v1/users/me");
+var workspaceId = await Id(await http.PostAsJsonAsync("v1/workspaces", new { name = "Bench" }));
+var projectId = await Retry(async () => await Id(await http.PostAsJsonAsync($"v1/workspaces/{workspaceId}/projects", new { name = "Board bench", key = "BB" })));
+var statuses = await Retry(async () => (await http.GetFromJsonAsync<JsonElement>($"v1/projects/{projectId}/statuses")).EnumerateArray()
+    .Select(s => (Id: s.GetProperty("id").GetGuid(), Name: s.GetProperty("name").GetString()!)).ToList());
+string[] priorities = ["none", "low", "medium", "high", "urgent"];
+for (var i = 0; i < cards; i++)
+{
+    var status = statuses[i % statuses.Count];
+    var body = new
+    {
+        title = $"Card {i}: {Words(i)}",
+        statusId = status.Id,
+        priority = priorities[i % priorities.Length],
+        assigneeIds = i % 3 == 0 ? new[] { me.GetProperty("id").GetGuid() } : [],
+        dueDate = i % 4 == 0 ? DateOnly.FromDateTime(DateTime.UtcNow.AddDays(i % 30)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+    };
+    await Retry(async () => await Id(await http.PostAsJsonAsync($"v1/projects/{projectId}/tasks", body)));
+}
+Console.Error.WriteLine($"{cards} cards in {statuses.Count} columns");
+var boardUrl = new Uri(new Uri(url), $"projects/{projectId}").ToString();
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new()
+{
+    ExecutablePath = Environment.GetEnvironmentVariable("TASKFLOW_TEST_CHROMIUM") ?? "/usr/bin/chromium",
+    Headless = true,
+    Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+});
+
+// A browser context is a fresh profile (empty cache); signing in through the session endpoint sets its HttpOnly cookie.
+async Task<IBrowserContext> SignedInContext()
+{
+    var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1600, Height = 1000 } });
+    var login = await context.APIRequest.PostAsync("app/session/login", new() { DataObject = new { email, password }, Headers = new Dictionary<string, string> { ["X-TaskFlow-Session"] = "1" } });
+    if (!login.Ok) throw new InvalidOperationException($"Sign-in failed: {login.Status}");
+    return context;
+}
+
+// Interactive: every card rendered (cards appear only once WebAssembly runs and the data arrived) and quick-add enabled.
+string ready = $"document.querySelectorAll('[data-testid=task-card]').length >= {cards} && !!document.querySelector('[data-testid=quick-add] input:not([disabled])')";
+
+async Task<double> OpenBoard(IPage page)
+{
+    var clock = Stopwatch.StartNew();
+    await page.GotoAsync(boardUrl, new() { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
+    await page.WaitForFunctionAsync(ready, null, new() { Timeout = 120_000 });
+    return clock.Elapsed.TotalMilliseconds;
+}
+
+var cold = new List<double>();
+var warm = new List<double>();
+var firstLoad = new List<(string Url, long Bytes, string? Encoding)>();
+for (var run = 0; run < coldRuns; run++)
+{
+    await using var context = await SignedInContext();
+    var page = await context.NewPageAsync();
+    var responses = new List<IResponse>();
+    if (run == 0) page.Response += (_, r) => responses.Add(r);
+    cold.Add(await OpenBoard(page));
+    if (run == 0)
+    {
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        foreach (var r in responses.ToList())
+        {
+            var sizes = await r.Request.SizesAsync();
+            firstLoad.Add((r.Url, sizes.ResponseBodySize + sizes.ResponseHeadersSize, await r.HeaderValueAsync("content-encoding")));
+        }
+    }
+    for (var w = 0; run == 0 && w < warmRuns; w++) warm.Add(await OpenBoard(page));
+    Console.Error.WriteLine($"cold run {run + 1}: {cold[^1]:F0} ms");
+}
+
+// Two browsers on the board; the first drags the top card of one column to the next; time until the move's response
+// (persisted) and until the card shows in that column in the second browser (live through SignalR).
+await using var first = await SignedInContext();
+await using var second = await SignedInContext();
+var a = await first.NewPageAsync();
+var b = await second.NewPageAsync();
+await OpenBoard(a);
+await OpenBoard(b);
+var persisted = new List<double>();
+var shown = new List<double>();
+for (var i = 0; i < drags; i++)
+{
+    var from = statuses[i % 2 == 0 ? 0 : 1].Name;
+    var to = statuses[i % 2 == 0 ? 1 : 0].Name;
+    var card = a.Locator($"[data-testid=board-column][data-status='{from}'] [data-testid=task-card]").First;
+    var key = await card.GetAttributeAsync("data-key");
+    var seen = b.WaitForFunctionAsync(
+        $"!!document.querySelector(\"[data-testid=board-column][data-status='{to}'] [data-testid=task-card][data-key='{key}']\")",
+        null, new() { Timeout = 30_000, PollingInterval = 5 });
+    var clock = Stopwatch.StartNew();
+    var moved = await a.RunAndWaitForResponseAsync(
+        () => card.DragToAsync(a.Locator($"[data-testid=board-column][data-status='{to}'] .board-dropzone")),
+        r => r.Url.EndsWith("/move", StringComparison.Ordinal) && r.Request.Method == "POST");
+    persisted.Add(clock.Elapsed.TotalMilliseconds);
+    if (moved.Status != 200) throw new InvalidOperationException($"Move answered {moved.Status}");
+    await seen;
+    shown.Add(clock.Elapsed.TotalMilliseconds);
+    await Task.Delay(500);
+}
+
+var report = new StringBuilder();
+report.AppendLine(CultureInfo.InvariantCulture, $"# Web app benchmark — {DateTime.UtcNow:yyyy-MM-ddTHH:mmZ}");
+report.AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores; host and headless Chromium (/usr/bin/chromium, 1600×1000) on the same machine. Host: {url}");
+report.AppendLine(CultureInfo.InvariantCulture, $"Board: {cards} cards in {statuses.Count} columns (⅓ assigned, ¼ with a due date).");
+report.AppendLine();
+report.AppendLine("| Measure | Runs | Median | Min | Max |");
+report.AppendLine("|---|---|---|---|---|");
+Row("Navigation → interactive board, cold cache (new browser profile, signed in)", cold);
+Row("Navigation → interactive board, warm cache (same profile, full reload)", warm);
+Row("Drag start → move persisted (POST /move answered)", persisted);
+Row("Drag start → card shown in the second browser", shown);
+report.AppendLine();
+var total = firstLoad.Sum(r => r.Bytes);
+report.AppendLine(CultureInfo.InvariantCulture, $"First load on the wire (headers + bodies as transferred, cold cache, up to network idle): **{total / 1024.0 / 1024.0:F2} MiB** in {firstLoad.Count} responses.");
+report.AppendLine();
+report.AppendLine("| Kind | Responses | MiB | Content-Encoding |");
+report.AppendLine("|---|---|---|---|");
+foreach (var group in firstLoad.GroupBy(r => Kind(r.Url)).OrderByDescending(g => g.Sum(r => r.Bytes)))
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Count()} | {group.Sum(r => r.Bytes) / 1024.0 / 1024.0:F2} | {string.Join(", ", group.Select(r => r.Encoding ?? "none").Distinct())} |");
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+await File.WriteAllTextAsync(output, report.ToString());
+Console.WriteLine(report);
+return 0;
+
+void Row(string name, List<double> values)
+{
+    var sorted = values.Order().ToList();
+    if (sorted.Count == 0) return;
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {sorted.Count} | {sorted[sorted.Count / 2]:F0} ms | {sorted[0]:F0} ms | {sorted[^1]:F0} ms |");
+}
+
+static string Kind(string url)
+{
+    var path = new Uri(url).AbsolutePath;
+    if (path.EndsWith(".wasm", StringComparison.Ordinal)) return "WebAssembly (.wasm: runtime and assemblies)";
+    if (path.EndsWith(".js", StringComparison.Ordinal)) return "JavaScript";
+    if (path.EndsWith(".css", StringComparison.Ordinal)) return "CSS";
+    if (path.StartsWith("/v1/", StringComparison.Ordinal) || path.StartsWith("/app/", StringComparison.Ordinal)) return "API and session";
+    if (path.EndsWith(".dat", StringComparison.Ordinal) || path.EndsWith(".json", StringComparison.Ordinal)) return "Data (ICU, boot config)";
+    return "Pages and other";
+}
+
+static string Words(int i) => string.Join(' ', new[] { "refactor", "login", "billing", "export", "search", "layout", "cache", "sync" }.Skip(i % 5).Take(3));
+
+string? Arg(string name) => Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
+static async Task<Guid> Id(HttpResponseMessage response)
+{
+    if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+}
+
+static async Task<T> Retry<T>(Func<Task<T>> attempt)
+{
+    var deadline = DateTime.UtcNow.AddSeconds(30);
+    while (true)
+    {
+        try
+        {
+            return await attempt();
+        }
+        catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+    }
+}
