@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TaskFlow.TestKit;
+using TaskFlow.Web.Client.Auth;
+using static Microsoft.Playwright.Assertions;
+
+namespace TaskFlow.Web.Tests;
+
+/// <summary>The project list view and My tasks in Chromium against the real all-in-one host.</summary>
+[Trait("Category", "Browser")]
+[Collection(BrowserCollection.Name)]
+public sealed class ListViewTests(BrowserFixture fixture)
+{
+    sealed record Created(Guid Id, string Key);
+
+    /// <summary>Workspace, project and three tasks through the API (the test is about the list, not about creating them).</summary>
+    async Task<(Guid ProjectId, Dictionary<string, string> Keys)> Seed(string email)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = fixture.Host.CreateClient();
+        var token = await Accounts.SignIn(http, email, BrowserTests.Password);
+        var me = SessionService.ReadUser(token)!.Id;
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var workspace = await Post<Created>(http, "/v1/workspaces", new { name = "Analytical Engines" }, ct);
+        var project = await Post<Created>(http, $"/v1/workspaces/{workspace.Id}/projects", new { name = "Difference Engine", key = "DE" }, ct);
+        var keys = new Dictionary<string, string>();
+        foreach (var (title, priority, assignees, due) in new (string, string, Guid[], string?)[]
+        {
+            ("Cut the gears", "high", [], null),
+            ("Print the tables", "low", [], null),
+            ("Find funding", "none", [me], DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+        })
+        {
+            var task = await Post<Created>(http, $"/v1/projects/{project.Id}/tasks", new { title, priority, assigneeIds = assignees, dueDate = due }, ct);
+            keys[title] = task.Key;
+        }
+        return (project.Id, keys);
+    }
+
+    /// <summary>Other services learn about a new workspace or project through events: retry 404, 409 workflow-unknown and 400 naming a not-yet-known assignee for a while.</summary>
+    static async Task<T> Post<T>(HttpClient http, string url, object body, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var response = await http.PostAsJsonAsync(url, body, ct);
+            if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct))!;
+            if (attempt >= 50 || response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.Conflict))
+                throw new HttpRequestException($"POST {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            await Task.Delay(200, ct);
+        }
+    }
+
+    static ILocator Row(IPage page, string key) =>
+        page.Locator("tr", new() { Has = page.Locator($"[data-testid=task-row][data-key='{key}']") });
+
+    /// <summary>Opens the MudSelect around <paramref name="field"/> and picks the option with exactly <paramref name="text"/>.</summary>
+    static async Task Choose(IPage page, ILocator field, string text)
+    {
+        // MudSelect nests two .mud-select elements; the outer one takes the click.
+        await field.First.ClickAsync();
+        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(text)}\\s*$") });
+        await option.First.ClickAsync();
+    }
+
+    static ILocator Select(IPage page, string inputId) => page.Locator(".mud-select", new() { Has = page.Locator("#" + inputId) });
+
+    [Fact]
+    public async Task Filter_edit_inline_bulk_change_and_saved_views_on_the_list_then_my_tasks()
+    {
+        var email = $"list-{Guid.NewGuid():n}@example.com";
+        var page = await fixture.NewPage();
+        await BrowserTests.SignUp(page, email, "Ada Lovelace");
+        var (projectId, keys) = await Seed(email);
+        var (gears, tables, funding) = (keys["Cut the gears"], keys["Print the tables"], keys["Find funding"]);
+
+        // From the board, the switcher leads to the list.
+        await page.GotoAsync($"/projects/{projectId}");
+        await BrowserTests.Interactive(page.GetByTestId("switch-list"));
+        await page.GetByTestId("switch-list").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/projects/{projectId}/list$"));
+        var rows = page.GetByTestId("task-row");
+        await Expect(rows).ToHaveCountAsync(3);
+
+        // Server-side filter by priority.
+        await Choose(page, Select(page, "filter-priority"), "high");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(Row(page, gears)).ToBeVisibleAsync();
+        await page.GetByTestId("filter-reset").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(3);
+
+        // Inline priority edit, sent as a PATCH with If-Match; persisted after a reload.
+        var patched = await page.RunAndWaitForResponseAsync(
+            () => Choose(page, Row(page, tables).GetByTestId("cell-priority").Locator(".mud-select"), "urgent"),
+            r => r.Request.Method == "PATCH" && r.Url.Contains("/v1/tasks/", StringComparison.Ordinal));
+        Assert.Equal(200, patched.Status);
+        Assert.Matches("^\"[0-9]+\"$", await patched.Request.HeaderValueAsync("if-match") ?? "");
+        await page.ReloadAsync();
+        await BrowserTests.Interactive(page.GetByTestId("save-view"));
+        await Expect(rows).ToHaveCountAsync(3);
+        await Choose(page, Select(page, "filter-priority"), "urgent");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(Row(page, tables)).ToBeVisibleAsync();
+        await page.GetByTestId("filter-reset").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(3);
+
+        // Bulk: two rows to Done in one request.
+        await Row(page, gears).Locator("input[type=checkbox]").CheckAsync();
+        await Row(page, tables).Locator("input[type=checkbox]").CheckAsync();
+        await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2 selected");
+        var bulk = await page.RunAndWaitForResponseAsync(
+            () => Choose(page, Select(page, "bulk-status"), "Done"),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/tasks/bulk", StringComparison.Ordinal));
+        Assert.Equal(200, bulk.Status);
+        await Expect(page.GetByTestId("bulk-bar")).ToHaveCountAsync(0);
+
+        // Filter by status Done: the two bulk-moved tasks.
+        await Choose(page, Select(page, "filter-status"), "Done");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(Row(page, gears)).ToBeVisibleAsync();
+        await Expect(Row(page, tables)).ToBeVisibleAsync();
+
+        // Save that as a view, clear the filters, re-apply the view.
+        await page.GetByTestId("save-view").ClickAsync();
+        await page.Locator("#view-name").FillAsync("Done work");
+        await page.GetByTestId("view-submit").ClickAsync();
+        var view = page.Locator("[data-testid=saved-view][data-name='Done work']");
+        await Expect(view).ToBeVisibleAsync();
+        await page.GetByTestId("filter-reset").ClickAsync();
+        await Expect(rows).ToHaveCountAsync(3);
+        await BrowserTests.Shot(page, "list-view");
+        await view.ClickAsync();
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(Row(page, funding)).ToHaveCountAsync(0);
+
+        // The view is stored: still there after a reload.
+        await page.ReloadAsync();
+        await BrowserTests.Interactive(page.GetByTestId("save-view"));
+        await Expect(view).ToBeVisibleAsync();
+
+        // My tasks: the open task assigned to me, linking to its page.
+        await page.GetByRole(AriaRole.Link, new() { Name = "My tasks" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/my-tasks$"));
+        var mine = page.GetByTestId("my-task");
+        await Expect(mine).ToHaveCountAsync(1);
+        await Expect(mine).ToHaveAttributeAsync("data-key", funding);
+        await Expect(page.GetByTestId("due-group")).ToHaveTextAsync("Due in the next 7 days");
+        await BrowserTests.Shot(page, "my-tasks");
+        await mine.GetByTestId("my-task-title").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/tasks/[0-9a-f-]{36}$"));
+        await Expect(page.GetByTestId("task-panel")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_list_works_at_360_px()
+    {
+        var email = $"narrow-{Guid.NewGuid():n}@example.com";
+        var page = await fixture.NewPage(360, 740);
+        await BrowserTests.SignUp(page, email, "Grace Hopper");
+        var (projectId, _) = await Seed(email);
+        await page.GotoAsync($"/projects/{projectId}/list");
+        await BrowserTests.Interactive(page.GetByTestId("save-view"));
+        await Expect(page.GetByTestId("task-row")).ToHaveCountAsync(3);
+        var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "The list page scrolls sideways at 360 px.");
+        await BrowserTests.Shot(page, "list-view-360px");
+    }
+}
