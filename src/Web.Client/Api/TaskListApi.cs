@@ -48,7 +48,7 @@ public sealed record TaskQuery(string? Q = null, Guid? Status = null, string? As
         return string.Join('&', parts);
     }
 
-    /// <summary>The filters a saved view stores (status, assignee, priority, q: the view API does not store labels).</summary>
+    /// <summary>The filters a saved view stores; <c>assignee=me</c> stays "me", so a shared view shows each reader their own tasks.</summary>
     public Dictionary<string, string> ViewFilters()
     {
         var filters = new Dictionary<string, string>();
@@ -56,6 +56,7 @@ public sealed record TaskQuery(string? Q = null, Guid? Status = null, string? As
         if (Status is { } s) filters["status"] = s.ToString();
         if (Assignee is { Length: > 0 } a) filters["assignee"] = a;
         if (Priority is { Length: > 0 } p) filters["priority"] = p;
+        if (Label is { } l) filters["label"] = l.ToString();
         return filters;
     }
 
@@ -64,7 +65,7 @@ public sealed record TaskQuery(string? Q = null, Guid? Status = null, string? As
         Guid.TryParse(view.Filters.GetValueOrDefault("status"), out var s) ? s : null,
         view.Filters.GetValueOrDefault("assignee"),
         view.Filters.GetValueOrDefault("priority"),
-        null,
+        Guid.TryParse(view.Filters.GetValueOrDefault("label"), out var l) ? l : null,
         Sorts.Contains(view.Sort) ? view.Sort : "created");
 }
 
