@@ -26,7 +26,7 @@ public sealed class SearchAndSettingsTests(BrowserFixture fixture)
         Assert.True(workspace.IsSuccessStatusCode, await workspace.Content.ReadAsStringAsync(ct));
         var workspaceId = (await workspace.Content.ReadFromJsonAsync<Created>(ct))!.Id;
 
-        // Projects learns about the workspace, and Tasks about the project, through events: retry until they have.
+        // Projects learns about the workspace, and Tasks about the project and its statuses, through events: retry until they have.
         var project = await Until(() => http.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Difference Engine", key = "DIFF" }, ct));
         var projectId = (await project.Content.ReadFromJsonAsync<Created>(ct))!.Id;
         var task = await Until(() => http.PostAsJsonAsync($"/v1/projects/{projectId}/tasks", new { title = taskTitle }, ct));
@@ -40,7 +40,7 @@ public sealed class SearchAndSettingsTests(BrowserFixture fixture)
             var response = await send();
             if (response.IsSuccessStatusCode) return response;
             var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode is not (System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden) || attempt > 100)
+            if (response.StatusCode is not (System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Conflict) || attempt > 100)
                 throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
             response.Dispose();
             await Task.Delay(100);
@@ -117,7 +117,7 @@ public sealed class SearchAndSettingsTests(BrowserFixture fixture)
 
         // The avatar menu leads to the settings.
         await page.GetByTestId("user-menu").ClickAsync();
-        await page.GetByTestId("menu-settings").ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Settings" }).Or(page.GetByTestId("menu-settings")).First.ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/settings$"));
         var name = page.Locator("#settings-display-name");
         var zone = page.Locator("#settings-time-zone");
