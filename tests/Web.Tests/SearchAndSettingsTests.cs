@@ -115,9 +115,8 @@ public sealed class SearchAndSettingsTests(BrowserFixture fixture)
         var page = await fixture.NewPage();
         await BrowserTests.SignUp(page, email, "Grace Hopper");
 
-        // The avatar menu leads to the settings.
-        await page.GetByTestId("user-menu").ClickAsync();
-        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Settings" }).Or(page.GetByTestId("menu-settings")).First.ClickAsync();
+        // The navigation menu leads to the settings.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Settings", Exact = true }).First.ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/settings$"));
         var name = page.Locator("#settings-display-name");
         var zone = page.Locator("#settings-time-zone");
