@@ -22,6 +22,7 @@ public sealed class SearchDialogTests : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddTaskFlowClient(new Uri("http://localhost/"));
+        Renderer.SetRendererInfo(new RendererInfo("WebAssembly", isInteractive: true));
     }
 
     Task<ApiResult<List<SearchResult>>> Found(string query, CancellationToken ct)
