@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using TaskFlow.Web.Client.Api;
 using TaskFlow.Web.Client.Auth;
+using TaskFlow.Web.Client.Components;
+using TaskFlow.Web.Client.Layout;
 using TaskFlow.Web.Client.Realtime;
 
 namespace TaskFlow.Web.Client;
@@ -23,6 +25,8 @@ public static class ClientServices
         services.AddScoped<NotificationsApi>();
         services.AddScoped<RealtimeClient>();
         services.AddScoped<AppState>();
+        services.AddScoped<WorkspaceSearch>();
+        services.AddScoped<ThemeState>();
         return services;
     }
 }

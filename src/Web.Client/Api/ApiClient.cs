@@ -46,6 +46,9 @@ public sealed class ApiClient(HttpClient http, SessionService session)
             return request;
         }, ct);
 
+    public Task<ApiResult<T>> Put<T>(string url, object body, CancellationToken ct = default) =>
+        Send<T>(() => WithBody(HttpMethod.Put, url, body), ct);
+
     public Task<ApiResult<T>> Delete<T>(string url, CancellationToken ct = default) =>
         Send<T>(() => new HttpRequestMessage(HttpMethod.Delete, url), ct);
 

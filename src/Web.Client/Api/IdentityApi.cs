@@ -11,6 +11,9 @@ public sealed record ForgotPasswordRequest(string Email);
 public sealed record ResetPasswordRequest(string Token, string NewPassword);
 public sealed record UserProfile(Guid Id, string Email, string DisplayName, string? AvatarUrl, string? TimeZone, string? Locale, bool EmailVerified, DateTime CreatedAt);
 
+/// <summary>Profile changes: a null field is left as it is.</summary>
+public sealed record UpdateProfileRequest(string? DisplayName, string? AvatarUrl = null, string? TimeZone = null, string? Locale = null);
+
 /// <summary>What the web app's session endpoint returns: the access token only (the refresh token stays in an HttpOnly cookie).</summary>
 public sealed record SessionToken(string AccessToken, int ExpiresIn);
 
@@ -22,4 +25,5 @@ public sealed class IdentityApi(ApiClient api)
     public Task<ApiResult<NoBody>> ForgotPassword(string email) => api.Post<NoBody>("v1/auth/password/forgot", new ForgotPasswordRequest(email));
     public Task<ApiResult<NoBody>> ResetPassword(string token, string newPassword) => api.Post<NoBody>("v1/auth/password/reset", new ResetPasswordRequest(token, newPassword));
     public Task<ApiResult<UserProfile>> Me() => api.Get<UserProfile>("v1/users/me");
+    public Task<ApiResult<UserProfile>> UpdateProfile(UpdateProfileRequest request) => api.Patch<UserProfile>("v1/users/me", request);
 }

@@ -17,6 +17,10 @@ public sealed record Comment(Guid Id, Guid TaskId, Guid AuthorId, string Body, D
 public sealed record CommentRequest(string Body);
 public sealed record ActivityEntry(long Id, Guid TaskId, Guid? ActorId, DateTime At, string Field, string? OldValue, string? NewValue);
 
+/// <summary>One hit of the workspace search; <c>Snippet</c> wraps matches in &lt;mark&gt;…&lt;/mark&gt; and is otherwise plain text.</summary>
+public sealed record TaskSearchHit(Guid TaskId, string Key, string Title, Guid ProjectId, string Snippet, double Rank);
+public sealed record TaskSearchResults(List<TaskSearchHit> Data);
+
 public static class Priorities
 {
     public static readonly string[] All = ["none", "low", "medium", "high", "urgent"];
@@ -49,5 +53,7 @@ public sealed class TasksApi(ApiClient api)
     public Task<ApiResult<TaskItem>> Move(Guid taskId, MoveTaskRequest request) => api.Post<TaskItem>($"v1/tasks/{taskId}/move", request);
     public Task<ApiResult<List<Comment>>> Comments(Guid taskId) => api.Get<List<Comment>>($"v1/tasks/{taskId}/comments");
     public Task<ApiResult<Comment>> AddComment(Guid taskId, string body) => api.Post<Comment>($"v1/tasks/{taskId}/comments", new CommentRequest(body));
+    public Task<ApiResult<TaskSearchResults>> Search(Guid workspaceId, string q, int limit, CancellationToken ct = default) =>
+        api.Get<TaskSearchResults>($"v1/workspaces/{workspaceId}/search?q={Uri.EscapeDataString(q)}&limit={limit}", ct);
     public Task<ApiResult<Page<ActivityEntry>>> Activity(Guid taskId) => api.Get<Page<ActivityEntry>>($"v1/tasks/{taskId}/activity?limit=50");
 }
