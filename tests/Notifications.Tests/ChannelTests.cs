@@ -201,11 +201,11 @@ public abstract class ChannelTests(ChannelsApp app)
         Assert.Equal(JsonValueKind.Null, defaults.GetProperty("quietHoursStart").ValueKind);
 
         using (var bad = await ada.Client.PutAsJsonAsync(new Uri(Delivery, UriKind.Relative),
-            new { phoneNumber = "0151 1234", sms = true, digest = "weekly", quietHoursStart = "25:00", quietHoursEnd = "07:00", timeZone = "Mars/Olympus" }, Ct))
+            new { phoneNumber = "0151 1234", sms = true, digest = "weekly", quietHoursStart = "25:00", quietHoursEnd = "07:00", timeZone = "Mars/Olympus", digestHour = 24 }, Ct))
         {
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors");
-            foreach (var field in new[] { "phoneNumber", "digest", "quietHoursStart", "timeZone" })
+            foreach (var field in new[] { "phoneNumber", "digest", "quietHoursStart", "timeZone", "digestHour" })
                 Assert.True(errors.TryGetProperty(field, out _), $"errors name {field}");
             Assert.False(errors.TryGetProperty("quietHoursEnd", out _));
         }
@@ -229,6 +229,39 @@ public abstract class ChannelTests(ChannelsApp app)
         Assert.Equal("22:00", saved.GetProperty("quietHoursStart").GetString());
         Assert.Equal("07:30", saved.GetProperty("quietHoursEnd").GetString());
         Assert.Equal("Europe/Berlin", saved.GetProperty("timeZone").GetString());
+    }
+
+    [Fact]
+    public async Task A_daily_digest_leaves_at_the_chosen_local_hour()
+    {
+        var ada = await app.NewPerson("Ada Daily");
+        var bob = await app.NewPerson("Bob Daily");
+        using var put = await bob.Client.PutAsJsonAsync(new Uri(Delivery, UriKind.Relative), new { digest = "daily", digestHour = 7, timeZone = "America/New_York" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var settings = await put.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(7, settings.GetProperty("digestHour").GetInt32());
+        var due = settings.GetProperty("nextDigestAt").GetDateTime().ToUniversalTime();
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var localDue = TimeZoneInfo.ConvertTimeFromUtc(due, newYork);
+        Assert.Equal(new TimeOnly(7, 0), TimeOnly.FromDateTime(localDue));
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        Assert.InRange(due, now, now.AddDays(1));
+
+        var (taskId, projectId, workspaceId, key) = NewTask();
+        var comment = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Daily", "for the morning", [bob.Id]);
+        await app.Publish(comment);
+        await app.Handled(comment, "CommentAddedHandler");
+
+        // A minute before the hour nothing leaves (the digest service checks every 100 ms here).
+        app.Clock.Advance(due - now - TimeSpan.FromMinutes(1));
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct);
+        Assert.DoesNotContain(await app.EmailsTo(bob.Email), e => e.MessageKey.StartsWith("digest:", StringComparison.Ordinal));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var digest = await app.WaitForMail(bob.Email, m => m.Subject!.StartsWith("Your TaskFlow digest", StringComparison.Ordinal));
+        Assert.Contains("for the morning", digest.TextBody, StringComparison.Ordinal);
+        var next = await app.Query(db => db.Settings.AsNoTracking().SingleAsync(s => s.UserId == bob.Id, Ct));
+        Assert.Equal(due.AddDays(1), next.NextDigestAt!.Value, TimeSpan.FromHours(1));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed record NotificationPage(List<Notification> Data, int UnreadCount, 
 public sealed record ChannelSettings(bool InApp, bool Email, bool Sms);
 
 /// <summary>Delivery settings across kinds; a PUT replaces all of them (a field left null gets its default).</summary>
-public sealed record DeliverySettings(string? PhoneNumber, bool Sms, string Digest, string? QuietHoursStart, string? QuietHoursEnd, string TimeZone);
+public sealed record DeliverySettings(string? PhoneNumber, bool Sms, string Digest, string? QuietHoursStart, string? QuietHoursEnd, string TimeZone, int DigestHour = 8);
 
 public static class NotificationKinds
 {

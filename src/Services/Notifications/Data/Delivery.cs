@@ -24,6 +24,12 @@ internal sealed class NotificationSettings
 
     /// <summary>End of the period the last digest covered (or when the digest was turned on).</summary>
     public DateTime? LastDigestAt { get; set; }
+
+    /// <summary>Local hour (0–23, in <see cref="TimeZone"/>) at which the daily digest leaves.</summary>
+    public int DigestHour { get; set; } = 8;
+
+    /// <summary>When the next digest is due (UTC): the next full hour, or the next <see cref="DigestHour"/> local time.</summary>
+    public DateTime? NextDigestAt { get; set; }
 }
 
 internal static class DigestFrequency

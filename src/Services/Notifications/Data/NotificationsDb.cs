@@ -93,6 +93,7 @@ internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(op
             e.Property(s => s.Digest).HasMaxLength(10);
             e.Property(s => s.TimeZone).HasMaxLength(100);
             e.HasIndex(s => new { s.Digest, s.LastDigestAt });
+            e.HasIndex(s => new { s.Digest, s.NextDigestAt });
         });
         modelBuilder.Entity<OutgoingSms>(e =>
         {

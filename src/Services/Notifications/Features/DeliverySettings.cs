@@ -19,7 +19,9 @@ namespace TaskFlow.Notifications.Features;
 /// <param name="QuietHoursStart">Local time <c>HH:mm</c> from which email and SMS are held (in-app is immediate), or null.</param>
 /// <param name="QuietHoursEnd">Local time <c>HH:mm</c> at which held email and SMS leave, or null.</param>
 /// <param name="TimeZone">IANA time zone of the quiet hours, e.g. <c>Europe/Berlin</c> (default <c>UTC</c>).</param>
-internal sealed record DeliverySettingsView(string? PhoneNumber, bool Sms, string Digest, string? QuietHoursStart, string? QuietHoursEnd, string TimeZone);
+/// <param name="DigestHour">Local hour (0–23) of the daily digest; default 8.</param>
+/// <param name="NextDigestAt">When the next digest is due (UTC); null when the digest is off.</param>
+internal sealed record DeliverySettingsView(string? PhoneNumber, bool Sms, string Digest, string? QuietHoursStart, string? QuietHoursEnd, string TimeZone, int DigestHour, DateTime? NextDigestAt);
 
 /// <summary>The caller's delivery settings; a field left out gets its default (this is a replacement, not a patch).</summary>
 /// <param name="PhoneNumber">E.164, e.g. <c>+4915112345678</c>; null removes it.</param>
@@ -28,7 +30,8 @@ internal sealed record DeliverySettingsView(string? PhoneNumber, bool Sms, strin
 /// <param name="QuietHoursStart"><c>HH:mm</c>; give both ends or neither.</param>
 /// <param name="QuietHoursEnd"><c>HH:mm</c>; may be earlier than the start (over midnight).</param>
 /// <param name="TimeZone">IANA id, e.g. <c>Europe/Berlin</c>.</param>
-internal sealed record DeliverySettingsRequest(string? PhoneNumber, bool? Sms, string? Digest, string? QuietHoursStart, string? QuietHoursEnd, string? TimeZone);
+/// <param name="DigestHour">Local hour (0–23, in timeZone) at which the daily digest leaves; default 8.</param>
+internal sealed record DeliverySettingsRequest(string? PhoneNumber, bool? Sms, string? Digest, string? QuietHoursStart, string? QuietHoursEnd, string? TimeZone, int? DigestHour);
 
 /// <summary>Phone number, SMS switch, digest and quiet hours: <c>GET/PUT /v1/notifications/preferences/delivery</c>.</summary>
 internal static class DeliverySettings
@@ -76,6 +79,8 @@ internal static class DeliverySettings
         var timeZone = string.IsNullOrWhiteSpace(request.TimeZone) ? "UTC" : request.TimeZone.Trim();
         if (QuietHours.FindZone(timeZone) is null)
             errors["timeZone"] = ["Is not a known IANA time zone id (e.g. Europe/Berlin, America/New_York, UTC)."];
+        var digestHour = request.DigestHour ?? 8;
+        if (digestHour is < 0 or > 23) errors["digestHour"] = ["Must be an hour from 0 to 23."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var me = user.UserId();
@@ -94,6 +99,8 @@ internal static class DeliverySettings
         settings.QuietHoursStart = start;
         settings.QuietHoursEnd = end;
         settings.TimeZone = timeZone;
+        settings.DigestHour = digestHour;
+        settings.NextDigestAt = DigestSchedule.Next(settings, clock.UtcNow);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(View(settings));
     }
@@ -112,5 +119,7 @@ internal static class DeliverySettings
         s.Digest,
         s.QuietHoursStart?.ToString("HH:mm", CultureInfo.InvariantCulture),
         s.QuietHoursEnd?.ToString("HH:mm", CultureInfo.InvariantCulture),
-        s.TimeZone);
+        s.TimeZone,
+        s.DigestHour,
+        s.NextDigestAt);
 }

@@ -23,7 +23,7 @@ internal sealed class DigestOptions
 }
 
 /// <summary>
-/// Sends each user who chose an hourly or daily digest one email listing their notifications that are still unread and
+/// Sends each user who chose an hourly digest (at the top of each hour) or a daily one (at their local digest hour) one email listing their notifications that are still unread and
 /// arrived since the last digest (kinds whose email channel is off are left out); nothing unread, no mail. The digest's
 /// <c>MessageKey</c> (<c>digest:{user}:{period start}</c>) is unique, so two instances cannot both send one period's digest.
 /// Quiet hours hold the digest like any other email.
@@ -59,7 +59,9 @@ internal sealed class DigestService(IServiceProvider services, NotificationClock
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDb>();
         var due = await db.Settings.AsNoTracking()
-            .Where(s => (s.Digest == DigestFrequency.Hourly && s.LastDigestAt <= hourly) || (s.Digest == DigestFrequency.Daily && s.LastDigestAt <= daily))
+            .Where(s => s.Digest != DigestFrequency.Off && (s.NextDigestAt <= now
+                // Settings saved before digests had a schedule.
+                || (s.NextDigestAt == null && ((s.Digest == DigestFrequency.Hourly && s.LastDigestAt <= hourly) || (s.Digest == DigestFrequency.Daily && s.LastDigestAt <= daily)))))
             .Select(s => s.UserId)
             .Take(500)
             .ToListAsync(ct);
@@ -84,6 +86,7 @@ internal sealed class DigestService(IServiceProvider services, NotificationClock
             .Take(100)
             .ToListAsync(ct);
         settings.LastDigestAt = now;
+        settings.NextDigestAt = DigestSchedule.Next(settings, now);
         if (items.Count > 0 && await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct) is { } user)
         {
             var templates = sp.GetRequiredService<EmailTemplates>();

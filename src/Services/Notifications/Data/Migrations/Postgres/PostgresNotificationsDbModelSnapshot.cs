@@ -319,7 +319,13 @@ namespace TaskFlow.Notifications.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<int>("DigestHour")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime?>("LastDigestAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("NextDigestAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("PhoneNumber")
@@ -343,6 +349,8 @@ namespace TaskFlow.Notifications.Data.Migrations.Postgres
                     b.HasKey("UserId");
 
                     b.HasIndex("Digest", "LastDigestAt");
+
+                    b.HasIndex("Digest", "NextDigestAt");
 
                     b.ToTable("notification_settings", (string)null);
                 });

@@ -312,7 +312,13 @@ namespace TaskFlow.Notifications.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("DigestHour")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("LastDigestAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NextDigestAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PhoneNumber")
@@ -336,6 +342,8 @@ namespace TaskFlow.Notifications.Data.Migrations.Sqlite
                     b.HasKey("UserId");
 
                     b.HasIndex("Digest", "LastDigestAt");
+
+                    b.HasIndex("Digest", "NextDigestAt");
 
                     b.ToTable("notification_settings", (string)null);
                 });
