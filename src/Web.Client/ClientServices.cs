@@ -19,6 +19,7 @@ public static class ClientServices
         services.AddScoped<WorkspacesApi>();
         services.AddScoped<ProjectsApi>();
         services.AddScoped<TasksApi>();
+        services.AddScoped<TaskDetailsApi>();
         services.AddScoped<NotificationsApi>();
         services.AddScoped<RealtimeClient>();
         services.AddScoped<AppState>();

@@ -1,6 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
+using TaskFlow.Web.Client;
 
 namespace TaskFlow.Web.Tests;
 
@@ -10,7 +10,9 @@ public abstract class ComponentContext : BunitContext
     protected ComponentContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
+        // The panel's sections load their own data: give them the real clients, pointed at a port nothing listens on
+        // (their calls end in a network problem at once; tests that need data pass it to the presentational parts).
+        Services.AddTaskFlowClient(new Uri("http://127.0.0.1:9/"));
         Render<MudBlazor.MudPopoverProvider>();
     }
 }
