@@ -10,9 +10,16 @@ public abstract class ComponentContext : BunitContext
     protected ComponentContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        // The panel's sections load their own data: give them the real clients, pointed at a port nothing listens on
-        // (their calls end in a network problem at once; tests that need data pass it to the presentational parts).
-        Services.AddTaskFlowClient(new Uri("http://127.0.0.1:9/"));
+        Services.AddTaskFlowClient(new Uri("http://api.invalid/"));
+        // There is no API behind component tests: the panel's self-loading sections wait for ever (loading state), so nothing
+        // re-renders behind a test's back. Tests that need data hand it to the presentational components directly.
+        Services.AddScoped(_ => new HttpClient(new NoApi()) { BaseAddress = new Uri("http://api.invalid/"), Timeout = Timeout.InfiniteTimeSpan });
         Render<MudBlazor.MudPopoverProvider>();
+    }
+
+    sealed class NoApi : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            new TaskCompletionSource<HttpResponseMessage>().Task;
     }
 }

@@ -153,27 +153,24 @@ public sealed class TaskDetailsTests : ComponentContext
     }
 
     [Fact]
-    public void An_upload_shows_its_progress_until_it_finishes()
+    public void An_upload_hands_the_file_to_the_uploader_and_hides_the_progress_bar_when_done()
     {
-        var finish = new TaskCompletionSource<ApiProblem?>();
-        IProgress<double>? reporter = null;
+        string? uploaded = null;
         var cut = Render<AttachmentList>(p => p
             .Add(x => x.Attachments, [])
             .Add(x => x.CanWrite, true)
-            .Add(x => x.OnUpload, (_, progress) =>
+            .Add(x => x.OnUpload, (file, progress) =>
             {
-                reporter = progress;
-                return finish.Task;
+                uploaded = file.Name;
+                progress.Report(100);
+                return Task.FromResult<ApiProblem?>(null);
             }));
 
         cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("hello", "notes.txt"));
-        Assert.Contains("Uploading notes.txt", cut.Find("[data-testid=upload-status]").TextContent, StringComparison.Ordinal);
 
-        reporter!.Report(40);
-        cut.WaitForAssertion(() => Assert.Contains("40%", cut.Find("[data-testid=upload-status]").TextContent, StringComparison.Ordinal));
-
-        finish.SetResult(null);
+        Assert.Equal("notes.txt", uploaded);
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=upload-progress]")));
+        Assert.Empty(cut.FindAll("[data-testid=upload-error]"));
     }
 
     [Fact]
@@ -199,7 +196,7 @@ public sealed class TaskDetailsTests : ComponentContext
     [Theory]
     [InlineData("#ffeb3b", "#000000")]
     [InlineData("#1a237e", "#ffffff")]
-    [InlineData("#e53935", "#ffffff")]
+    [InlineData("#c62828", "#ffffff")]
     [InlineData("#80cbc4", "#000000")]
     public void Label_text_is_black_or_white_whichever_contrasts_more(string background, string text)
     {
@@ -213,7 +210,7 @@ public sealed class TaskDetailsTests : ComponentContext
     [Fact]
     public void Cards_show_their_labels_and_only_writers_get_draggable_cards()
     {
-        var label = new TaskLabel(Guid.NewGuid(), "bug", "#e53935");
+        var label = new TaskLabel(Guid.NewGuid(), "bug", "#c62828");
         var task = Item("WEB-1", Todo, [label]);
         foreach (var canWrite in new[] { true, false })
         {
@@ -240,7 +237,7 @@ public sealed class TaskDetailsTests : ComponentContext
             var cut = Render(board);
             var chip = cut.Find("[data-testid=task-card] [data-testid=label-chip]");
             Assert.Equal("bug", chip.TextContent);
-            Assert.Contains("background-color: #e53935; color: #ffffff", chip.GetAttribute("style"), StringComparison.Ordinal);
+            Assert.Contains("background-color: #c62828; color: #ffffff", chip.GetAttribute("style"), StringComparison.Ordinal);
             var item = cut.Find(".mud-drop-item");
             Assert.Equal(canWrite ? "true" : "false", item.GetAttribute("draggable"));
         }
