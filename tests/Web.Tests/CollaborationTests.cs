@@ -97,7 +97,7 @@ public sealed class CollaborationTests(BrowserFixture fixture)
         var card = todo.GetByTestId("task-card").Filter(new() { HasText = "Weave the cards" });
         await Expect(card).ToBeVisibleAsync();
         // No drag affordance: the item is not draggable and the card does not show a grab cursor.
-        await Expect(todo.Locator(".mud-drop-item", new() { Has = card })).ToHaveAttributeAsync("draggable", "false");
+        await Expect(todo.Locator(".mud-drop-item", new() { HasText = "Weave the cards" })).ToHaveAttributeAsync("draggable", "false");
         Assert.NotEqual("grab", await card.EvaluateAsync<string>("e => getComputedStyle(e).cursor"));
         await Expect(viewer.GetByTestId("quick-add")).ToHaveCountAsync(0);
 
