@@ -21,7 +21,11 @@ public static class ClientServices
         services.AddScoped<WorkspacesApi>();
         services.AddScoped<ProjectsApi>();
         services.AddScoped<TasksApi>();
+<<<<<<< HEAD
         services.AddScoped<TaskListApi>();
+=======
+        services.AddScoped<TaskDetailsApi>();
+>>>>>>> web-panel
         services.AddScoped<NotificationsApi>();
         services.AddScoped<RealtimeClient>();
         services.AddScoped<AppState>();

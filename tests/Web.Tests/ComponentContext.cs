@@ -1,6 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
+using TaskFlow.Web.Client;
 
 namespace TaskFlow.Web.Tests;
 
@@ -10,7 +10,16 @@ public abstract class ComponentContext : BunitContext
     protected ComponentContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
+        Services.AddTaskFlowClient(new Uri("http://api.invalid/"));
+        // There is no API behind component tests: the panel's self-loading sections wait for ever (loading state), so nothing
+        // re-renders behind a test's back. Tests that need data hand it to the presentational components directly.
+        Services.AddScoped(_ => new HttpClient(new NoApi()) { BaseAddress = new Uri("http://api.invalid/"), Timeout = Timeout.InfiniteTimeSpan });
         Render<MudBlazor.MudPopoverProvider>();
+    }
+
+    sealed class NoApi : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            new TaskCompletionSource<HttpResponseMessage>().Task;
     }
 }

@@ -52,6 +52,28 @@ public sealed class ApiClient(HttpClient http, SessionService session)
     public Task<ApiResult<T>> Delete<T>(string url, CancellationToken ct = default) =>
         Send<T>(() => new HttpRequestMessage(HttpMethod.Delete, url), ct);
 
+    /// <summary>Posts a body built by <paramref name="content"/> (e.g. a multipart upload); it is called again for the one retry after a renewal.</summary>
+    public Task<ApiResult<T>> PostContent<T>(string url, Func<HttpContent> content, CancellationToken ct = default) =>
+        Send<T>(() => new HttpRequestMessage(HttpMethod.Post, url) { Content = content() }, ct);
+
+    /// <summary>A binary response (a download) with its file name from Content-Disposition.</summary>
+    public async Task<ApiResult<(byte[] Bytes, string? FileName, string ContentType)>> GetBytes(string url, CancellationToken ct = default)
+    {
+        try
+        {
+            using var response = await SendAuthorized(() => new HttpRequestMessage(HttpMethod.Get, url), ct);
+            if (!response.IsSuccessStatusCode) return new(default, await ReadProblem(response, ct));
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+            var disposition = response.Content.Headers.ContentDisposition;
+            var name = (disposition?.FileNameStar ?? disposition?.FileName)?.Trim('"');
+            return new((bytes, name, response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream"), null);
+        }
+        catch (HttpRequestException e)
+        {
+            return new(default, ApiProblem.Network(e.Message));
+        }
+    }
+
     static HttpRequestMessage WithBody(HttpMethod method, string url, object? body) =>
         new(method, url) { Content = JsonContent.Create(body ?? new { }, options: Json) };
 

@@ -5,7 +5,14 @@ namespace TaskFlow.Web.Client.Api;
 public sealed record TaskItem(
     Guid Id, string Key, Guid ProjectId, string Title, string? Description, Guid StatusId, string Rank, string Priority,
     Guid[] AssigneeIds, DateOnly? DueDate, DateOnly? StartDate, double? Estimate, Guid? ParentId, Guid ReporterId,
-    DateTime CreatedAt, DateTime UpdatedAt, int Version);
+    DateTime CreatedAt, DateTime UpdatedAt, int Version,
+    Guid[]? LabelIds = null, TaskLabel[]? Labels = null, Guid? CycleId = null, TaskCycle? Cycle = null);
+
+/// <summary>A label on a task (color #RRGGBB).</summary>
+public sealed record TaskLabel(Guid Id, string Name, string Color);
+
+/// <summary>The cycle a task is planned in.</summary>
+public sealed record TaskCycle(Guid Id, string Name, DateOnly StartDate, DateOnly EndDate);
 
 public sealed record Page<T>(List<T> Data, string? NextCursor);
 public sealed record CreateTaskRequest(string Title, Guid? StatusId);
