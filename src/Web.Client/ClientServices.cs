@@ -21,11 +21,8 @@ public static class ClientServices
         services.AddScoped<WorkspacesApi>();
         services.AddScoped<ProjectsApi>();
         services.AddScoped<TasksApi>();
-<<<<<<< HEAD
         services.AddScoped<TaskListApi>();
-=======
         services.AddScoped<TaskDetailsApi>();
->>>>>>> web-panel
         services.AddScoped<NotificationsApi>();
         services.AddScoped<RealtimeClient>();
         services.AddScoped<AppState>();

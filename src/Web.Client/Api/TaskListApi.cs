@@ -5,8 +5,6 @@ namespace TaskFlow.Web.Client.Api;
 // Client-side copies of the list, bulk and saved-view shapes of the tasks service (src/Services/Tasks/Features:
 // ListTasks.cs, BulkUpdate.cs, SavedViews.cs) and of the projects service's labels (ListLabels.cs).
 
-public sealed record TaskLabel(Guid Id, string Name, string Color);
-
 /// <summary>A task as the list endpoints return it (the whole TaskResponse, labels included).</summary>
 public sealed record ListTask(
     Guid Id, string Key, Guid ProjectId, string Title, Guid StatusId, string Priority, Guid[] AssigneeIds, DateOnly? DueDate,
