@@ -62,13 +62,21 @@ async Task<IBrowserContext> SignedInContext()
 }
 
 // Interactive: every card rendered (cards appear only once WebAssembly runs and the data arrived) and quick-add enabled.
-string ready = $"document.querySelectorAll('[data-testid=task-card]').length >= {cards} && !!document.querySelector('[data-testid=quick-add] input:not([disabled])')";
+string ready = $"document.querySelectorAll('[data-testid=task-card]').length >= {cards} && !!document.querySelector('input[id^=quick-add-]:not([disabled])')";
 
 async Task<double> OpenBoard(IPage page)
 {
     var clock = Stopwatch.StartNew();
     await page.GotoAsync(boardUrl, new() { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
-    await page.WaitForFunctionAsync(ready, null, new() { Timeout = 120_000 });
+    try
+    {
+        await page.WaitForFunctionAsync(ready, null, new() { Timeout = 120_000 });
+    }
+    catch (TimeoutException)
+    {
+        var state = await page.EvaluateAsync<string>("`${location.href} cards=${document.querySelectorAll('[data-testid=task-card]').length} quickAdd=${document.querySelectorAll('[data-testid=quick-add]').length} text=${document.body.innerText.slice(0, 300)}`");
+        throw new TimeoutException("The board did not become interactive: " + state);
+    }
     return clock.Elapsed.TotalMilliseconds;
 }
 
@@ -101,10 +109,22 @@ await using var first = await SignedInContext();
 await using var second = await SignedInContext();
 var a = await first.NewPageAsync();
 var b = await second.NewPageAsync();
+var joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+b.WebSocket += (_, socket) =>
+{
+    var joinSent = false;
+    socket.FrameSent += (_, f) => joinSent |= f.Text?.Contains("\"target\":\"JoinProject\"", StringComparison.Ordinal) == true;
+    socket.FrameReceived += (_, f) => { if (joinSent && f.Text?.Contains("\"type\":3", StringComparison.Ordinal) == true) joined.TrySetResult(); };
+};
 await OpenBoard(a);
 await OpenBoard(b);
+// The second board must have joined the project's live channel before the first drag.
+await joined.Task.WaitAsync(TimeSpan.FromSeconds(60));
 var persisted = new List<double>();
 var shown = new List<double>();
+string? dragProblem = null;
+try
+{
 for (var i = 0; i < drags; i++)
 {
     var from = statuses[i % 2 == 0 ? 0 : 1].Name;
@@ -124,6 +144,11 @@ for (var i = 0; i < drags; i++)
     shown.Add(clock.Elapsed.TotalMilliseconds);
     await Task.Delay(500);
 }
+}
+catch (TimeoutException e)
+{
+    dragProblem = $"drag {persisted.Count}: the card did not show in the second browser within 30 s ({e.Message.Split('\n')[0]})";
+}
 
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"# Web app benchmark — {DateTime.UtcNow:yyyy-MM-ddTHH:mmZ}");
@@ -137,6 +162,7 @@ Row("Navigation → interactive board, cold cache (new browser profile, signed i
 Row("Navigation → interactive board, warm cache (same profile, full reload)", warm);
 Row("Drag start → move persisted (POST /move answered)", persisted);
 Row("Drag start → card shown in the second browser", shown);
+if (dragProblem is not null) report.AppendLine().AppendLine("Not measured: " + dragProblem);
 report.AppendLine();
 var total = firstLoad.Sum(r => r.Bytes);
 report.AppendLine(CultureInfo.InvariantCulture, $"First load on the wire (headers + bodies as transferred, cold cache, up to network idle): **{total / 1024.0 / 1024.0:F2} MiB** in {firstLoad.Count} responses.");
