@@ -123,6 +123,7 @@ await joined.Task.WaitAsync(TimeSpan.FromSeconds(60));
 var persisted = new List<double>();
 var shown = new List<double>();
 string? dragProblem = null;
+string? lastKey = null;
 try
 {
 for (var i = 0; i < drags; i++)
@@ -131,12 +132,14 @@ for (var i = 0; i < drags; i++)
     var to = statuses[i % 2 == 0 ? 1 : 0].Name;
     var card = a.Locator($"[data-testid=board-column][data-status='{from}'] [data-testid=task-card]").First;
     var key = await card.GetAttributeAsync("data-key");
+    lastKey = key;
     var seen = b.WaitForFunctionAsync(
         $"!!document.querySelector(\"[data-testid=board-column][data-status='{to}'] [data-testid=task-card][data-key='{key}']\")",
         null, new() { Timeout = 30_000, PollingInterval = 5 });
     var clock = Stopwatch.StartNew();
     var moved = await a.RunAndWaitForResponseAsync(
-        () => card.DragToAsync(a.Locator($"[data-testid=board-column][data-status='{to}'] .board-dropzone")),
+        // Near the top of the target zone: with 100 cards its centre is far below the fold.
+        () => card.DragToAsync(a.Locator($"[data-testid=board-column][data-status='{to}'] .board-dropzone"), new() { TargetPosition = new() { X = 40, Y = 8 } }),
         r => r.Url.EndsWith("/move", StringComparison.Ordinal) && r.Request.Method == "POST");
     persisted.Add(clock.Elapsed.TotalMilliseconds);
     if (moved.Status != 200) throw new InvalidOperationException($"Move answered {moved.Status}");
@@ -147,7 +150,9 @@ for (var i = 0; i < drags; i++)
 }
 catch (TimeoutException e)
 {
-    dragProblem = $"drag {persisted.Count}: the card did not show in the second browser within 30 s ({e.Message.Split('\n')[0]})";
+    var where = await b.EvaluateAsync<string>($"[...document.querySelectorAll(\"[data-testid=task-card][data-key='{lastKey}']\")].map(c => c.closest('[data-testid=board-column]')?.dataset.status).join(',') + ' in A: ' + ''");
+    var inA = await a.EvaluateAsync<string>($"[...document.querySelectorAll(\"[data-testid=task-card][data-key='{lastKey}']\")].map(c => c.closest('[data-testid=board-column]')?.dataset.status).join(',')");
+    dragProblem = $"drag {persisted.Count}: {lastKey} did not show in the second browser within 30 s; there it is in [{where}], in the first in [{inA}] ({e.Message.Split('\n')[0]})";
 }
 
 var report = new StringBuilder();
