@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -130,39 +128,18 @@ public sealed partial class BrowserTests(BrowserFixture fixture)
         await Shot(page, "task-panel");
     }
 
-    static async Task<HttpResponseMessage> UntilFound(Func<Task<HttpResponseMessage>> send)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = await send();
-            // 404 until the project (or workspace) copy arrives, 409 workflow-unknown until the statuses do.
-            if (response.StatusCode is not (System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict) || attempt == 100) return response;
-            await Task.Delay(100);
-        }
-    }
-
-    static async Task<Guid> Created(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
-    }
-
     [Fact]
     public async Task A_column_with_more_cards_than_one_page_shows_them_all()
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = fixture.Host.CreateClient();
         var email = $"many-{Guid.NewGuid():n}@example.com";
-        (await http.PostAsJsonAsync("/v1/auth/register", new { email, password = Password, displayName = "Many Cards" }, ct)).EnsureSuccessStatusCode();
-        var login = await (await http.PostAsJsonAsync("/v1/auth/login", new { email, password = Password }, ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
-        http.DefaultRequestHeaders.Authorization = new("Bearer", login.GetProperty("accessToken").GetString());
-        var workspaceId = await Created(await http.PostAsJsonAsync("/v1/workspaces", new { name = "Many" }, ct));
-        // Projects learns about the workspace, and Tasks about the project and its workflow, through events.
-        var projectId = await Created(await UntilFound(() => http.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Many", key = "MNY" }, ct)));
-        await Created(await UntilFound(() => http.PostAsJsonAsync($"/v1/projects/{projectId}/tasks", new { title = "Card 0" }, ct)));
-        for (var i = 1; i < 130; i++)
-            await Created(await http.PostAsJsonAsync($"/v1/projects/{projectId}/tasks", new { title = $"Card {i}" }, ct));
+        await Accounts.Register(http, email, Password, "Many Cards");
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await Accounts.SignIn(http, email, Password));
+        var workspaceId = await SeedApi.Create(http, "/v1/workspaces", new { name = "Many" }, ct);
+        var projectId = await SeedApi.Create(http, $"/v1/workspaces/{workspaceId}/projects", new { name = "Many", key = "MNY" }, ct);
+        for (var i = 0; i < 130; i++)
+            await SeedApi.Create(http, $"/v1/projects/{projectId}/tasks", new { title = $"Card {i}" }, ct);
 
         var page = await fixture.NewPage();
         var signIn = await page.Context.APIRequest.PostAsync("/app/session/login", new() { DataObject = new { email, password = Password }, Headers = new Dictionary<string, string> { ["X-TaskFlow-Session"] = "1" } });

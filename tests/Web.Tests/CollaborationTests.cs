@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -14,7 +13,6 @@ namespace TaskFlow.Web.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class CollaborationTests(BrowserFixture fixture)
 {
-    static readonly TimeSpan Eventually = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task A_card_one_member_drags_to_done_moves_on_the_other_members_board_without_a_reload()
@@ -129,7 +127,7 @@ public sealed class CollaborationTests(BrowserFixture fixture)
         await BrowserTests.SignUp(page, email, "Mary Somerville");
         using var api = await Api(email);
         var (_, projectId) = await WorkspaceWithProject(api, "Mechanics", "MEC");
-        var label = await Post(api, $"/v1/projects/{projectId}/labels", new { name = "research", color = "#1565c0" });
+        var label = await SeedApi.Post(api, $"/v1/projects/{projectId}/labels", new { name = "research", color = "#1565c0" }, TestContext.Current.CancellationToken);
         // Tasks learns about the label from an event: until then the label id is unknown there.
         var taskId = await CreateTask(api, projectId, "Translate the Mécanique céleste", [label.GetProperty("id").GetString()!]);
 
@@ -214,18 +212,11 @@ public sealed class CollaborationTests(BrowserFixture fixture)
     async Task<HttpClient> Api(string email)
     {
         var http = fixture.Host.CreateClient();
-        using var response = await http.PostAsJsonAsync("/v1/auth/login", new { email, password = BrowserTests.Password });
-        response.EnsureSuccessStatusCode();
-        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Accounts.SignIn(http, email, BrowserTests.Password));
         return http;
     }
 
-    static async Task Register(HttpClient http, string email, string name)
-    {
-        using var response = await http.PostAsJsonAsync("/v1/auth/register", new { email, password = BrowserTests.Password, displayName = name });
-        response.EnsureSuccessStatusCode();
-    }
+    static Task Register(HttpClient http, string email, string name) => Accounts.Register(http, email, BrowserTests.Password, name);
 
     async Task<Guid> UserId(string email)
     {
@@ -235,42 +226,23 @@ public sealed class CollaborationTests(BrowserFixture fixture)
 
     static async Task<(Guid WorkspaceId, Guid ProjectId)> WorkspaceWithProject(HttpClient api, string name, string key)
     {
-        var workspace = await Post(api, "/v1/workspaces", new { name });
+        var workspace = await SeedApi.Post(api, "/v1/workspaces", new { name });
         var workspaceId = workspace.GetProperty("id").GetGuid();
-        var project = await Post(api, $"/v1/workspaces/{workspaceId}/projects", new { name = name + " project", key });
+        var project = await SeedApi.Post(api, $"/v1/workspaces/{workspaceId}/projects", new { name = name + " project", key });
         return (workspaceId, project.GetProperty("id").GetGuid());
     }
 
     static async Task<Guid> CreateTask(HttpClient api, Guid projectId, string title, string[]? labelIds = null) =>
-        (await Post(api, $"/v1/projects/{projectId}/tasks", new { title, labelIds })).GetProperty("id").GetGuid();
+        (await SeedApi.Post(api, $"/v1/projects/{projectId}/tasks", new { title, labelIds })).GetProperty("id").GetGuid();
 
     /// <summary>The owner invites through the API and the invitee accepts with the token from the mailed link.</summary>
     async Task Invite(HttpClient owner, HttpClient invitee, Guid workspaceId, string email)
     {
-        await Post(owner, $"/v1/workspaces/{workspaceId}/invitations", new { email, role = "member" });
+        await SeedApi.Post(owner, $"/v1/workspaces/{workspaceId}/invitations", new { email, role = "member" });
         var link = await fixture.MailedLink(email, "/invitations/accept");
-        await Post(invitee, "/v1/invitations/accept", new { token = link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..] });
+        await SeedApi.Post(invitee, "/v1/invitations/accept", new { token = link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..] });
     }
 
     static Task AddProjectMember(HttpClient owner, Guid projectId, Guid userId, string role) =>
-        Post(owner, $"/v1/projects/{projectId}/members", new { userId, role });
-
-    /// <summary>
-    /// Services learn about new workspaces, projects, members and labels from events, so a first write that depends on one
-    /// may be refused (404/400) for a moment; retry until it succeeds or <see cref="Eventually"/> passes.
-    /// </summary>
-    static async Task<JsonElement> Post(HttpClient api, string url, object body)
-    {
-        var deadline = DateTime.UtcNow + Eventually;
-        while (true)
-        {
-            using var response = await api.PostAsJsonAsync(url, body);
-            var text = await response.Content.ReadAsStringAsync();
-            if (response.IsSuccessStatusCode)
-                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-            if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.BadRequest) || DateTime.UtcNow > deadline)
-                throw new HttpRequestException($"POST {url}: {(int)response.StatusCode} {text}");
-            await Task.Delay(200);
-        }
-    }
+        SeedApi.Post(owner, $"/v1/projects/{projectId}/members", new { userId, role });
 }

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using TaskFlow.TestKit;
@@ -26,8 +23,8 @@ public sealed class ListViewTests(BrowserFixture fixture)
         var me = SessionService.ReadUser(token)!.Id;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-        var workspace = await Post<Created>(http, "/v1/workspaces", new { name = "Analytical Engines" }, ct);
-        var project = await Post<Created>(http, $"/v1/workspaces/{workspace.Id}/projects", new { name = "Difference Engine", key = "DE" }, ct);
+        var workspace = await SeedApi.Post<Created>(http, "/v1/workspaces", new { name = "Analytical Engines" }, ct);
+        var project = await SeedApi.Post<Created>(http, $"/v1/workspaces/{workspace.Id}/projects", new { name = "Difference Engine", key = "DE" }, ct);
         var keys = new Dictionary<string, string>();
         foreach (var (title, priority, assignees, due) in new (string, string, Guid[], string?)[]
         {
@@ -36,23 +33,10 @@ public sealed class ListViewTests(BrowserFixture fixture)
             ("Find funding", "none", [me], DateOnly.FromDateTime(DateTime.UtcNow.AddDays(1)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
         })
         {
-            var task = await Post<Created>(http, $"/v1/projects/{project.Id}/tasks", new { title, priority, assigneeIds = assignees, dueDate = due }, ct);
+            var task = await SeedApi.Post<Created>(http, $"/v1/projects/{project.Id}/tasks", new { title, priority, assigneeIds = assignees, dueDate = due }, ct);
             keys[title] = task.Key;
         }
         return (project.Id, keys);
-    }
-
-    /// <summary>Other services learn about a new workspace or project through events: retry 404, 409 workflow-unknown and 400 naming a not-yet-known assignee for a while.</summary>
-    static async Task<T> Post<T>(HttpClient http, string url, object body, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            using var response = await http.PostAsJsonAsync(url, body, ct);
-            if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct))!;
-            if (attempt >= 50 || response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.BadRequest or HttpStatusCode.Conflict))
-                throw new HttpRequestException($"POST {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
-            await Task.Delay(200, ct);
-        }
     }
 
     static ILocator Row(IPage page, string key) =>

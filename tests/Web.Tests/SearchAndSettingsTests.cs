@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using TaskFlow.TestKit;
@@ -12,8 +11,6 @@ namespace TaskFlow.Web.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class SearchAndSettingsTests(BrowserFixture fixture)
 {
-    sealed record Created(Guid Id);
-
     /// <summary>Workspace, project and task through the API: preconditions, not what this test is about.</summary>
     async Task<(Guid ProjectId, Guid TaskId)> Seed(string email, string taskTitle)
     {
@@ -22,29 +19,9 @@ public sealed class SearchAndSettingsTests(BrowserFixture fixture)
         var token = await Accounts.SignIn(http, email, BrowserTests.Password);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
-        using var workspace = await http.PostAsJsonAsync("/v1/workspaces", new { name = "Analytical Engines" }, ct);
-        Assert.True(workspace.IsSuccessStatusCode, await workspace.Content.ReadAsStringAsync(ct));
-        var workspaceId = (await workspace.Content.ReadFromJsonAsync<Created>(ct))!.Id;
-
-        // Projects learns about the workspace, and Tasks about the project and its statuses, through events: retry until they have.
-        var project = await Until(() => http.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Difference Engine", key = "DIFF" }, ct));
-        var projectId = (await project.Content.ReadFromJsonAsync<Created>(ct))!.Id;
-        var task = await Until(() => http.PostAsJsonAsync($"/v1/projects/{projectId}/tasks", new { title = taskTitle }, ct));
-        return (projectId, (await task.Content.ReadFromJsonAsync<Created>(ct))!.Id);
-    }
-
-    static async Task<HttpResponseMessage> Until(Func<Task<HttpResponseMessage>> send)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var response = await send();
-            if (response.IsSuccessStatusCode) return response;
-            var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode is not (System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Conflict) || attempt > 100)
-                throw new InvalidOperationException($"{(int)response.StatusCode}: {body}");
-            response.Dispose();
-            await Task.Delay(100);
-        }
+        var workspaceId = await SeedApi.Create(http, "/v1/workspaces", new { name = "Analytical Engines" }, ct);
+        var projectId = await SeedApi.Create(http, $"/v1/workspaces/{workspaceId}/projects", new { name = "Difference Engine", key = "DIFF" }, ct);
+        return (projectId, await SeedApi.Create(http, $"/v1/projects/{projectId}/tasks", new { title = taskTitle }, ct));
     }
 
     [Fact]

@@ -11,8 +11,6 @@ internal sealed class RedisBackplane(ConfigurationOptions options) : IAsyncDispo
 {
     readonly Lazy<Task<ConnectionMultiplexer>> connection = new(() => ConnectionMultiplexer.ConnectAsync(options));
 
-    public ConfigurationOptions Options => options;
-
     /// <summary>For <c>RedisOptions.ConnectionFactory</c>: every call returns the same multiplexer.</summary>
     public async Task<IConnectionMultiplexer> Connect(TextWriter log) => await connection.Value;
 
