@@ -10,6 +10,8 @@ namespace TaskFlow.BuildingBlocks.Data;
 
 public static class DataSetup
 {
+    static readonly SqlitePragmas Pragmas = new();
+
     /// <summary>The folder for all-in-one data: configuration key <c>DataDir</c>, default <c>./data</c>.</summary>
     public static string DataDir(this IConfiguration configuration)
     {
@@ -36,7 +38,7 @@ public static class DataSetup
         if (options.Provider == DatabaseProvider.Postgres)
             builder.Services.AddDbContext<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()));
         else
-            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()));
+            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>(), Pragmas));
 
         builder.Services.AddSingleton<OutboxSignal<TDb>>();
         builder.Services.AddHostedService<MigrateOnStart<TDb>>();

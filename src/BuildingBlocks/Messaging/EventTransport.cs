@@ -5,6 +5,29 @@ public interface IEventTransport
 {
     /// <summary>Returns once the transport has taken responsibility for the message (a broker confirm, or every local consumer done).</summary>
     Task Publish(EventEnvelope envelope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Publishes a batch in order and reports, per envelope, null when the transport has taken it or the failure.
+    /// An <see cref="OperationCanceledException"/> means "not attempted" (the batch ran out of time): retry it without
+    /// counting an attempt. Transports that can overlap work override this.
+    /// </summary>
+    async Task<Exception?[]> PublishAll(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken)
+    {
+        var results = new Exception?[envelopes.Count];
+        for (var i = 0; i < envelopes.Count; i++)
+        {
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await Publish(envelopes[i], cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                results[i] = ex;
+            }
+        }
+        return results;
+    }
 }
 
 public sealed class MessagingOptions

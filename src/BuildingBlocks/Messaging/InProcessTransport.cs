@@ -3,29 +3,61 @@ using Microsoft.Extensions.DependencyInjection;
 namespace TaskFlow.BuildingBlocks.Messaging;
 
 /// <summary>
-/// All-in-one transport: hands the envelope to every local consumer and returns only when all succeeded,
-/// so the outbox row stays pending (and is retried) until every consumer has it. Consumers are idempotent,
+/// All-in-one transport: hands each envelope to every local consumer and reports it sent only when all of them
+/// succeeded, so the outbox row stays pending (and is retried) until every consumer has it. Consumers are idempotent,
 /// so a retry after a partial failure re-applies nothing.
 /// </summary>
+/// <remarks>
+/// A batch is split into one lane per consumer: each lane takes its envelopes in outbox order, and the lanes run side
+/// by side, as the per-service queues of the broker do scaled out. A slow consumer (a database write per event) then
+/// no longer holds up a fast one (a SignalR push), and a batch costs its slowest lane rather than the sum of all.
+/// </remarks>
 public sealed class InProcessTransport(IServiceProvider services, IEnumerable<EventSubscription> subscriptions) : IEventTransport
 {
     readonly ILookup<string, EventSubscription> byType = subscriptions.ToLookup(s => s.EventType);
 
     public async Task Publish(EventEnvelope envelope, CancellationToken cancellationToken)
     {
-        List<Exception>? failures = null;
-        foreach (var subscription in byType[envelope.Type])
+        var result = (await PublishAll([envelope], cancellationToken))[0];
+        if (result is not null) throw result;
+    }
+
+    public async Task<Exception?[]> PublishAll(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken)
+    {
+        var failures = new List<Exception>?[envelopes.Count];
+        var lanes = envelopes
+            .SelectMany((envelope, index) => byType[envelope.Type].Select(subscription => (subscription, envelope, index)))
+            .GroupBy(delivery => delivery.subscription.Consumer);
+        await Task.WhenAll(lanes.Select(lane => Task.Run(async () =>
         {
-            try
+            foreach (var (subscription, envelope, index) in lane)
             {
-                await using var scope = services.CreateAsyncScope();
-                await subscription.Handle(scope.ServiceProvider, envelope, cancellationToken);
+                var failure = await Deliver(subscription, envelope, cancellationToken);
+                if (failure is null) continue;
+                lock (failures) (failures[index] ??= []).Add(failure);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                (failures ??= []).Add(ex);
-            }
+        }, CancellationToken.None)));
+
+        return [.. failures.Select((failed, index) => failed switch
+        {
+            null => null,
+            _ when failed.Any(f => f is OperationCanceledException) => new OperationCanceledException("Delivery was cancelled before every consumer had it.", null, cancellationToken),
+            _ => (Exception)new AggregateException($"{failed.Count} consumer(s) of {envelopes[index].Type} failed", failed),
+        })];
+    }
+
+    async Task<Exception?> Deliver(EventSubscription subscription, EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await using var scope = services.CreateAsyncScope();
+            await subscription.Handle(scope.ServiceProvider, envelope, cancellationToken);
+            return null;
         }
-        if (failures is not null) throw new AggregateException($"{failures.Count} consumer(s) of {envelope.Type} failed", failures);
+        catch (Exception ex)
+        {
+            return ex;
+        }
     }
 }

@@ -115,7 +115,7 @@ public sealed class OutboxDispatcher<TDb>(
                 && (m.LockedUntil == null || m.LockedUntil < now))
             .OrderBy(m => m.OccurredAt)
             .Select(m => m.Id)
-            .Take(50)
+            .Take(100)
             .ToListAsync(ct);
         if (candidates.Count == 0) return 0;
 
@@ -132,37 +132,46 @@ public sealed class OutboxDispatcher<TDb>(
             .OrderBy(m => m.OccurredAt)
             .ToListAsync(ct);
 
-        foreach (var message in claimed)
+        // Once the lease is (nearly) over another instance may claim these; whatever is not sent by then is left to it rather than sent twice.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(Max(TimeSpan.Zero, until - LeaseMargin - DateTime.UtcNow));
+        var results = await transport.PublishAll([.. claimed.Select(m => m.ToEnvelope())], deadline.Token);
+        for (var i = 0; i < claimed.Count; i++)
         {
-            // Once the lease is (nearly) over another instance may claim the rest; leave them to it rather than send twice.
-            if (DateTime.UtcNow > until - LeaseMargin) break;
-            try
+            var message = claimed[i];
+            switch (results[i])
             {
-                await transport.Publish(message.ToEnvelope(), ct);
-                message.ProcessedAt = DateTime.UtcNow;
-                message.LastError = null;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                message.Attempts++;
-                message.LastError = ex.GetType().Name + ": " + ex.Message;
-                if (message.Attempts >= options.Value.OutboxMaxAttempts)
-                {
-                    message.DeadLetteredAt = DateTime.UtcNow;
-                    logger.LogError(ex, "Outbox message {MessageId} ({Type}) failed {Attempts} times and is dead-lettered", message.Id, message.Type, message.Attempts);
-                }
-                else
-                {
-                    message.NextAttemptAt = DateTime.UtcNow + Backoff(message.Attempts);
-                    logger.LogWarning(ex, "Outbox message {MessageId} ({Type}) failed; attempt {Attempts}", message.Id, message.Type, message.Attempts);
-                }
+                case null:
+                    message.ProcessedAt = DateTime.UtcNow;
+                    message.LastError = null;
+                    break;
+                case OperationCanceledException when deadline.IsCancellationRequested:
+                    // Not attempted: no attempt is counted and the row is free for the next pass.
+                    break;
+                case var ex:
+                    message.Attempts++;
+                    message.LastError = ex.GetType().Name + ": " + ex.Message;
+                    if (message.Attempts >= options.Value.OutboxMaxAttempts)
+                    {
+                        message.DeadLetteredAt = DateTime.UtcNow;
+                        logger.LogError(ex, "Outbox message {MessageId} ({Type}) failed {Attempts} times and is dead-lettered", message.Id, message.Type, message.Attempts);
+                    }
+                    else
+                    {
+                        message.NextAttemptAt = DateTime.UtcNow + Backoff(message.Attempts);
+                        logger.LogWarning(ex, "Outbox message {MessageId} ({Type}) failed; attempt {Attempts}", message.Id, message.Type, message.Attempts);
+                    }
+                    break;
             }
             message.LockedBy = null;
             message.LockedUntil = null;
-            await db.SaveChangesAsync(CancellationToken.None);
         }
+        // One write for the whole batch: the outbox shares its database with the requests that fill it.
+        await db.SaveChangesAsync(CancellationToken.None);
         return claimed.Count;
     }
+
+    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(60_000, 250 * Math.Pow(2, attempt - 1)) * (0.8 + Random.Shared.NextDouble() * 0.4));

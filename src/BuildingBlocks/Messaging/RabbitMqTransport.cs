@@ -57,35 +57,91 @@ public sealed class RabbitMqTransport(RabbitMqConnection connection, IOptions<Me
 
     public async Task Publish(EventEnvelope envelope, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken);
+        var result = (await PublishAll([envelope], cancellationToken))[0];
+        if (result is not null) throw result;
+    }
+
+    /// <summary>Sends the whole batch before waiting for the broker's confirms, so a batch costs about one round trip, not one per message.</summary>
+    public async Task<Exception?[]> PublishAll(IReadOnlyList<EventEnvelope> envelopes, CancellationToken cancellationToken)
+    {
+        var results = new Exception?[envelopes.Count];
+        IChannel open;
         try
         {
-            if (channel is not { IsOpen: true })
+            await gate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException ex)
+        {
+            Array.Fill(results, ex);
+            return results;
+        }
+        try
+        {
+            try
             {
-                // A closed channel would otherwise be recovered alongside its replacement.
-                if (channel is not null) await channel.DisposeAsync();
-                channel = null;
-                var conn = await connection.Get(cancellationToken);
-                channel = await conn.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-                await channel.ExchangeDeclareAsync(options.Value.Exchange, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
+                open = await Channel(cancellationToken);
             }
-            var properties = new BasicProperties
+            catch (Exception ex)
             {
-                MessageId = envelope.Id.ToString(),
-                Type = envelope.Type,
-                CorrelationId = envelope.CorrelationId,
-                ContentType = "application/json",
-                DeliveryMode = DeliveryModes.Persistent,
-                Timestamp = new AmqpTimestamp(new DateTimeOffset(envelope.OccurredAt).ToUnixTimeSeconds()),
-            };
-            // With confirmation tracking on, this completes when the broker confirms and throws on a nack.
-            await channel.BasicPublishAsync(options.Value.Exchange, envelope.Type, mandatory: false, properties, Encoding.UTF8.GetBytes(envelope.Payload), cancellationToken);
+                // The broker is unreachable: every message failed this attempt (and is retried with backoff).
+                Array.Fill(results, ex);
+                return results;
+            }
+            var confirms = new Task?[envelopes.Count];
+            for (var i = 0; i < envelopes.Count; i++)
+            {
+                try
+                {
+                    // With confirmation tracking on, the task completes when the broker confirms and throws on a nack.
+                    confirms[i] = open.BasicPublishAsync(options.Value.Exchange, envelopes[i].Type, mandatory: false, Properties(envelopes[i]),
+                        Encoding.UTF8.GetBytes(envelopes[i].Payload), cancellationToken).AsTask();
+                }
+                catch (Exception ex)
+                {
+                    results[i] = ex;
+                }
+            }
+            for (var i = 0; i < envelopes.Count; i++)
+            {
+                if (confirms[i] is not { } confirm) continue;
+                try
+                {
+                    await confirm;
+                }
+                catch (Exception ex)
+                {
+                    results[i] = ex;
+                }
+            }
         }
         finally
         {
             gate.Release();
         }
+        return results;
     }
+
+    async Task<IChannel> Channel(CancellationToken cancellationToken)
+    {
+        if (channel is { IsOpen: true }) return channel;
+        // A closed channel would otherwise be recovered alongside its replacement.
+        if (channel is not null) await channel.DisposeAsync();
+        channel = null;
+        var conn = await connection.Get(cancellationToken);
+        var created = await conn.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+        await created.ExchangeDeclareAsync(options.Value.Exchange, ExchangeType.Topic, durable: true, cancellationToken: cancellationToken);
+        return channel = created;
+    }
+
+    static BasicProperties Properties(EventEnvelope envelope) => new()
+    {
+        MessageId = envelope.Id.ToString(),
+        Type = envelope.Type,
+        CorrelationId = envelope.CorrelationId,
+        ContentType = "application/json",
+        DeliveryMode = DeliveryModes.Persistent,
+        Timestamp = new AmqpTimestamp(new DateTimeOffset(envelope.OccurredAt).ToUnixTimeSeconds()),
+    };
 
     public async ValueTask DisposeAsync()
     {
