@@ -80,11 +80,13 @@ events.Clear();
 notices.Clear();
 
 var updates = new ConcurrentBag<Update>();
+var cpuBefore = topology.ServerCpuSeconds();
 var behind = await load.Run(options.Rate, TimeSpan.FromSeconds(options.Seconds), updates);
 // Let the last events arrive.
 await Task.Delay(TimeSpan.FromSeconds(options.DrainSeconds));
+var cpu = topology.ServerCpuSeconds() - cpuBefore;
 
-var report = Report.Write(options, topology.Description, updates, events, notices, behind);
+var report = Report.Write(options, topology.Description, updates, events, notices, behind, cpu);
 Console.WriteLine(report);
 var results = Path.Combine(root, "bench", "results");
 Directory.CreateDirectory(results);
@@ -206,7 +208,7 @@ sealed class Load(HttpClient http, Guid[] taskIds, Guid[] statuses, string kind,
 static class Report
 {
     public static string Write(Options o, string topology, ConcurrentBag<Update> updates, ConcurrentDictionary<Guid, ConcurrentQueue<long>> events,
-        ConcurrentDictionary<Guid, ConcurrentQueue<long>> notices, int skipped)
+        ConcurrentDictionary<Guid, ConcurrentQueue<long>> notices, int skipped, double? cpuSeconds)
     {
         var ok = updates.Count(u => u.Ok);
         var sb = new StringBuilder();
@@ -222,6 +224,8 @@ static class Report
         if (o.Update == "move") Row(sb, "update → notification at the watcher (in their list)", Match(updates, notices), ok);
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Updates sent {updates.Count}, succeeded {ok}, failed {updates.Count - ok}, skipped (task still in flight) {skipped}. \"missing\": successful updates without their message {o.DrainSeconds} s after the last one was sent.");
+        if (cpuSeconds is { } cpu && ok > 0)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"Server CPU (user + system, all server processes, from the first measured update to the end of the drain): {cpu:0.0} s, {cpu * 1000 / ok:0.0} ms per successful update. This figure does not depend on what else runs on the machine; the latencies do.");
         return sb.ToString();
     }
 
@@ -285,7 +289,7 @@ sealed record Options(string? Url, string? MailDir, int Port, int Rate, int Seco
         int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var update = Get("update") ?? "move";
         if (update is not ("move" or "patch")) throw new ArgumentException("--update is move or patch");
-        return new(Get("url"), Get("mail-dir"), Int("port", 5991), Int("rate", 200), Int("seconds", 30), Int("warmup", 5), Int("drain", 10), Int("tasks", 400), update, args.Contains("--scaled"));
+        return new(Get("url"), Get("mail-dir"), Int("port", 5991), Int("rate", 200), Int("seconds", 30), Int("warmup", 20), Int("drain", 10), Int("tasks", 400), update, args.Contains("--scaled"));
     }
 }
 
@@ -300,6 +304,21 @@ sealed class Topology : IAsyncDisposable
     public required Uri NotificationHub { get; init; }
     public required string MailDir { get; init; }
     public required string Description { get; init; }
+
+    /// <summary>User + system CPU time of the server processes started here (null for an external server).</summary>
+    public double? ServerCpuSeconds()
+    {
+        if (processes.Count == 0) return null;
+        double ticks = 0;
+        foreach (var p in processes)
+        {
+            // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks, counted after the ")" that ends the name.
+            var stat = File.ReadAllText($"/proc/{p.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        return ticks / 100.0;
+    }
 
     public static Topology External(Options o)
     {

@@ -35,10 +35,14 @@ public static class DataSetup
     {
         var options = builder.Configuration.DataOptions();
         var connectionString = ConnectionString(builder.Configuration, options, service);
+        // The options are built once (singleton), not for every context: building them and looking up EF's internal
+        // services for them showed up in profiles of the event consumers, which create a context per event.
         if (options.Provider == DatabaseProvider.Postgres)
-            builder.Services.AddDbContext<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()));
+            builder.Services.AddDbContext<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()),
+                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         else
-            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>(), Pragmas));
+            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>(), Pragmas),
+                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
 
         builder.Services.AddSingleton<OutboxSignal<TDb>>();
         builder.Services.AddHostedService<MigrateOnStart<TDb>>();
