@@ -64,7 +64,7 @@ public sealed class RealtimeScaledTests
             await Account.Register(http, email);
             var token = await Account.AccessToken(http, email);
             http.DefaultRequestHeaders.Authorization = Account.Bearer(token);
-            var projectId = await CreateProject(http);
+            var (workspaceId, projectId) = await CreateProject(http);
 
             await using var direct = new Client(new Uri(realtimeB.BaseAddress, "v1/realtime/hub"), token, HttpTransportType.LongPolling);
             var gatewayHub = new UriBuilder(new Uri(gateway.BaseAddress, "v1/realtime/hub")) { Scheme = "ws" }.Uri;
@@ -84,9 +84,38 @@ public sealed class RealtimeScaledTests
             Assert.True(await realtimeA.WaitForOutput("Consuming taskflow.realtime"), "instance A consumes the realtime queue");
             Assert.DoesNotContain("Consuming taskflow.realtime", realtimeB.Output, StringComparison.Ordinal);
 
+            // A member removed from the workspace loses the project on every instance at once, not only on the one that
+            // consumed MemberRemoved (A): B hears it over Redis. The owner's client on B, still a member, is the control.
+            var memberEmail = Account.NewEmail();
+            await Account.Register(http, memberEmail);
+            var memberToken = await Account.AccessToken(http, memberEmail);
+            var memberId = await Invite(http, scaled.DatabasePrefix, workspaceId, memberEmail, memberToken);
+            await using var member = new Client(new Uri(realtimeB.BaseAddress, "v1/realtime/hub"), memberToken, HttpTransportType.LongPolling);
+            await member.Connection.StartAsync(Ct);
+            await member.JoinWhenAllowed(projectId);
+            var seenByMember = await CreateTask(http, projectId);
+            await member.WaitForEvent("TaskCreated", seenByMember);
+
+            using (var removed = await http.DeleteAsync($"/v1/workspaces/{workspaceId}/members/{memberId}", Ct))
+                Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+            // Eventually a task created after the removal reaches the owner on B but not the removed member on B.
+            for (var deadline = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(200, Ct))
+            {
+                var probe = await CreateTask(http, projectId);
+                await direct.WaitForEvent("TaskCreated", probe);
+                // A second event to the owner on the same instance: had the member still been in the group, the probe would have reached it by now.
+                await direct.WaitForEvent("TaskCreated", await CreateTask(http, projectId));
+                if (!member.Received("TaskCreated", probe)) break;
+                Assert.True(DateTime.UtcNow < deadline, "the removed member still receives the project's events on instance B");
+            }
+            Assert.True(await realtimeA.WaitForOutput("Consuming taskflow.realtime"), "A consumed MemberRemoved; B only heard the revocation");
+
             // The token travelled in a query string through the gateway: no process may have logged it.
             foreach (var process in new[] { core, realtimeA, realtimeB, gateway })
+            {
                 Assert.DoesNotContain(token, process.Output, StringComparison.Ordinal);
+                Assert.DoesNotContain(memberToken, process.Output, StringComparison.Ordinal);
+            }
         }
         finally
         {
@@ -94,7 +123,32 @@ public sealed class RealtimeScaledTests
         }
     }
 
-    static async Task<Guid> CreateProject(HttpClient http)
+    /// <summary>
+    /// Invites and accepts: the invitation token is read from the InvitationCreated row of the workspaces outbox (no mail
+    /// service runs in this topology). Returns the member's user id.
+    /// </summary>
+    static async Task<Guid> Invite(HttpClient owner, string databasePrefix, Guid workspaceId, string email, string memberToken)
+    {
+        using (var invited = await owner.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/invitations", new { email, role = "member" }, Ct))
+            Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
+        var csb = new Npgsql.NpgsqlConnectionStringBuilder(Servers.Postgres) { Database = $"{databasePrefix}_workspaces" };
+        await using var connection = new Npgsql.NpgsqlConnection(csb.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var query = new Npgsql.NpgsqlCommand("""SELECT "Payload" FROM outbox_messages WHERE "Type" = 'InvitationCreated' AND "Payload" LIKE @email""", connection);
+        query.Parameters.AddWithValue("email", $"%{email}%");
+        var payload = JsonDocument.Parse((string)(await query.ExecuteScalarAsync(Ct))!).RootElement;
+
+        using var accept = new HttpRequestMessage(HttpMethod.Post, "/v1/invitations/accept") { Content = JsonContent.Create(new { token = payload.GetProperty("token").GetString() }) };
+        accept.Headers.Authorization = Account.Bearer(memberToken);
+        using var accepted = await owner.SendAsync(accept, Ct);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/v1/users/me");
+        me.Headers.Authorization = Account.Bearer(memberToken);
+        using var profile = await owner.SendAsync(me, Ct);
+        return (await profile.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
+    }
+
+    static async Task<(Guid WorkspaceId, Guid ProjectId)> CreateProject(HttpClient http)
     {
         using var workspace = await http.PostAsJsonAsync("/v1/workspaces", new { name = "Scaled" }, Ct);
         Assert.Equal(HttpStatusCode.Created, workspace.StatusCode);
@@ -110,7 +164,7 @@ public sealed class RealtimeScaledTests
             else await Task.Delay(200, Ct);
         }
         Assert.Equal(HttpStatusCode.Created, status);
-        return projectId;
+        return (workspaceId, projectId);
     }
 
     /// <summary>The tasks service takes tasks once it has applied ProjectCreated (404 or 409 until then).</summary>
@@ -187,6 +241,9 @@ public sealed class RealtimeScaledTests
                 await Task.Delay(50, Ct);
             }
         }
+
+        public bool Received(string type, Guid taskId) =>
+            events.Any(e => e.GetProperty("type").GetString() == type && e.GetProperty("taskId").GetString() == taskId.ToString());
 
         public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
     }

@@ -47,6 +47,8 @@ public sealed class RealtimeModule : IServiceModule
                 o.Configuration = options;
                 o.ConnectionFactory = backplane.Connect;
             });
+            services.AddSingleton<Revocations>();
+            services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
             services.AddHealthChecks().AddCheck<RedisBackplane.HealthCheck>("redis", tags: ["ready"]);
         }
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();

@@ -6,10 +6,11 @@ namespace TaskFlow.Realtime.Hub;
 
 /// <summary>
 /// Which project groups the connections of THIS instance joined, so access changes (member removed, workspace or
-/// project deleted) can take them out again. Connections on other instances are not known here: they lose access when
-/// their token expires (the hub closes connections at token expiry) and their next JoinProject is refused.
+/// project deleted) can take them out again. Scaled out, the instance that consumed the change tells every instance
+/// through Redis (<see cref="Revocations"/>), and each takes its own connections out; an instance that was cut off
+/// from Redis at that moment still closes them when their token expires, and their next JoinProject is refused.
 /// </summary>
-internal sealed class ProjectGroups(IHubContext<RealtimeHub> hub, ILogger<ProjectGroups> logger)
+internal sealed class ProjectGroups(IHubContext<RealtimeHub> hub, ILogger<ProjectGroups> logger, Revocations? revocations = null)
 {
     sealed record Joined(Guid UserId, ConcurrentDictionary<Guid, Guid> Projects);
 
@@ -27,13 +28,23 @@ internal sealed class ProjectGroups(IHubContext<RealtimeHub> hub, ILogger<Projec
 
     public void Disconnected(string connectionId) => connections.TryRemove(connectionId, out _);
 
-    /// <summary>Takes the user's connections out of every project group of the workspace.</summary>
-    public Task RevokeMember(Guid workspaceId, Guid userId) =>
-        Revoke((joined, _, ws) => joined.UserId == userId && ws == workspaceId);
+    /// <summary>Takes the user's connections out of every project group of the workspace, on every instance.</summary>
+    public Task RevokeMember(Guid workspaceId, Guid userId) => Everywhere(new Revocation(Revocation.Member, workspaceId, userId));
 
-    public Task RevokeWorkspace(Guid workspaceId) => Revoke((_, _, ws) => ws == workspaceId);
+    public Task RevokeWorkspace(Guid workspaceId) => Everywhere(new Revocation(Revocation.Workspace, workspaceId, Guid.Empty));
 
-    public Task RevokeProject(Guid projectId) => Revoke((_, project, _) => project == projectId);
+    public Task RevokeProject(Guid projectId) => Everywhere(new Revocation(Revocation.Project, projectId, Guid.Empty));
+
+    Task Everywhere(Revocation revocation) => revocations is null ? Apply(revocation) : revocations.Publish(revocation);
+
+    /// <summary>Applies a revocation to this instance's connections.</summary>
+    public Task Apply(Revocation revocation) => revocation.Kind switch
+    {
+        Revocation.Member => Revoke((joined, _, ws) => joined.UserId == revocation.UserId && ws == revocation.Id),
+        Revocation.Workspace => Revoke((_, _, ws) => ws == revocation.Id),
+        Revocation.Project => Revoke((_, project, _) => project == revocation.Id),
+        _ => Task.CompletedTask,
+    };
 
     async Task Revoke(Func<Joined, Guid, Guid, bool> match)
     {
