@@ -20,8 +20,15 @@ using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan
 var email = $"bench-{Guid.NewGuid():N}@example.com";
 const string password = "bench-password-long-enough-1";
 (await http.PostAsJsonAsync("v1/auth/register", new { email, password, displayName = "Ada Bench" })).EnsureSuccessStatusCode();
-var token = (await (await http.PostAsJsonAsync("v1/auth/login", new { email, password })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+// Access tokens are short-lived and seeding on a busy machine can outlast one: sign in again every few minutes.
+var tokenAge = Stopwatch.StartNew();
+async Task SignIn()
+{
+    var token = (await (await http.PostAsJsonAsync("v1/auth/login", new { email, password })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+    tokenAge.Restart();
+}
+await SignIn();
 var me = await http.GetFromJsonAsync<JsonElement>("v1/users/me");
 var workspaceId = await Id(await http.PostAsJsonAsync("v1/workspaces", new { name = "Bench" }));
 var projectId = await Retry(async () => await Id(await http.PostAsJsonAsync($"v1/workspaces/{workspaceId}/projects", new { name = "Board bench", key = "BB" })));
@@ -30,6 +37,7 @@ var statuses = await Retry(async () => (await http.GetFromJsonAsync<JsonElement>
 string[] priorities = ["none", "low", "medium", "high", "urgent"];
 for (var i = 0; i < cards; i++)
 {
+    if (tokenAge.Elapsed > TimeSpan.FromMinutes(5)) await SignIn();
     var status = statuses[i % statuses.Count];
     var body = new
     {
