@@ -38,6 +38,7 @@ public static class WebDefaults
         builder.AddTokenValidation();
 
         builder.Services.AddHealthChecks();
+        builder.Services.AddApiCompression();
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("taskflow-" + serviceName))
@@ -58,6 +59,7 @@ public static class WebDefaults
     /// <summary>The request pipeline, outermost first.</summary>
     public static void UseWebDefaults(this WebApplication app)
     {
+        app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationMiddleware>();

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using TaskFlow.Web.Client.Auth;
 
 namespace TaskFlow.Web.Client.Api;
@@ -30,7 +32,14 @@ public sealed record ApiResult<T>(T? Value, ApiProblem? Problem, string? ETag = 
 /// </summary>
 public sealed class ApiClient(HttpClient http, SessionService session)
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// Web defaults; the board's shapes through generated metadata (<see cref="BoardJson"/>: reading 500 cards by reflection
+    /// is slow in WebAssembly), everything else by reflection.
+    /// </summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(BoardJson.Default, new DefaultJsonTypeInfoResolver()),
+    };
 
     public Task<ApiResult<T>> Get<T>(string url, CancellationToken ct = default) =>
         Send<T>(() => new HttpRequestMessage(HttpMethod.Get, url), ct);
@@ -145,6 +154,15 @@ public sealed class ApiClient(HttpClient http, SessionService session)
     static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
+
+/// <summary>Generated JSON metadata for what the board reads on every load and live change.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Page<TaskItem>))]
+[JsonSerializable(typeof(TaskItem))]
+[JsonSerializable(typeof(Project))]
+[JsonSerializable(typeof(List<WorkflowStatus>))]
+[JsonSerializable(typeof(List<Member>))]
+internal sealed partial class BoardJson : JsonSerializerContext;
 
 /// <summary>For calls whose success has no body (204).</summary>
 public sealed record NoBody;

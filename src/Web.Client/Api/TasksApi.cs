@@ -35,22 +35,29 @@ public static class Priorities
 
 public sealed class TasksApi(ApiClient api)
 {
-    /// <summary>Every card of one board column in board order, page by page (at most <paramref name="max"/>).</summary>
-    public async Task<ApiResult<Page<TaskItem>>> Column(Guid projectId, Guid statusId, int max = 2000)
+    /// <summary>The largest page the list endpoint serves.</summary>
+    public const int PageLimit = 100;
+
+    /// <summary>One page of a board column in board order; pass the previous page's <c>NextCursor</c> for the next.</summary>
+    public Task<ApiResult<Page<TaskItem>>> ColumnPage(Guid projectId, Guid statusId, string? cursor = null) =>
+        api.Get<Page<TaskItem>>($"v1/projects/{projectId}/tasks?status={statusId}&sort=rank&limit={PageLimit}"
+            + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+
+    /// <summary>The rest of a board column after a first page, page by page (at most <paramref name="max"/> cards in all).</summary>
+    public async Task<ApiResult<Page<TaskItem>>> ColumnRest(Guid projectId, Guid statusId, Page<TaskItem> first, int max = 2000)
     {
         var cards = new List<TaskItem>();
-        string? cursor = null;
-        do
+        var cursor = first.NextCursor;
+        while (cursor is not null && first.Data.Count + cards.Count < max)
         {
-            var page = await api.Get<Page<TaskItem>>($"v1/projects/{projectId}/tasks?status={statusId}&sort=rank&limit=100"
-                + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)));
+            var page = await ColumnPage(projectId, statusId, cursor);
             if (!page.Ok) return page;
             cards.AddRange(page.Value!.Data);
             cursor = page.Value.NextCursor;
         }
-        while (cursor is not null && cards.Count < max);
         return new ApiResult<Page<TaskItem>>(new Page<TaskItem>(cards, cursor), null);
     }
+
     public Task<ApiResult<TaskItem>> Create(Guid projectId, CreateTaskRequest request) => api.Post<TaskItem>($"v1/projects/{projectId}/tasks", request);
     public Task<ApiResult<TaskItem>> Get(Guid taskId) => api.Get<TaskItem>($"v1/tasks/{taskId}");
 

@@ -42,7 +42,7 @@ public sealed class RealtimeClient(NavigationManager navigation, SessionService 
             connection.On<JsonElement>("event", async e =>
             {
                 var message = e.Deserialize<ProjectEvent>(Api.ApiClient.Json);
-                if (message is not null && ProjectEventReceived is { } handler) await handler(message);
+                if (message is not null) await Dispatch(message);
             });
             connection.On<JsonElement>("notification", async n =>
             {
@@ -91,6 +91,12 @@ public sealed class RealtimeClient(NavigationManager navigation, SessionService 
                 }
             }
         }
+    }
+
+    /// <summary>Hands a project event to the listeners (the hub's <c>"event"</c> message; tests call it directly).</summary>
+    internal async Task Dispatch(ProjectEvent message)
+    {
+        if (ProjectEventReceived is { } handler) await handler(message);
     }
 
     public async Task JoinProject(Guid projectId)
