@@ -36,7 +36,7 @@ public static class DataSetup
         if (options.Provider == DatabaseProvider.Postgres)
             builder.Services.AddDbContext<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()));
         else
-            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()));
+            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>(), SqlitePragmas.Instance));
 
         builder.Services.AddSingleton<OutboxSignal<TDb>>();
         builder.Services.AddHostedService<MigrateOnStart<TDb>>();
