@@ -109,17 +109,19 @@ internal static class TaskAccess
 
     internal delegate Task<(Guid? ProjectId, WorkItem? Task, Comment? Comment, ProblemHttpResult NotFound)> Resolve(HttpContext http, TasksDb db, CancellationToken ct);
 
-    sealed record Membership(KnownProject Project, WorkspaceRole? WorkspaceRole, ProjectRole? ProjectRole);
+    internal sealed record Membership(KnownProject Project, WorkspaceRole? WorkspaceRole, ProjectRole? ProjectRole);
 
     /// <summary>The project with the caller's workspace role and project role (null: not an active member), in one query.</summary>
-    static Task<Membership?> Load(TasksDb db, Guid projectId, Guid userId, CancellationToken ct) =>
+    internal static Task<Membership?> Load(TasksDb db, Guid projectId, Guid userId, CancellationToken ct) =>
+        MembershipQuery(db, projectId, userId).SingleOrDefaultAsync(ct);
+
+    internal static IQueryable<Membership> MembershipQuery(TasksDb db, Guid projectId, Guid userId) =>
         db.Projects.AsNoTracking()
             .Where(p => p.Id == projectId)
             .Select(p => new Membership(
                 p,
                 db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
-                db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()))
-            .SingleOrDefaultAsync(ct);
+                db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
 
     internal static RouteGroupBuilder Guarded(RouteGroupBuilder group, Resolve resolve)
     {

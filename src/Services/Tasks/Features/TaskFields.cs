@@ -75,7 +75,7 @@ internal static class TaskFields
         tasks.Include(t => t.Assignees).Include(t => t.Labels).ThenInclude(l => l.Label).Include(t => t.Cycle).Include(t => t.Watchers);
 
     /// <summary>One row of <see cref="LoadDetails"/>: an assignee (kind 0), a label (1, with its name and color) or a watcher (2).</summary>
-    sealed class Detail
+    internal sealed class Detail
     {
         public Guid TaskId { get; init; }
         public int Kind { get; init; }
@@ -92,14 +92,7 @@ internal static class TaskFields
     public static async Task LoadDetails(TasksDb db, IReadOnlyList<WorkItem> tasks, CancellationToken ct)
     {
         if (tasks.Count == 0) return;
-        var ids = tasks.Select(t => t.Id).ToArray();
-        var rows = await db.Assignees.Where(a => ids.Contains(a.TaskId))
-                .Select(a => new Detail { TaskId = a.TaskId, Kind = 0, Id = a.UserId, Name = null, Color = null })
-            .Concat(db.TaskLabels.Where(l => ids.Contains(l.TaskId))
-                .Select(l => new Detail { TaskId = l.TaskId, Kind = 1, Id = l.LabelId, Name = l.Label!.Name, Color = l.Label.Color }))
-            .Concat(db.Watchers.Where(w => ids.Contains(w.TaskId))
-                .Select(w => new Detail { TaskId = w.TaskId, Kind = 2, Id = w.UserId, Name = null, Color = null }))
-            .ToListAsync(ct);
+        var rows = await DetailsQuery(db, [.. tasks.Select(t => t.Id)]).ToListAsync(ct);
         var byId = tasks.ToDictionary(t => t.Id);
         foreach (var row in rows)
         {
@@ -118,6 +111,15 @@ internal static class TaskFields
             }
         }
     }
+
+    /// <summary>The query behind <see cref="LoadDetails"/> (each part reads its table's primary key, led by the task id).</summary>
+    internal static IQueryable<Detail> DetailsQuery(TasksDb db, Guid[] ids) =>
+        db.Assignees.Where(a => ids.Contains(a.TaskId))
+                .Select(a => new Detail { TaskId = a.TaskId, Kind = 0, Id = a.UserId, Name = null, Color = null })
+            .Concat(db.TaskLabels.Where(l => ids.Contains(l.TaskId))
+                .Select(l => new Detail { TaskId = l.TaskId, Kind = 1, Id = l.LabelId, Name = l.Label!.Name, Color = l.Label.Color }))
+            .Concat(db.Watchers.Where(w => ids.Contains(w.TaskId))
+                .Select(w => new Detail { TaskId = w.TaskId, Kind = 2, Id = w.UserId, Name = null, Color = null }));
 
     public static Guid[] LabelIds(WorkItem t) => [.. t.Labels.Select(l => l.LabelId).Order()];
 

@@ -85,7 +85,7 @@ internal static class TaskSearch
     /// has no order by relevance), but the limit is applied before anything else is joined: FTS5 keeps only the best rowids
     /// and the documents are read for those alone.
     /// </summary>
-    static IQueryable<RankedHit> Ranked(TasksDb db, SearchText text, int? limit)
+    internal static IQueryable<RankedHit> Ranked(TasksDb db, SearchText text, int? limit)
     {
         var top = limit is { } l ? " LIMIT " + l.ToString(CultureInfo.InvariantCulture) : "";
 #pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there); the limit is a number.
