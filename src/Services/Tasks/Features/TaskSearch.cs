@@ -99,14 +99,12 @@ internal static class TaskSearch
         var query = text.Prefix is null
             ? "websearch_to_tsquery('english', {0})"
             : "websearch_to_tsquery('english', {0}) && to_tsquery('english', {1})";
-        return db.Database.SqlQueryRaw<RankedHit>("""
-            SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", ts_rank(d.document, q.query)::float8 AS "Score", 0::bigint AS "DocId"
-            FROM task_search_docs AS d, (SELECT
-            """ + query + """
-             AS query) AS q
-            WHERE d.document @@ q.query
-            ORDER BY "Score" DESC, d.task_id DESC
-            """ + top, text.WebSearch, (text.Prefix ?? "") + ":*");
+        return db.Database.SqlQueryRaw<RankedHit>(
+            "SELECT d.task_id AS \"TaskId\", d.project_id AS \"ProjectId\", ts_rank(d.document, q.query)::float8 AS \"Score\", 0::bigint AS \"DocId\"\n" +
+            "FROM task_search_docs AS d, (SELECT " + query + " AS query) AS q\n" +
+            "WHERE d.document @@ q.query\n" +
+            "ORDER BY \"Score\" DESC, d.task_id DESC" + top,
+            text.Prefix is null ? [text.WebSearch] : [text.WebSearch, text.Prefix + ":*"]);
 #pragma warning restore EF1003
     }
 
