@@ -10,8 +10,6 @@ namespace TaskFlow.BuildingBlocks.Data;
 
 public static class DataSetup
 {
-    static readonly SqlitePragmas Pragmas = new();
-
     /// <summary>The folder for all-in-one data: configuration key <c>DataDir</c>, default <c>./data</c>.</summary>
     public static string DataDir(this IConfiguration configuration)
     {
@@ -41,7 +39,7 @@ public static class DataSetup
             builder.Services.AddDbContext<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()),
                 ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         else
-            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>(), Pragmas),
+            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>(), SqlitePragmas.Instance),
                 ServiceLifetime.Scoped, ServiceLifetime.Singleton);
 
         builder.Services.AddSingleton<OutboxSignal<TDb>>();

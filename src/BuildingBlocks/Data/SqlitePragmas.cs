@@ -1,30 +1,43 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace TaskFlow.BuildingBlocks.Data;
 
 /// <summary>
-/// Per-connection SQLite settings, applied on every open (they do not stick to the file).
-/// <c>busy_timeout</c>: a writer that finds the database locked waits inside SQLite, retrying within milliseconds;
-/// without it Microsoft.Data.Sqlite retries on its own after sleeping 150 ms each time, which turned short lock
-/// waits into second-long stalls under concurrent writes. <c>synchronous=NORMAL</c>: with WAL, commits no longer
-/// wait for an fsync; a process crash loses nothing, a power cut can lose the last commits but never corrupts the file (ADR 0004).
+/// Per-connection SQLite settings, applied once to each pooled native connection when EF Core opens it:
+/// <list type="bullet">
+/// <item><c>busy_timeout</c>: a writer that finds the database locked waits inside SQLite (retrying within a millisecond
+/// or so) instead of failing to Microsoft.Data.Sqlite's own retry loop, which sleeps 150 ms between attempts.</item>
+/// <item><c>synchronous=NORMAL</c>: in WAL mode a commit no longer waits for an fsync of the log (checkpoints still
+/// sync); a power loss can drop the last commits, never corrupt the file. The usual setting for WAL.</item>
+/// </list>
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    const string Pragmas = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;";
+    public static readonly SqlitePragmas Instance = new();
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    /// <summary>Native connections (pooled across <see cref="SqliteConnection"/> objects) already configured.</summary>
+    static readonly ConditionalWeakTable<sqlite3, object> Configured = [];
+
+    const string Pragmas = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        Apply(connection);
+        return Task.CompletedTask;
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    static void Apply(DbConnection connection)
     {
-        await using var command = connection.CreateCommand();
+        if (connection is not SqliteConnection { Handle: { } handle } sqlite || Configured.TryGetValue(handle, out _)) return;
+        using var command = sqlite.CreateCommand();
         command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.ExecuteNonQuery();
+        Configured.AddOrUpdate(handle, Pragmas);
     }
 }

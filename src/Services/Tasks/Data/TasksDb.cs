@@ -108,6 +108,8 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
             e.HasIndex(t => new { t.ProjectId, t.UpdatedAt, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.DueSort, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.Priority, t.Number });
+            // Priority filter sorted by due date (e.g. "my high-priority tasks, soonest first"): seek, no sort, no skipping.
+            e.HasIndex(t => new { t.ProjectId, t.Priority, t.DueSort, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.StatusId, t.Rank, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.ParentId, t.Number });
             e.HasIndex(t => new { t.ProjectId, t.CycleId, t.Number });

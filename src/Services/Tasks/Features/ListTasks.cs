@@ -122,7 +122,8 @@ internal static class ListTasks
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["The cursor is not valid for this list."] });
         }
 
-        var page = await tasks.WithDetails().AsSplitQuery().Take(take + 1).ToListAsync(ct);
+        var page = await tasks.Include(t => t.Cycle).Take(take + 1).ToListAsync(ct);
+        await TaskFields.LoadDetails(db, page, ct);
         string? next = null;
         if (page.Count > take)
         {

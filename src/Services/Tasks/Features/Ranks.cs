@@ -18,6 +18,7 @@ internal static class Ranks
     /// <summary>A rank strictly between <paramref name="low"/> (null: the start) and <paramref name="high"/> (null: the end).</summary>
     public static string Between(string? low, string? high)
     {
+        if (high is null && !string.IsNullOrEmpty(low) && After(low) is { } next) return next;
         low ??= "";
         if (high is not null && string.CompareOrdinal(low, high) >= 0)
             throw new ArgumentException($"'{low}' is not below '{high}'.", nameof(low));
@@ -36,6 +37,29 @@ internal static class Ranks
             // Once the prefix is below high's prefix, high no longer bounds the remaining digits.
             if (h - l == 1) highOpen = true;
         }
+    }
+
+    /// <summary>
+    /// The bottom of a column: one step after <paramref name="low"/> at its own length ("5k" → "5l", "5z" → "6"), or one
+    /// more character when it is all 'z' ("zz" → "zz1"). Halving the room to the end instead (the midpoint) added a
+    /// character every five or so appends, so a busy column (creations and moves go to the bottom) needed a rebalance
+    /// of every row every few hundred appends; stepping adds one every 35.
+    /// </summary>
+    static string? After(string low)
+    {
+        var chars = low.ToCharArray();
+        for (var i = chars.Length - 1; i >= 0; i--)
+        {
+            var digit = Digits.IndexOf(chars[i], StringComparison.Ordinal);
+            if (digit < 0) return null;
+            if (digit < Digits.Length - 1)
+            {
+                // The digits after i carry over to 0 and are dropped: a rank never ends in '0'.
+                chars[i] = Digits[digit + 1];
+                return new string(chars, 0, i + 1);
+            }
+        }
+        return low + "1";
     }
 
     /// <summary><paramref name="count"/> evenly spaced ranks, short and with room between them.</summary>

@@ -65,7 +65,7 @@ internal static class SavedViews
             // Someone else's private view does not exist for the caller.
             if (saved is null || (!saved.Shared && saved.OwnerId != userId)) return (null, null, null, ViewNotFound());
             http.Items[ViewItem] = saved;
-            return (await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == saved.ProjectId, ct), null, null, ViewNotFound());
+            return (saved.ProjectId, null, null, ViewNotFound());
         }).WithTags("Views");
         view.MapGet("", Get)
             .WithName("GetView")

@@ -60,19 +60,16 @@ internal static class TaskAccess
     static readonly ProducesResponseTypeMetadata Forbidden = new(StatusCodes.Status403Forbidden, typeof(ProblemDetails), ["application/problem+json"]);
 
     public static RouteGroupBuilder MapProjectTasksGroup(this IEndpointRouteBuilder app) =>
-        Guarded(app.MapGroup("/v1/projects/{projectId:guid}"), async (http, db, ct) =>
-        {
-            var id = Guid.Parse(http.Request.RouteValues["projectId"]!.ToString()!);
-            return (await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct), null, null, Problems.ProjectNotFound());
-        });
+        Guarded(app.MapGroup("/v1/projects/{projectId:guid}"), (http, db, ct) =>
+            Task.FromResult<(Guid?, WorkItem?, Comment?, ProblemHttpResult)>((Guid.Parse(http.Request.RouteValues["projectId"]!.ToString()!), null, null, Problems.ProjectNotFound())));
 
     public static RouteGroupBuilder MapTaskGroup(this IEndpointRouteBuilder app) =>
         Guarded(app.MapGroup("/v1/tasks/{taskId:guid}"), async (http, db, ct) =>
         {
             var id = Guid.Parse(http.Request.RouteValues["taskId"]!.ToString()!);
+            // Split: as a single query SQLite would build the whole labels join before picking this task's rows.
             var task = await db.Tasks.WithDetails().AsSplitQuery().SingleOrDefaultAsync(t => t.Id == id, ct);
-            var project = task is null ? null : await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == task.ProjectId, ct);
-            return (project, task, null, Problems.TaskNotFound());
+            return (task?.ProjectId, task, null, Problems.TaskNotFound());
         });
 
     public static RouteGroupBuilder MapCommentGroup(this IEndpointRouteBuilder app) =>
@@ -80,8 +77,7 @@ internal static class TaskAccess
         {
             var id = Guid.Parse(http.Request.RouteValues["commentId"]!.ToString()!);
             var comment = await db.Comments.SingleOrDefaultAsync(c => c.Id == id, ct);
-            var project = comment is null ? null : await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == comment.ProjectId, ct);
-            return (project, null, comment, Problems.CommentNotFound());
+            return (comment?.ProjectId, null, comment, Problems.CommentNotFound());
         });
 
     /// <summary>
@@ -111,7 +107,21 @@ internal static class TaskAccess
     public static TBuilder RequireProjectRole<TBuilder>(this TBuilder builder, ProjectRole role) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredProjectRole(role), Forbidden);
 
-    internal delegate Task<(KnownProject? Project, WorkItem? Task, Comment? Comment, ProblemHttpResult NotFound)> Resolve(HttpContext http, TasksDb db, CancellationToken ct);
+    internal delegate Task<(Guid? ProjectId, WorkItem? Task, Comment? Comment, ProblemHttpResult NotFound)> Resolve(HttpContext http, TasksDb db, CancellationToken ct);
+
+    internal sealed record Membership(KnownProject Project, WorkspaceRole? WorkspaceRole, ProjectRole? ProjectRole);
+
+    /// <summary>The project with the caller's workspace role and project role (null: not an active member), in one query.</summary>
+    internal static Task<Membership?> Load(TasksDb db, Guid projectId, Guid userId, CancellationToken ct) =>
+        MembershipQuery(db, projectId, userId).SingleOrDefaultAsync(ct);
+
+    internal static IQueryable<Membership> MembershipQuery(TasksDb db, Guid projectId, Guid userId) =>
+        db.Projects.AsNoTracking()
+            .Where(p => p.Id == projectId)
+            .Select(p => new Membership(
+                p,
+                db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
+                db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
 
     internal static RouteGroupBuilder Guarded(RouteGroupBuilder group, Resolve resolve)
     {
@@ -122,16 +132,12 @@ internal static class TaskAccess
             var ct = http.RequestAborted;
             var userId = http.User.UserId();
             var db = http.RequestServices.GetRequiredService<TasksDb>();
-            var (project, task, comment, notFound) = await resolve(http, db, ct);
-            if (project is null || project.Deleted) return notFound;
-            var member = await db.WorkspaceMembers.AsNoTracking()
-                .SingleOrDefaultAsync(m => m.WorkspaceId == project.WorkspaceId && m.UserId == userId && m.Active, ct);
-            if (member is null) return notFound;
-            var projectRole = await db.ProjectMembers.AsNoTracking()
-                .Where(m => m.ProjectId == project.Id && m.UserId == userId && m.Active)
-                .Select(m => (ProjectRole?)m.Role)
-                .SingleOrDefaultAsync(ct);
-            var role = Roles.Effective(member.Role, projectRole);
+            var (projectId, task, comment, notFound) = await resolve(http, db, ct);
+            if (projectId is not { } pid) return notFound;
+            var membership = await Load(db, pid, userId, ct);
+            if (membership is not { Project.Deleted: false, WorkspaceRole: { } workspaceRole }) return notFound;
+            var project = membership.Project;
+            var role = Roles.Effective(workspaceRole, membership.ProjectRole);
 
             var isRead = HttpMethods.IsGet(http.Request.Method);
             var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredProjectRole>()?.Role ?? (isRead ? ProjectRole.Reader : ProjectRole.Member);

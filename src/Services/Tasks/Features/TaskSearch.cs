@@ -18,6 +18,15 @@ internal sealed class SearchHit
     public double Score { get; set; }
 }
 
+/// <summary>A ranked match: <see cref="DocId"/> is the SQLite document rowid (0 on PostgreSQL), the tie-breaker.</summary>
+internal sealed class RankedHit
+{
+    public Guid TaskId { get; set; }
+    public Guid ProjectId { get; set; }
+    public double Score { get; set; }
+    public long DocId { get; set; }
+}
+
 internal sealed class SearchSnippet
 {
     public Guid TaskId { get; set; }
@@ -70,18 +79,49 @@ internal static class TaskSearch
             """);
     }
 
+    /// <summary>
+    /// The best <paramref name="limit"/> matches of every workspace (null: all of them), best first, ties newest first
+    /// (SQLite: the document's rowid; PostgreSQL: the v7 task id). The score is computed for every match (the index
+    /// has no order by relevance), but the limit is applied before anything else is joined: FTS5 keeps only the best rowids
+    /// and the documents are read for those alone.
+    /// </summary>
+    internal static IQueryable<RankedHit> Ranked(TasksDb db, SearchText text, int? limit)
+    {
+        var top = limit is { } l ? " LIMIT " + l.ToString(CultureInfo.InvariantCulture) : "";
+#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there); the limit is a number.
+        if (!IsPostgres(db))
+            return db.Database.SqlQueryRaw<RankedHit>("""
+                SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", h.score AS "Score", h.rowid AS "DocId"
+                FROM (SELECT rowid, -bm25(task_fts, 10.0, 4.0, 1.0) AS score FROM task_fts WHERE task_fts MATCH
+                """ + Literal(text.Fts5) + " ORDER BY score DESC, rowid DESC" + top + """
+                ) AS h JOIN task_search_docs AS d ON d.id = h.rowid
+                """);
+        var query = text.Prefix is null
+            ? "websearch_to_tsquery('english', {0})"
+            : "websearch_to_tsquery('english', {0}) && to_tsquery('english', {1})";
+        return db.Database.SqlQueryRaw<RankedHit>(
+            "SELECT d.task_id AS \"TaskId\", d.project_id AS \"ProjectId\", ts_rank(d.document, q.query)::float8 AS \"Score\", 0::bigint AS \"DocId\"\n" +
+            "FROM task_search_docs AS d, (SELECT " + query + " AS query) AS q\n" +
+            "WHERE d.document @@ q.query\n" +
+            "ORDER BY \"Score\" DESC, d.task_id DESC" + top,
+            text.Prefix is null ? [text.WebSearch] : [text.WebSearch, text.Prefix + ":*"]);
+#pragma warning restore EF1003
+    }
+
     /// <summary>Highlighted extracts (<c>&lt;mark&gt;</c>…<c>&lt;/mark&gt;</c>) of the best matching part of each task.</summary>
-    public static async Task<Dictionary<Guid, string>> Snippets(TasksDb db, SearchText text, Guid[] taskIds, CancellationToken ct)
+    public static async Task<Dictionary<Guid, string>> Snippets(TasksDb db, SearchText text, Guid[] taskIds, CancellationToken ct, long[]? docIds = null)
     {
         IQueryable<SearchSnippet> snippets;
         if (!IsPostgres(db))
         {
-#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there).
+            // With the page's document rowids, FTS5 reads just those rows (and snippet() runs for them alone).
+            var only = docIds is { Length: > 0 } ? " AND task_fts.rowid IN (" + string.Join(",", docIds.Select(i => i.ToString(CultureInfo.InvariantCulture))) + ")" : "";
+#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there); rowids are numbers.
             snippets = db.Database.SqlQueryRaw<SearchSnippet>("""
                 SELECT d.task_id AS "TaskId", snippet(task_fts, -1, '<mark>', '</mark>', '…', 24) AS "Text"
                 FROM task_fts JOIN task_search_docs AS d ON d.id = task_fts.rowid
                 WHERE task_fts MATCH
-                """ + Literal(text.Fts5));
+                """ + Literal(text.Fts5) + only);
 #pragma warning restore EF1003
         }
         else
@@ -181,14 +221,25 @@ internal static class TaskSearch
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var projectIds = readable.Select(p => p.Id);
-        var page = await (
-                from h in Hits(db, text!)
-                join t in db.Tasks on h.TaskId equals t.Id
-                where projectIds.Contains(t.ProjectId)
-                orderby h.Score descending, t.Number descending
-                select new { t.Id, t.Key, t.Title, t.ProjectId, h.Score })
-            .AsNoTracking().Take(take).ToListAsync(ct);
-        var snippets = await Snippets(db, text!, [.. page.Select(p => p.Id)], ct);
+        // The best candidates across workspaces first, then the caller's projects among them: exact whenever a page's
+        // worth survives (the candidates are a prefix of the full ranking); otherwise (few matches, or most of the best
+        // in other workspaces) the full ranking.
+        var page = await Page(Candidates * take);
+        if (page.Count < take) page = await Page(null);
+        var snippets = await Snippets(db, text!, [.. page.Select(p => p.Id)], ct, [.. page.Select(p => p.DocId)]);
         return TypedResults.Ok(new Response([.. page.Select(p => new Hit(p.Id, p.Key, p.Title, p.ProjectId, snippets.GetValueOrDefault(p.Id, p.Title), p.Score))]));
+
+        Task<List<PageRow>> Page(int? limit) => (
+                from h in Ranked(db, text!, limit)
+                where projectIds.Contains(h.ProjectId)
+                join t in db.Tasks on h.TaskId equals t.Id
+                orderby h.Score descending, h.DocId descending, h.TaskId descending
+                select new PageRow(t.Id, t.Key, t.Title, t.ProjectId, h.Score, h.DocId))
+            .AsNoTracking().Take(take).ToListAsync(ct);
     }
+
+    /// <summary>How many candidates per requested hit the search ranks before filtering by workspace.</summary>
+    const int Candidates = 10;
+
+    sealed record PageRow(Guid Id, string Key, string Title, Guid ProjectId, double Score, long DocId);
 }

@@ -668,6 +668,8 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
 
                     b.HasIndex("ProjectId", "UpdatedAt", "Number");
 
+                    b.HasIndex("ProjectId", "Priority", "DueSort", "Number");
+
                     b.HasIndex("ProjectId", "StatusId", "Rank", "Number");
 
                     b.ToTable("tasks", (string)null);

@@ -660,6 +660,8 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
 
                     b.HasIndex("ProjectId", "UpdatedAt", "Number");
 
+                    b.HasIndex("ProjectId", "Priority", "DueSort", "Number");
+
                     b.HasIndex("ProjectId", "StatusId", "Rank", "Number");
 
                     b.ToTable("tasks", (string)null);
