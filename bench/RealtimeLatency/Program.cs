@@ -81,12 +81,13 @@ notices.Clear();
 
 var updates = new ConcurrentBag<Update>();
 var cpuBefore = topology.ServerCpuSeconds();
+var loadBefore = Report.LoadAverage();
 var behind = await load.Run(options.Rate, TimeSpan.FromSeconds(options.Seconds), updates);
 // Let the last events arrive.
 await Task.Delay(TimeSpan.FromSeconds(options.DrainSeconds));
 var cpu = topology.ServerCpuSeconds() - cpuBefore;
 
-var report = Report.Write(options, topology.Description, updates, events, notices, behind, cpu);
+var report = Report.Write(options, topology.Description, updates, events, notices, behind, cpu, loadBefore);
 Console.WriteLine(report);
 var results = Path.Combine(root, "bench", "results");
 Directory.CreateDirectory(results);
@@ -208,13 +209,13 @@ sealed class Load(HttpClient http, Guid[] taskIds, Guid[] statuses, string kind,
 static class Report
 {
     public static string Write(Options o, string topology, ConcurrentBag<Update> updates, ConcurrentDictionary<Guid, ConcurrentQueue<long>> events,
-        ConcurrentDictionary<Guid, ConcurrentQueue<long>> notices, int skipped, double? cpuSeconds)
+        ConcurrentDictionary<Guid, ConcurrentQueue<long>> notices, int skipped, double? cpuSeconds, string loadBefore)
     {
         var ok = updates.Count(u => u.Ok);
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"# Realtime latency: task update → SignalR event and → watcher's notification ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{topology}; {Environment.ProcessorCount} cores shared by the server(s), the generator and both clients (load average before the run: {LoadAverage()}).");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{topology}; {Environment.ProcessorCount} cores shared by the server(s), the generator and both clients (load average when the measured updates started: {loadBefore}).");
         sb.AppendLine(CultureInfo.InvariantCulture, $"Fixed arrival rate {o.Rate} updates/s ({(o.Update == "move" ? "POST /move between two columns: TaskMoved, and a status_changed notification for the watcher" : "PATCH title with If-Match: *: TaskUpdated")}) for {o.Seconds} s over {o.Tasks} tasks, after {o.WarmupSeconds} s warm-up.");
         sb.AppendLine("Latency is from the update's HTTP response (the commit) to the message at the client; a message that beats its response counts as 0 ms.");
         sb.AppendLine();
@@ -253,7 +254,7 @@ static class Report
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100 * sorted.Count) - 1)].ToString("0.0", CultureInfo.InvariantCulture);
     }
 
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
 
 static partial class Mail

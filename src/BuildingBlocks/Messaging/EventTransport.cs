@@ -41,6 +41,9 @@ public sealed class MessagingOptions
 
     public string Exchange { get; set; } = "taskflow.events";
 
+    /// <summary>Deliveries of one service's queue handled at the same time by one instance (RabbitMQ).</summary>
+    public int ConsumerConcurrency { get; set; } = 4;
+
     /// <summary>Deliveries of one message to a failing consumer before the broker moves it to the dead-letter queue.</summary>
     public int MaxAttempts { get; set; } = 5;
 

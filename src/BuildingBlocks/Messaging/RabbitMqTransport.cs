@@ -195,7 +195,9 @@ public sealed class RabbitMqConsumer(
         foreach (var service in subscriptions.GroupBy(s => s.Service))
         {
             var queue = $"taskflow.{service.Key}";
-            var channel = await conn.CreateChannelAsync(cancellationToken: ct);
+            // Several deliveries of a queue are handled at once: consumers are idempotent and do not rely on order (ADR 0002).
+            var channel = await conn.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false,
+                consumerDispatchConcurrency: (ushort)Math.Clamp(options.Value.ConsumerConcurrency, 1, 64)), ct);
             channels.Add(channel);
             await channel.ExchangeDeclareAsync(options.Value.Exchange, ExchangeType.Topic, durable: true, cancellationToken: ct);
             await channel.ExchangeDeclareAsync(DeadLetterExchange, ExchangeType.Direct, durable: true, cancellationToken: ct);
