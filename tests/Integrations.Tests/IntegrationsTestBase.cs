@@ -63,7 +63,13 @@ public abstract partial class IntegrationsTestBase(IntegrationsApp app)
 
     protected async Task<Guid> CreateProject(User owner, Guid workspaceId, string key = "WEB")
     {
+        // The projects service learns of the workspace through WorkspaceCreated, independently of this service: 404 until then.
         var response = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Website", key }, Ct);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); response.StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(50, Ct);
+            response = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Website", key }, Ct);
+        }
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = Id(await Json(response));
         await WaitUntil(db => db.Projects.AnyAsync(p => p.Id == id && p.Key == key, Ct), "the project");

@@ -13,7 +13,15 @@ public interface IIntegrationEventHandler<in TEvent>
 }
 
 /// <summary>A consumer of one event type in one service; the transport calls it for every matching envelope.</summary>
-public sealed record EventSubscription(string Service, string Consumer, string EventType, Func<IServiceProvider, EventEnvelope, CancellationToken, Task> Handle);
+/// <param name="Service">The service (module) name; scaled out, its queue is <c>taskflow.{Service}</c>.</param>
+/// <param name="Consumer">Unique consumer name, also the inbox key.</param>
+/// <param name="EventType">The event's wire name.</param>
+/// <param name="Handle">Handles one envelope in the given scope.</param>
+/// <param name="Standalone">
+/// Writes nothing and needs no other consumer to have run first (a SignalR push): the in-process transport runs it
+/// beside the others instead of after them.
+/// </param>
+public sealed record EventSubscription(string Service, string Consumer, string EventType, Func<IServiceProvider, EventEnvelope, CancellationToken, Task> Handle, bool Standalone = false);
 
 public static class EventHandlerRegistration
 {

@@ -8,9 +8,10 @@ namespace TaskFlow.BuildingBlocks.Messaging;
 /// so a retry after a partial failure re-applies nothing.
 /// </summary>
 /// <remarks>
-/// A batch is split into one lane per consumer: each lane takes its envelopes in outbox order, and the lanes run side
-/// by side, as the per-service queues of the broker do scaled out. A slow consumer (a database write per event) then
-/// no longer holds up a fast one (a SignalR push), and a batch costs its slowest lane rather than the sum of all.
+/// A batch runs in lanes side by side: one lane takes the envelopes in outbox order and hands each to the consumers that
+/// write (in registration order, as before: a service registered later sees an event only after the earlier ones have
+/// applied it), and every standalone consumer (a SignalR push) has a lane of its own. A push then no longer waits
+/// behind the database consumers of the same event, and a batch costs its slowest lane rather than the sum of all.
 /// </remarks>
 public sealed class InProcessTransport(IServiceProvider services, IEnumerable<EventSubscription> subscriptions) : IEventTransport
 {
@@ -27,7 +28,7 @@ public sealed class InProcessTransport(IServiceProvider services, IEnumerable<Ev
         var failures = new List<Exception>?[envelopes.Count];
         var lanes = envelopes
             .SelectMany((envelope, index) => byType[envelope.Type].Select(subscription => (subscription, envelope, index)))
-            .GroupBy(delivery => delivery.subscription.Consumer);
+            .GroupBy(delivery => delivery.subscription.Standalone ? delivery.subscription.Consumer : "");
         await Task.WhenAll(lanes.Select(lane => Task.Run(async () =>
         {
             foreach (var (subscription, envelope, index) in lane)

@@ -178,5 +178,5 @@ internal static class PushRegistration
 
     public static IServiceCollection AddPush(this IServiceCollection services, string service, string eventType, Func<Pusher, EventEnvelope, CancellationToken, Task> push) =>
         services.AddSingleton(new EventSubscription(service, $"{service}.Push{eventType}", eventType,
-            (sp, envelope, ct) => push(sp.GetRequiredService<Pusher>(), envelope, ct)));
+            (sp, envelope, ct) => push(sp.GetRequiredService<Pusher>(), envelope, ct), Standalone: true));
 }

@@ -33,22 +33,35 @@ internal sealed class Revocations(RedisBackplane backplane, IServiceProvider ser
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var groups = services.GetRequiredService<ProjectGroups>();
-        var redis = await backplane.Connect(TextWriter.Null);
-        // StackExchange.Redis subscribes again by itself after a reconnect.
-        var queue = await redis.GetSubscriber().SubscribeAsync(Channel);
-        Subscribed = true;
-        queue.OnMessage(async message =>
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (JsonSerializer.Deserialize<Revocation>(message.Message.ToString(), Json) is { } revocation) await groups.Apply(revocation);
+                var redis = await backplane.Connect(TextWriter.Null);
+                // StackExchange.Redis subscribes again by itself after a reconnect, once this first subscription succeeded.
+                var queue = await redis.GetSubscriber().SubscribeAsync(Channel);
+                queue.OnMessage(async message =>
+                {
+                    try
+                    {
+                        if (JsonSerializer.Deserialize<Revocation>(message.Message.ToString(), Json) is { } revocation) await groups.Apply(revocation);
+                    }
+                    catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+                    {
+                        logger.LogWarning(ex, "Ignored a malformed revocation message");
+                    }
+                });
+                Subscribed = true;
+                stoppingToken.Register(() => queue.Unsubscribe());
+                return;
             }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning(ex, "Ignored a malformed revocation message");
+                // Redis is down at start-up: readiness stays red (the backplane check) while this keeps trying.
+                logger.LogWarning(ex, "Could not subscribe to access revocations; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
             }
-        });
-        stoppingToken.Register(() => queue.Unsubscribe());
+        }
     }
 
     /// <summary>True once this instance listens; readiness waits for it, so no revocation is published before every ready instance hears it.</summary>
