@@ -17,6 +17,7 @@ SERVER_CPU=${BENCH_SERVER_CPU:-0}
 CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
 PORT=${BENCH_PORT:-5991}
 KEEP=${BENCH_KEEP:-}          # a folder: keep (and reuse) the seeded data there instead of a temporary one
+SEED_ONLY=${BENCH_SEED_ONLY:-} # set to 1: seed (into BENCH_KEEP), wait for the event backlog to drain, stop
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGPASSWORD=${PGPASSWORD:-postgres}
 
 command -v curl >/dev/null || { echo "curl is missing: apt-get install -y curl" >&2; exit 1; }
@@ -93,6 +94,26 @@ for provider in $PROVIDERS; do
     echo "seeding $TASKS tasks ($provider)" >&2
     bench seed --url "http://127.0.0.1:$PORT" --state "$state" --data-dir "$dir" --projects "$PROJECTS" --tasks "$TASKS" --big "$BIG" --concurrency 8
   fi
+  # The seed writes events faster than they are sent; measure only once every service's outbox is drained.
+  echo "waiting for the outboxes to drain" >&2
+  while true; do
+    pending=0
+    if [[ $provider == Postgres ]]; then
+      for db in $(psql -Atc "SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}_%'"); do
+        n=$(psql -d "$db" -Atc 'SELECT count(*) FROM outbox_messages WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL' 2>/dev/null || echo 0)
+        pending=$((pending + n))
+      done
+    else
+      for db in "$dir"/*.db; do
+        n=$(sqlite3 -cmd ".timeout 5000" "file:$db?mode=ro" 'SELECT count(*) FROM outbox_messages WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL' 2>/dev/null || echo 0)
+        pending=$((pending + n))
+      done
+    fi
+    [[ $pending -eq 0 ]] && break
+    echo "  $pending events not sent yet" >&2
+    sleep 30
+  done
+  if [[ -n $SEED_ONLY ]]; then stop_server; continue; fi
   [[ $provider == Postgres ]] && psql -d "${PREFIX}_tasks" -qc "ANALYZE" && scans >"$OUT/scans-before.txt"
   {
     echo; echo "## $provider"; echo
@@ -110,5 +131,6 @@ for provider in $PROVIDERS; do
   stop_server
 done
 
+[[ -n $SEED_ONLY ]] && { echo "seeded into $DATAROOT" >&2; exit 0; }
 cp "$REPORT" "$RESULTS/latest-tasks.md"
 cat "$REPORT"
