@@ -82,7 +82,7 @@ public sealed class IndexUseTests(SqliteApp app) : IClassFixture<SqliteApp>
         Assert.DoesNotContain(plan, line => line.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
-    /// <summary>A page's assignees, labels and watchers (one UNION ALL query) and the caller's access (one query) are primary-key lookups.</summary>
+    /// <summary>A page's assignees, labels and watchers (one UNION ALL query, ids as one array parameter) and the caller's access (one query) are primary-key lookups.</summary>
     [Fact]
     public async Task Page_details_and_access_are_key_lookups()
     {
@@ -94,7 +94,9 @@ public sealed class IndexUseTests(SqliteApp app) : IClassFixture<SqliteApp>
             await Plan(db, TaskAccess.MembershipQuery(db, Guid.NewGuid(), Guid.NewGuid())),
         })
         {
-            var scans = plan.Where(line => line.StartsWith("SCAN", StringComparison.Ordinal) && !line.Contains("CONSTANT ROW", StringComparison.Ordinal)).ToList();
+            // The page's ids arrive as one array parameter, read through json_each (a virtual table): scanning that list is the point.
+            var scans = plan.Where(line => line.StartsWith("SCAN", StringComparison.Ordinal)
+                && !line.Contains("CONSTANT ROW", StringComparison.Ordinal) && !line.Contains("VIRTUAL TABLE", StringComparison.Ordinal)).ToList();
             Assert.True(scans.Count == 0, "scans a table:\n" + string.Join('\n', plan));
         }
     }

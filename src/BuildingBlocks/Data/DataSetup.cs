@@ -33,14 +33,12 @@ public static class DataSetup
     {
         var options = builder.Configuration.DataOptions();
         var connectionString = ConnectionString(builder.Configuration, options, service);
-        // The options are built once (singleton), not for every context: building them and looking up EF's internal
-        // services for them showed up in profiles of the event consumers, which create a context per event.
+        // Pooled contexts: the options are built once and a context is reset instead of created for every request and
+        // every consumed event (creating one, and looking up EF's internal services for it, showed up in profiles).
         if (options.Provider == DatabaseProvider.Postgres)
-            builder.Services.AddDbContext<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()),
-                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+            builder.Services.AddDbContextPool<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()));
         else
-            builder.Services.AddDbContext<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>(), SqlitePragmas.Instance),
-                ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+            builder.Services.AddDbContextPool<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>(), SqlitePragmas.Instance));
 
         builder.Services.AddSingleton<OutboxSignal<TDb>>();
         builder.Services.AddHostedService<MigrateOnStart<TDb>>();
