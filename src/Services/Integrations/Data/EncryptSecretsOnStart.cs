@@ -17,6 +17,7 @@ internal sealed class EncryptSecretsOnStart(IServiceProvider services, SecretPro
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        protection.LoadKeyRing();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IntegrationsDb>();
         var (hooks, configs) = await Run(db, protection, cancellationToken);

@@ -19,6 +19,12 @@ internal sealed class SecretProtection(IDataProtectionProvider provider)
     readonly IDataProtector slackUrl = provider.CreateProtector(SlackUrlPurpose);
     readonly IDataProtector gitHubSecret = provider.CreateProtector(GitHubSecretPurpose);
 
+    /// <summary>
+    /// Loads the key ring, creating the first key if there is none, so an instance that starts later reads that key
+    /// instead of making its own (an instance caches its key ring, and another's new key is seen only at a refresh).
+    /// </summary>
+    public void LoadKeyRing() => webhookSecret.Unprotect(webhookSecret.Protect("key ring check"));
+
     /// <summary>Sets the webhook's signing secret (encrypted; the legacy plain column is cleared).</summary>
     public void SetSecret(Webhook hook, string secret) => (hook.SecretCipher, hook.PlainSecret) = (webhookSecret.Protect(secret), null);
 
