@@ -128,7 +128,7 @@ public abstract partial class IntegrationsTestBase(IntegrationsApp app)
     }
 
     /// <summary>Checks <c>TaskFlow-Signature: t=..,v1=..</c> against the body as a receiver would.</summary>
-    protected static void AssertSigned(Received request, string secret)
+    internal static void AssertSigned(Received request, string secret)
     {
         var parts = request.Headers["TaskFlow-Signature"].Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         var t = long.Parse(parts["t"], CultureInfo.InvariantCulture);

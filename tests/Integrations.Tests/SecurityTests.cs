@@ -29,12 +29,13 @@ public abstract partial class SecurityTests(IntegrationsApp app) : IntegrationsT
 
     static readonly Row[] Table =
     [
-        new("POST", "/v1/workspaces/{workspaceId}/webhooks", Hooks, c => new { url = c.Url, eventKinds = new[] { "task.created" } }, HttpStatusCode.Created,
-            new(Hooks, new { url = "ftp://example.com/", eventKinds = Array.Empty<string>(), kind = "email", description = new string('x', 501) }, "url", "eventKinds", "kind", "description")),
+        new("POST", "/v1/workspaces/{workspaceId}/webhooks", Hooks, c => new { url = c.Url, eventKinds = new[] { "task.created" }, projectIds = new[] { c.ProjectId } }, HttpStatusCode.Created,
+            new(Hooks, new { url = "ftp://example.com/", eventKinds = Array.Empty<string>(), kind = "email", description = new string('x', 501), projectIds = new[] { Guid.NewGuid() } },
+                "url", "eventKinds", "kind", "description", "projectIds")),
         new("GET", "/v1/workspaces/{workspaceId}/webhooks", Hooks, _ => null, HttpStatusCode.OK),
         new("GET", "/v1/workspaces/{workspaceId}/webhooks/{webhookId}", c => $"{Hooks(c)}/{c.WebhookId}", _ => null, HttpStatusCode.OK),
-        new("PATCH", "/v1/workspaces/{workspaceId}/webhooks/{webhookId}", c => $"{Hooks(c)}/{c.WebhookId}", _ => new { description = "Changed" }, HttpStatusCode.OK,
-            new(c => $"{Hooks(c)}/{c.WebhookId}", new { eventKinds = new[] { "task.exploded" }, url = "not a url" }, "eventKinds", "url")),
+        new("PATCH", "/v1/workspaces/{workspaceId}/webhooks/{webhookId}", c => $"{Hooks(c)}/{c.WebhookId}", c => new { description = "Changed", projectIds = new[] { c.ProjectId } }, HttpStatusCode.OK,
+            new(c => $"{Hooks(c)}/{c.WebhookId}", new { eventKinds = new[] { "task.exploded" }, url = "not a url", projectIds = new[] { Guid.NewGuid() } }, "eventKinds", "url", "projectIds")),
         new("POST", "/v1/workspaces/{workspaceId}/webhooks/{webhookId}/rotate-secret", c => $"{Hooks(c)}/{c.WebhookId}/rotate-secret", _ => null, HttpStatusCode.OK),
         new("GET", "/v1/workspaces/{workspaceId}/webhooks/{webhookId}/deliveries", c => $"{Hooks(c)}/{c.WebhookId}/deliveries", _ => null, HttpStatusCode.OK,
             new(c => $"{Hooks(c)}/{c.WebhookId}/deliveries?limit=0", null, "limit")),

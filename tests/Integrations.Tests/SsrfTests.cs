@@ -52,7 +52,7 @@ public abstract class SsrfTests(IntegrationsApp app) : IntegrationsTestBase(app)
             db.Webhooks.Add(new Webhook
             {
                 Id = webhookId, WorkspaceId = workspaceId, Url = receiver.Url, EventKinds = "task.created", Active = true,
-                Secret = "whsec_test", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                PlainSecret = "whsec_test", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
             });
             return await db.SaveChangesAsync(Ct);
         });

@@ -28,12 +28,17 @@ public sealed class IntegrationsModule : IServiceModule
         var services = builder.Services;
         services.AddOptions<IntegrationsOptions>().Bind(builder.Configuration.GetSection(IntegrationsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NetworkGuard>();
+        services.AddSingleton(sp => new SecretProtection(KeyRing.Create<IntegrationsDb>(sp, KeyRing.ApplicationName)));
+        // After AddServiceDb's migration step, before the dispatcher: hosted services start in registration order.
+        services.AddHostedService<EncryptSecretsOnStart>();
         services.AddScoped<CurrentAccess>();
         services.AddScoped<MembershipCopy>();
         services.AddScoped<ProjectCopy>();
         services.AddScoped<WebhookFanOut>();
 
         services.AddHttpClient(DeliveryDispatcher.ClientName)
+            // The default HttpClient logs write the request URL, and a Slack webhook URL is a credential.
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 // Redirects are not followed (a redirect could point anywhere); no proxy, so the connect check sees the real target.

@@ -50,7 +50,8 @@ internal sealed record ProjectUnarchived(Guid ProjectId, Guid WorkspaceId) : Inc
 internal sealed record ProjectDeleted(Guid ProjectId, Guid WorkspaceId) : Incoming;
 
 /// <summary>
-/// Enqueues one delivery per active webhook of the event's workspace that subscribed to its kind. The delivery's
+/// Enqueues one delivery per active webhook of the event's workspace that subscribed to its kind and covers its project
+/// (a webhook limited to projects gets only their events; a workspace-wide one gets all). The delivery's
 /// SourceEventId is unique per webhook, so an event delivered twice (or handled by two instances) enqueues once.
 /// </summary>
 internal sealed class WebhookFanOut(IntegrationsDb db)
@@ -65,7 +66,7 @@ internal sealed class WebhookFanOut(IntegrationsDb db)
         if (workspaceId == Guid.Empty) return;
 
         var hooks = (await db.Webhooks.Where(w => w.WorkspaceId == workspaceId && w.Active).ToListAsync(ct))
-            .Where(w => w.Kinds().Contains(kind))
+            .Where(w => w.Kinds().Contains(kind) && w.Covers(projectId))
             .ToList();
         if (hooks.Count == 0) return;
         var ids = hooks.Select(h => h.Id).ToList();

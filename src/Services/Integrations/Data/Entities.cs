@@ -71,18 +71,37 @@ internal sealed class Webhook
     public Guid Id { get; set; }
     public Guid WorkspaceId { get; set; }
     public string Kind { get; set; } = WebhookKinds.Webhook;
+    /// <summary>What clients see: the target URL of a plain webhook, a mask of a Slack URL (the real one is in <see cref="UrlCipher"/>).</summary>
     public required string Url { get; set; }
+    /// <summary>Slack only: the incoming-webhook URL (itself a credential), encrypted (<see cref="SecretProtection.SlackUrlPurpose"/>).</summary>
+    public string? UrlCipher { get; set; }
     /// <summary>Subscribed event kinds, comma-separated (e.g. <c>task.created,comment.added</c>).</summary>
     public required string EventKinds { get; set; }
+    /// <summary>Projects the webhook is limited to, comma-separated ids; null: the whole workspace.</summary>
+    public string? ProjectIds { get; set; }
     public bool Active { get; set; }
     public string? Description { get; set; }
-    /// <summary>HMAC key for the <c>TaskFlow-Signature</c> header; shown once on create and rotate.</summary>
-    public required string Secret { get; set; }
+    /// <summary>HMAC key for the <c>TaskFlow-Signature</c> header, encrypted (<see cref="SecretProtection.WebhookSecretPurpose"/>); shown once on create and rotate.</summary>
+    public string? SecretCipher { get; set; }
+    /// <summary>Column <c>Secret</c>: the plain-text key of rows written before secrets were encrypted; emptied at start-up (<see cref="EncryptSecretsOnStart"/>).</summary>
+    public string? PlainSecret { get; set; }
     public Guid CreatedBy { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
     public IReadOnlyList<string> Kinds() => EventKinds.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The projects it is limited to; empty: the whole workspace.</summary>
+    public IReadOnlyList<Guid> Projects() =>
+        ProjectIds is null ? [] : [.. ProjectIds.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse)];
+
+    public void LimitTo(IReadOnlyCollection<Guid> projectIds) => ProjectIds = projectIds.Count == 0 ? null : string.Join(',', projectIds);
+
+    /// <summary>
+    /// Whether an event of <paramref name="projectId"/> goes to this webhook: a workspace-wide webhook takes every event,
+    /// a limited one only events of its projects (so never workspace-level events, whose project id is empty).
+    /// </summary>
+    public bool Covers(Guid projectId) => ProjectIds is null || (projectId != Guid.Empty && Projects().Contains(projectId));
 }
 
 internal enum DeliveryStatus
@@ -124,7 +143,10 @@ internal sealed class GitHubConfig
 {
     public Guid ProjectId { get; set; }
     public Guid WorkspaceId { get; set; }
-    public required string Secret { get; set; }
+    /// <summary>The secret GitHub signs with, encrypted (<see cref="SecretProtection.GitHubSecretPurpose"/>).</summary>
+    public string? SecretCipher { get; set; }
+    /// <summary>Column <c>Secret</c>: plain text of rows written before secrets were encrypted; emptied at start-up.</summary>
+    public string? PlainSecret { get; set; }
     public Guid? MoveToStatusIdOnMerge { get; set; }
     public bool Enabled { get; set; }
     public DateTime UpdatedAt { get; set; }

@@ -1,10 +1,11 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using TaskFlow.BuildingBlocks.Data;
 
 namespace TaskFlow.Integrations.Data;
 
-internal abstract class IntegrationsDb(DbContextOptions options) : ServiceDb(options)
+internal abstract class IntegrationsDb(DbContextOptions options) : ServiceDb(options), IDataProtectionKeyContext
 {
     public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
@@ -12,6 +13,8 @@ internal abstract class IntegrationsDb(DbContextOptions options) : ServiceDb(opt
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<GitHubConfig> GitHubConfigs => Set<GitHubConfig>();
+    /// <summary>The Data Protection key ring that encrypts the secrets above, shared by every instance (see <see cref="KeyRing"/>).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -49,7 +52,8 @@ internal abstract class IntegrationsDb(DbContextOptions options) : ServiceDb(opt
             e.Property(w => w.Url).HasMaxLength(2048);
             e.Property(w => w.EventKinds).HasMaxLength(1000);
             e.Property(w => w.Description).HasMaxLength(500);
-            e.Property(w => w.Secret).HasMaxLength(100);
+            e.Property(w => w.PlainSecret).HasColumnName("Secret").HasMaxLength(100);
+            e.Property(w => w.ProjectIds).HasMaxLength(4000);
             e.HasIndex(w => w.WorkspaceId);
         });
 
@@ -73,7 +77,15 @@ internal abstract class IntegrationsDb(DbContextOptions options) : ServiceDb(opt
             e.ToTable("github_configs");
             e.HasKey(c => c.ProjectId);
             e.Property(c => c.ProjectId).ValueGeneratedNever();
-            e.Property(c => c.Secret).HasMaxLength(256);
+            e.Property(c => c.PlainSecret).HasColumnName("Secret").HasMaxLength(256);
+        });
+
+        modelBuilder.Entity<DataProtectionKey>(e =>
+        {
+            e.ToTable("data_protection_keys");
+            e.HasKey(k => k.Id);
+            e.Property(k => k.FriendlyName).HasMaxLength(200);
+            e.Property(k => k.Xml).IsRequired();
         });
     }
 }

@@ -31,6 +31,7 @@ internal static class Signature
 internal sealed class DeliveryDispatcher(
     IServiceProvider services,
     IHttpClientFactory clients,
+    SecretProtection protection,
     IOptions<IntegrationsOptions> options,
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
@@ -94,10 +95,11 @@ internal sealed class DeliveryDispatcher(
         if (claimed.Count == 0) return 0;
 
         var hookIds = claimed.Select(d => d.WebhookId).Distinct().ToList();
-        var hooks = await db.Webhooks.AsNoTracking().Where(w => hookIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
+        // Each webhook's URL and secret are decrypted once per batch, not once per delivery.
+        var targets = (await db.Webhooks.AsNoTracking().Where(w => hookIds.Contains(w.Id)).ToListAsync(ct)).ToDictionary(w => w.Id, Target);
         // Sends run in parallel; their outcomes are written afterwards through the one DbContext.
-        var outcomes = await Task.WhenAll(claimed.Select(d => hooks.TryGetValue(d.WebhookId, out var hook)
-            ? Send(hook, d, ct)
+        var outcomes = await Task.WhenAll(claimed.Select(d => targets.TryGetValue(d.WebhookId, out var target)
+            ? target is null ? Task.FromResult(new Outcome(false, null, 0, "The webhook's secret or URL cannot be decrypted (key ring).")) : Send(target, d, ct)
             : Task.FromResult(new Outcome(false, null, 0, "The webhook no longer exists."))));
         for (var i = 0; i < claimed.Count; i++) Record(claimed[i], outcomes[i]);
         await db.SaveChangesAsync(CancellationToken.None);
@@ -106,7 +108,24 @@ internal sealed class DeliveryDispatcher(
 
     sealed record Outcome(bool Success, int? StatusCode, int DurationMs, string? Error);
 
-    async Task<Outcome> Send(Webhook hook, Data.Delivery delivery, CancellationToken ct)
+    /// <summary>Where and how to send: the real URL and the signing secret, decrypted.</summary>
+    sealed record SendTarget(Guid WebhookId, string Url, string Secret);
+
+    SendTarget? Target(Webhook hook)
+    {
+        try
+        {
+            return new SendTarget(hook.Id, protection.TargetUrl(hook), protection.Secret(hook));
+        }
+        catch (CryptographicException)
+        {
+            // The key that encrypted them is not in the key ring (lost or from another key ring); the exception names no secret.
+            logger.LogError("Webhook {WebhookId}: its secret or URL cannot be decrypted with this service's key ring", hook.Id);
+            return null;
+        }
+    }
+
+    async Task<Outcome> Send(SendTarget hook, Data.Delivery delivery, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         try
@@ -134,7 +153,7 @@ internal sealed class DeliveryDispatcher(
         {
             // The exception text is ours (NetworkGuard) or the socket's; it names no secret, so the log may show it.
             var blocked = ex as BlockedAddressException ?? ex.InnerException as BlockedAddressException;
-            logger.LogInformation("Webhook {WebhookId} delivery {DeliveryId} failed: {Reason}", hook.Id, delivery.Id, ex.Message);
+            logger.LogInformation("Webhook {WebhookId} delivery {DeliveryId} failed: {Reason}", hook.WebhookId, delivery.Id, ex.Message);
             return new Outcome(false, null, (int)watch.ElapsedMilliseconds, blocked is not null ? blocked.Message : "Could not connect: " + (ex.HttpRequestError.ToString()));
         }
     }

@@ -22,7 +22,7 @@ internal sealed record GitHubIntegrationResponse(Guid ProjectId, bool Enabled, G
 internal static class GitHubIntegration
 {
     /// <summary>The GitHub integration of a project.</summary>
-    /// <param name="Secret">The secret entered in GitHub's webhook settings (8 to 256 characters).</param>
+    /// <param name="Secret">The secret entered in GitHub's webhook settings (8 to 256 characters). Stored encrypted, never returned.</param>
     /// <param name="MoveToStatusIdOnMerge">Optional status id: tasks named by a merged pull request move there.</param>
     /// <param name="Enabled">Default true.</param>
     internal sealed record Request(string? Secret, Guid? MoveToStatusIdOnMerge, bool? Enabled);
@@ -35,7 +35,7 @@ internal static class GitHubIntegration
         integrations.MapDelete("/github", Delete).WithName("DeleteGitHubIntegration").WithSummary("Remove the project's GitHub integration");
     }
 
-    static async Task<Results<Ok<GitHubIntegrationResponse>, ValidationProblem>> Put(Request request, CurrentAccess access, IntegrationsDb db, CancellationToken ct)
+    static async Task<Results<Ok<GitHubIntegrationResponse>, ValidationProblem>> Put(Request request, CurrentAccess access, IntegrationsDb db, SecretProtection protection, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Secret) || request.Secret.Length is < 8 or > 256) errors["secret"] = ["The secret must be 8 to 256 characters."];
@@ -46,11 +46,12 @@ internal static class GitHubIntegration
         var config = await db.GitHubConfigs.FindAsync([project.Id], ct);
         if (config is null)
         {
-            config = new GitHubConfig { ProjectId = project.Id, Secret = "" };
+            config = new GitHubConfig { ProjectId = project.Id };
             db.GitHubConfigs.Add(config);
         }
-        (config.WorkspaceId, config.Secret, config.MoveToStatusIdOnMerge, config.Enabled, config.UpdatedAt) =
-            (project.WorkspaceId, request.Secret!, request.MoveToStatusIdOnMerge, request.Enabled ?? true, Clock.UtcNow());
+        protection.SetSecret(config, request.Secret!);
+        (config.WorkspaceId, config.MoveToStatusIdOnMerge, config.Enabled, config.UpdatedAt) =
+            (project.WorkspaceId, request.MoveToStatusIdOnMerge, request.Enabled ?? true, Clock.UtcNow());
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(GitHubIntegrationResponse.From(config));
     }

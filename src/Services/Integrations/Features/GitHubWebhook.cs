@@ -37,7 +37,7 @@ internal static class GitHubWebhook
             .Accepts<JsonElement>("application/json")
             .DisableAntiforgery();
 
-    static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(Guid projectId, HttpRequest request, IntegrationsDb db, CancellationToken ct)
+    static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(Guid projectId, HttpRequest request, IntegrationsDb db, SecretProtection protection, CancellationToken ct)
     {
         if (request.ContentLength > MaxBody) return Problems.PayloadTooLarge();
         var body = await ReadBody(request, ct);
@@ -46,7 +46,7 @@ internal static class GitHubWebhook
         var config = await db.GitHubConfigs.AsNoTracking().SingleOrDefaultAsync(c => c.ProjectId == projectId && c.Enabled, ct);
         var project = config is null ? null : await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId && !p.Deleted, ct);
         if (config is null || project is null) return Problems.IntegrationNotFound();
-        if (!SignatureMatches(request.Headers["X-Hub-Signature-256"].ToString(), config.Secret, body)) return Problems.InvalidSignature();
+        if (!SignatureMatches(request.Headers["X-Hub-Signature-256"].ToString(), protection.Secret(config), body)) return Problems.InvalidSignature();
 
         var eventName = request.Headers["X-GitHub-Event"].ToString();
         List<ExternalLinkReported> links;

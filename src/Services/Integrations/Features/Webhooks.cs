@@ -12,15 +12,16 @@ namespace TaskFlow.Integrations.Features;
 /// <summary>A webhook as clients see it; the secret is never shown again after create or rotate.</summary>
 /// <param name="Id">Webhook id.</param>
 /// <param name="Kind"><c>webhook</c> (signed JSON) or <c>slack</c> (Slack incoming-webhook URL, Block Kit bodies).</param>
-/// <param name="Url">Where deliveries are POSTed.</param>
+/// <param name="Url">Where deliveries are POSTed. For a Slack webhook only a mask (<c>https://hooks.slack.com/services/T…/…abcd</c>): the URL is a credential and is stored encrypted.</param>
 /// <param name="EventKinds">Subscribed kinds, e.g. task.created, comment.added.</param>
+/// <param name="ProjectIds">Projects it is limited to (it gets only their events); empty: the whole workspace, including workspace-level events.</param>
 /// <param name="Active">Inactive webhooks receive no new event deliveries.</param>
 /// <param name="Description">Free text.</param>
 /// <param name="CreatedAt">UTC.</param>
 /// <param name="UpdatedAt">UTC.</param>
-internal sealed record WebhookResponse(Guid Id, string Kind, string Url, string[] EventKinds, bool Active, string? Description, DateTime CreatedAt, DateTime UpdatedAt)
+internal sealed record WebhookResponse(Guid Id, string Kind, string Url, string[] EventKinds, Guid[] ProjectIds, bool Active, string? Description, DateTime CreatedAt, DateTime UpdatedAt)
 {
-    public static WebhookResponse From(Webhook w) => new(w.Id, w.Kind, w.Url, [.. w.Kinds()], w.Active, w.Description, w.CreatedAt, w.UpdatedAt);
+    public static WebhookResponse From(Webhook w) => new(w.Id, w.Kind, w.Url, [.. w.Kinds()], [.. w.Projects()], w.Active, w.Description, w.CreatedAt, w.UpdatedAt);
 }
 
 /// <summary>A webhook just created or rotated, with its signing secret (shown only this once).</summary>
@@ -37,23 +38,25 @@ internal static class Webhooks
     /// <param name="Kind"><c>webhook</c> (default) or <c>slack</c>.</param>
     /// <param name="Active">Default true.</param>
     /// <param name="Description">Up to 500 characters.</param>
-    internal sealed record CreateRequest(string? Url, string[]? EventKinds, string? Kind, bool? Active, string? Description);
+    /// <param name="ProjectIds">Limit the webhook to these projects of the workspace (at most 50); null or empty: the whole workspace.</param>
+    internal sealed record CreateRequest(string? Url, string[]? EventKinds, string? Kind, bool? Active, string? Description, Guid[]? ProjectIds = null);
 
     /// <summary>Changes to a webhook; omitted fields stay.</summary>
     /// <param name="Url">New URL.</param>
     /// <param name="EventKinds">New subscription (replaces the old one).</param>
     /// <param name="Active">Pause or resume.</param>
     /// <param name="Description">New description.</param>
-    internal sealed record UpdateRequest(string? Url, string[]? EventKinds, bool? Active, string? Description);
+    /// <param name="ProjectIds">New project limit (replaces the old one); an empty list makes it workspace-wide; null or omitted keeps it.</param>
+    internal sealed record UpdateRequest(string? Url, string[]? EventKinds, bool? Active, string? Description, Guid[]? ProjectIds = null);
 
     public static void Map(RouteGroupBuilder hooks)
     {
         hooks.MapPost("", Create).WithName("CreateWebhook").WithSummary("Create a webhook")
-            .WithDescription("Workspace owners and admins. The response carries the signing secret, shown only this once. A URL that resolves to a private, loopback or link-local address is refused (400 on url).");
+            .WithDescription("Workspace owners and admins. The response carries the signing secret, shown only this once (it is stored encrypted). A URL that resolves to a private, loopback or link-local address is refused (400 on url). projectIds limits it to projects of the workspace (400 on projectIds for unknown or foreign ids).");
         hooks.MapGet("", List).WithName("ListWebhooks").WithSummary("List the workspace's webhooks");
         hooks.MapGet("/{webhookId:guid}", Get).WithName("GetWebhook").WithSummary("Get a webhook");
         hooks.MapPatch("/{webhookId:guid}", Update).WithName("UpdateWebhook").WithSummary("Change a webhook")
-            .WithDescription("Omitted fields stay as they are.");
+            .WithDescription("Omitted fields stay as they are. projectIds replaces the project limit; [] makes the webhook workspace-wide.");
         hooks.MapDelete("/{webhookId:guid}", Delete).WithName("DeleteWebhook").WithSummary("Delete a webhook")
             .WithDescription("Its delivery log and pending deliveries go with it.");
         hooks.MapPost("/{webhookId:guid}/rotate-secret", Rotate).WithName("RotateWebhookSecret").WithSummary("Replace a webhook's secret")
@@ -63,7 +66,7 @@ internal static class Webhooks
     internal static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     static async Task<Results<Created<WebhookWithSecret>, ValidationProblem>> Create(
-        CreateRequest request, CurrentAccess access, IntegrationsDb db, NetworkGuard guard, CancellationToken ct)
+        CreateRequest request, CurrentAccess access, IntegrationsDb db, NetworkGuard guard, SecretProtection protection, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var kind = request.Kind ?? WebhookKinds.Webhook;
@@ -71,6 +74,7 @@ internal static class Webhooks
         if (await guard.Check(request.Url, ct) is { } urlError) errors["url"] = [urlError];
         if (ValidateKinds(request.EventKinds) is { } kindsError) errors["eventKinds"] = [kindsError];
         if (request.Description is { Length: > 500 }) errors["description"] = ["The description must be at most 500 characters."];
+        if (await ValidateProjects(db, access.WorkspaceId, request.ProjectIds, ct) is { } projectsError) errors["projectIds"] = [projectsError];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var now = Clock.UtcNow();
@@ -79,18 +83,21 @@ internal static class Webhooks
             Id = Guid.CreateVersion7(),
             WorkspaceId = access.WorkspaceId,
             Kind = kind,
-            Url = request.Url!.Trim(),
+            Url = "",
             EventKinds = string.Join(',', request.EventKinds!.Distinct()),
             Active = request.Active ?? true,
             Description = request.Description,
-            Secret = NewSecret(),
             CreatedBy = access.UserId,
             CreatedAt = now,
             UpdatedAt = now,
         };
+        hook.LimitTo([.. (request.ProjectIds ?? []).Distinct()]);
+        protection.SetUrl(hook, request.Url!.Trim());
+        var secret = NewSecret();
+        protection.SetSecret(hook, secret);
         db.Webhooks.Add(hook);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/v1/workspaces/{hook.WorkspaceId}/webhooks/{hook.Id}", new WebhookWithSecret(WebhookResponse.From(hook), hook.Secret));
+        return TypedResults.Created($"/v1/workspaces/{hook.WorkspaceId}/webhooks/{hook.Id}", new WebhookWithSecret(WebhookResponse.From(hook), secret));
     }
 
     static string? ValidateKinds(string[]? kinds)
@@ -98,6 +105,19 @@ internal static class Webhooks
         if (kinds is null || kinds.Length == 0) return "Choose at least one event kind.";
         var unknown = kinds.Where(k => k is null || !Messages.Kinds.Contains(k)).ToList();
         return unknown.Count > 0 ? $"Unknown event kind(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", Messages.Kinds.Order())}." : null;
+    }
+
+    const int MaxProjects = 50;
+
+    /// <summary>Every id must be a live project of the workspace (per the local project copy); unknown and foreign ids get the same answer.</summary>
+    static async Task<string?> ValidateProjects(IntegrationsDb db, Guid workspaceId, Guid[]? projectIds, CancellationToken ct)
+    {
+        if (projectIds is null || projectIds.Length == 0) return null;
+        var ids = projectIds.Distinct().ToList();
+        if (ids.Count > MaxProjects) return $"At most {MaxProjects} projects.";
+        var known = await db.Projects.AsNoTracking().Where(p => ids.Contains(p.Id) && p.WorkspaceId == workspaceId && !p.Deleted).Select(p => p.Id).ToListAsync(ct);
+        var unknown = ids.Except(known).ToList();
+        return unknown.Count > 0 ? $"Not a project of this workspace: {string.Join(", ", unknown)}." : null;
     }
 
     static async Task<Ok<List<WebhookResponse>>> List(CurrentAccess access, IntegrationsDb db, CancellationToken ct)
@@ -113,7 +133,7 @@ internal static class Webhooks
         await Find(db, access, webhookId, ct) is { } hook ? TypedResults.Ok(WebhookResponse.From(hook)) : Problems.WebhookNotFound();
 
     static async Task<Results<Ok<WebhookResponse>, ValidationProblem, ProblemHttpResult>> Update(
-        Guid webhookId, UpdateRequest request, CurrentAccess access, IntegrationsDb db, NetworkGuard guard, CancellationToken ct)
+        Guid webhookId, UpdateRequest request, CurrentAccess access, IntegrationsDb db, NetworkGuard guard, SecretProtection protection, CancellationToken ct)
     {
         var hook = await Find(db, access, webhookId, ct);
         if (hook is null) return Problems.WebhookNotFound();
@@ -121,9 +141,11 @@ internal static class Webhooks
         if (request.Url is not null && await guard.Check(request.Url, ct) is { } urlError) errors["url"] = [urlError];
         if (request.EventKinds is not null && ValidateKinds(request.EventKinds) is { } kindsError) errors["eventKinds"] = [kindsError];
         if (request.Description is { Length: > 500 }) errors["description"] = ["The description must be at most 500 characters."];
+        if (await ValidateProjects(db, access.WorkspaceId, request.ProjectIds, ct) is { } projectsError) errors["projectIds"] = [projectsError];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        if (request.Url is not null) hook.Url = request.Url.Trim();
+        if (request.Url is not null) protection.SetUrl(hook, request.Url.Trim());
+        if (request.ProjectIds is not null) hook.LimitTo([.. request.ProjectIds.Distinct()]);
         if (request.EventKinds is not null) hook.EventKinds = string.Join(',', request.EventKinds.Distinct());
         if (request.Active is { } active) hook.Active = active;
         if (request.Description is not null) hook.Description = request.Description;
@@ -141,13 +163,14 @@ internal static class Webhooks
         return TypedResults.NoContent();
     }
 
-    static async Task<Results<Ok<WebhookWithSecret>, ProblemHttpResult>> Rotate(Guid webhookId, CurrentAccess access, IntegrationsDb db, CancellationToken ct)
+    static async Task<Results<Ok<WebhookWithSecret>, ProblemHttpResult>> Rotate(Guid webhookId, CurrentAccess access, IntegrationsDb db, SecretProtection protection, CancellationToken ct)
     {
         var hook = await Find(db, access, webhookId, ct);
         if (hook is null) return Problems.WebhookNotFound();
-        hook.Secret = NewSecret();
+        var secret = NewSecret();
+        protection.SetSecret(hook, secret);
         hook.UpdatedAt = Clock.UtcNow();
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new WebhookWithSecret(WebhookResponse.From(hook), hook.Secret));
+        return TypedResults.Ok(new WebhookWithSecret(WebhookResponse.From(hook), secret));
     }
 }

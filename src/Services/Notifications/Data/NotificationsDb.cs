@@ -1,10 +1,11 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using TaskFlow.BuildingBlocks.Data;
 
 namespace TaskFlow.Notifications.Data;
 
-internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(options)
+internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(options), IDataProtectionKeyContext
 {
     public DbSet<OutgoingEmail> OutgoingEmails => Set<OutgoingEmail>();
     public DbSet<InAppNotification> Notifications => Set<InAppNotification>();
@@ -12,6 +13,7 @@ internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(op
     public DbSet<KnownUser> Users => Set<KnownUser>();
     public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
     public DbSet<KnownTask> Tasks => Set<KnownTask>();
+    /// <summary>The unsubscribe-token key ring (see <see cref="KeyRing"/>).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<NotificationSettings> Settings => Set<NotificationSettings>();
     public DbSet<OutgoingSms> OutgoingSms => Set<OutgoingSms>();
@@ -75,6 +77,8 @@ internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(op
             e.ToTable("data_protection_keys");
             e.HasKey(k => k.Id);
             e.Property(k => k.FriendlyName).HasMaxLength(200);
+            // As the hand-written repository created it, so the table and its keys stay as they are.
+            e.Property(k => k.Xml).IsRequired();
         });
         modelBuilder.Entity<KnownTask>(e =>
         {

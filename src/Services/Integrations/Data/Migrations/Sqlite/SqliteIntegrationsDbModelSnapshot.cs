@@ -17,6 +17,25 @@ namespace TaskFlow.Integrations.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.BuildingBlocks.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -165,9 +184,12 @@ namespace TaskFlow.Integrations.Data.Migrations.Sqlite
                     b.Property<Guid?>("MoveToStatusIdOnMerge")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Secret")
-                        .IsRequired()
+                    b.Property<string>("PlainSecret")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Secret");
+
+                    b.Property<string>("SecretCipher")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -245,9 +267,16 @@ namespace TaskFlow.Integrations.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Secret")
-                        .IsRequired()
+                    b.Property<string>("PlainSecret")
                         .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("Secret");
+
+                    b.Property<string>("ProjectIds")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SecretCipher")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -256,6 +285,9 @@ namespace TaskFlow.Integrations.Data.Migrations.Sqlite
                     b.Property<string>("Url")
                         .IsRequired()
                         .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UrlCipher")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("WorkspaceId")
