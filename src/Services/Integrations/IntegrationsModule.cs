@@ -28,7 +28,7 @@ public sealed class IntegrationsModule : IServiceModule
         var services = builder.Services;
         services.AddOptions<IntegrationsOptions>().Bind(builder.Configuration.GetSection(IntegrationsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NetworkGuard>();
-        services.AddSingleton(sp => new SecretProtection(KeyRing.Create<IntegrationsDb>(sp, KeyRing.ApplicationName)));
+        services.AddSingleton(sp => new SecretProtection(KeyRing.Create<IntegrationsDb>(sp, "TaskFlow.Integrations")));
         // After AddServiceDb's migration step, before the dispatcher: hosted services start in registration order.
         services.AddHostedService<EncryptSecretsOnStart>();
         services.AddScoped<CurrentAccess>();

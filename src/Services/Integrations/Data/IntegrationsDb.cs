@@ -13,7 +13,7 @@ internal abstract class IntegrationsDb(DbContextOptions options) : ServiceDb(opt
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<GitHubConfig> GitHubConfigs => Set<GitHubConfig>();
-    /// <summary>The Data Protection key ring that encrypts the secrets above, shared by every instance (see <see cref="KeyRing"/>).</summary>
+    /// <summary>The Data Protection key ring that encrypts the secrets above, shared by every instance (see <see cref="TaskFlow.BuildingBlocks.Data.KeyRing"/>).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -13,7 +13,7 @@ internal abstract class NotificationsDb(DbContextOptions options) : ServiceDb(op
     public DbSet<KnownUser> Users => Set<KnownUser>();
     public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
     public DbSet<KnownTask> Tasks => Set<KnownTask>();
-    /// <summary>The unsubscribe-token key ring (see <see cref="KeyRing"/>).</summary>
+    /// <summary>The unsubscribe-token key ring (see <see cref="TaskFlow.BuildingBlocks.Data.KeyRing"/>).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<NotificationSettings> Settings => Set<NotificationSettings>();
     public DbSet<OutgoingSms> OutgoingSms => Set<OutgoingSms>();
