@@ -50,7 +50,9 @@ for (var i = 0; i < cards; i++)
     await Retry(async () => await Id(await http.PostAsJsonAsync($"v1/projects/{projectId}/tasks", body)));
 }
 Console.Error.WriteLine($"{cards} cards in {statuses.Count} columns");
-var boardUrl = new Uri(new Uri(url), $"projects/{projectId}").ToString();
+// `?perf` makes the app leave its start-up marks (tf:…) on the performance timeline (src/Web.Client/Diagnostics/Perf.cs).
+var boardUrl = new Uri(new Uri(url), $"projects/{projectId}?perf").ToString();
+var loadAtStart = LoadAverage();
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -173,6 +175,7 @@ report.AppendLine(CultureInfo.InvariantCulture, $"# Web app benchmark — {DateT
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores; host and headless Chromium (/usr/bin/chromium, 1600×1000) on the same machine. Host: {url}");
 report.AppendLine(CultureInfo.InvariantCulture, $"Board: {cards} cards in {statuses.Count} columns (⅓ assigned, ¼ with a due date).");
+report.AppendLine(CultureInfo.InvariantCulture, $"Load average (1, 5, 15 min) when the browser runs started: {loadAtStart}; at the end: {LoadAverage()}.");
 report.AppendLine();
 report.AppendLine("| Measure | Runs | Median | Min | Max |");
 report.AppendLine("|---|---|---|---|---|");
@@ -198,6 +201,13 @@ report.AppendLine("| Kind | Responses | MiB | Content-Encoding |");
 report.AppendLine("|---|---|---|---|");
 foreach (var group in firstLoad.GroupBy(r => Kind(r.Url)).OrderByDescending(g => g.Sum(r => r.Bytes)))
     report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Count()} | {group.Sum(r => r.Bytes) / 1024.0 / 1024.0:F2} | {string.Join(", ", group.Select(r => r.Encoding ?? "none").Distinct())} |");
+report.AppendLine();
+report.AppendLine("Largest files of the first load (as transferred):");
+report.AppendLine();
+report.AppendLine("| File | KiB |");
+report.AppendLine("|---|---|");
+foreach (var r in firstLoad.OrderByDescending(r => r.Bytes).Take(15))
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {new Uri(r.Url).AbsolutePath} | {r.Bytes / 1024.0:F0} |");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 await File.WriteAllTextAsync(output, report.ToString());
 Console.WriteLine(report);
@@ -221,8 +231,11 @@ static async Task<List<(string Step, double At)>> Timeline(IPage page)
             ['session refresh answered', last(r => r.name.startsWith('/app/session'))],
             ['first API request sent', api.reduce((m, r) => Math.min(m, r.start), Infinity)],
             ['last board API response (' + api.length + ' API calls)', api.filter(r => r.name.includes('/tasks')).reduce((m, r) => Math.max(m, r.end), -1)],
+            ...performance.getEntriesByType('mark').filter(m => m.name.startsWith('tf:'))
+                .filter((m, i, all) => all.findIndex(o => o.name.split(':')[1] === m.name.split(':')[1]) === i)
+                .map(m => ['app mark ' + m.name, m.startTime]),
             ['interactive board (now)', performance.now()],
-        ];
+        ].sort((a, b) => a[1] - b[1]);
     }");
     return [.. json.EnumerateArray().Select(e => (e[0].GetString()!, e[1].ValueKind == JsonValueKind.Number ? e[1].GetDouble() : double.NaN))];
 }
@@ -244,6 +257,8 @@ static string Kind(string url)
     if (path.EndsWith(".dat", StringComparison.Ordinal) || path.EndsWith(".json", StringComparison.Ordinal)) return "Data (ICU, boot config)";
     return "Pages and other";
 }
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 static string Words(int i) => string.Join(' ', new[] { "refactor", "login", "billing", "export", "search", "layout", "cache", "sync" }.Skip(i % 5).Take(3));
 
