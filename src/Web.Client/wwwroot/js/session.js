@@ -1,11 +1,3 @@
-// Diagnostics only: with `?perf` in the page's address the app leaves start-up marks ("tf:…") on the performance
-// timeline (src/Web.Client/Diagnostics/Perf.cs; bench/web.sh reads them). Without it nothing is recorded.
-const perfEnabled = /[?&]perf(=|&|$)/.test(location.search);
-window.taskflowPerf = {
-  enabled: () => perfEnabled,
-  mark: name => { if (perfEnabled) performance.mark('tf:' + name); }
-};
-
 // Refresh tokens are single-use: serialise refreshes across tabs so two tabs never present the same cookie.
 const refreshUrl = '/app/session/refresh';
 const refreshHeader = 'X-TaskFlow-Session';
