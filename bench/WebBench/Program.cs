@@ -50,7 +50,9 @@ for (var i = 0; i < cards; i++)
     await Retry(async () => await Id(await http.PostAsJsonAsync($"v1/projects/{projectId}/tasks", body)));
 }
 Console.Error.WriteLine($"{cards} cards in {statuses.Count} columns");
-var boardUrl = new Uri(new Uri(url), $"projects/{projectId}").ToString();
+// `?perf` makes the app leave its start-up marks (tf:…) on the performance timeline (src/Web.Client/Diagnostics/Perf.cs).
+var boardUrl = new Uri(new Uri(url), $"projects/{projectId}?perf").ToString();
+var loadAtStart = LoadAverage();
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -72,12 +74,20 @@ async Task<IBrowserContext> SignedInContext()
 // Interactive: every card rendered (cards appear only once WebAssembly runs and the data arrived) and quick-add enabled.
 string ready = $"document.querySelectorAll('[data-testid=task-card]').length >= {cards} && !!document.querySelector('input[id^=quick-add-]:not([disabled])')";
 
-async Task<double> OpenBoard(IPage page)
+// Shown: the first cards of every column and quick-add are on the screen (the board renders long columns in two steps).
+const string shownReady = "(() => { const cols = [...document.querySelectorAll('[data-testid=board-column]')]; return cols.length > 0 && cols.every(c => !!c.querySelector('[data-testid=task-card]')) && !!document.querySelector('input[id^=quick-add-]:not([disabled])'); })()";
+
+async Task<double> OpenBoard(IPage page, List<double>? shownAt = null)
 {
     var clock = Stopwatch.StartNew();
     await page.GotoAsync(boardUrl, new() { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
     try
     {
+        if (shownAt is not null)
+        {
+            await page.WaitForFunctionAsync(shownReady, null, new() { Timeout = 120_000 });
+            shownAt.Add(clock.Elapsed.TotalMilliseconds);
+        }
         await page.WaitForFunctionAsync(ready, null, new() { Timeout = 120_000 });
     }
     catch (TimeoutException)
@@ -90,6 +100,8 @@ async Task<double> OpenBoard(IPage page)
 
 var cold = new List<double>();
 var warm = new List<double>();
+var coldShown = new List<double>();
+var warmShown = new List<double>();
 var firstLoad = new List<(string Url, long Bytes, string? Encoding)>();
 List<(string Step, double At)> timeline = [];
 for (var run = 0; run < coldRuns; run++)
@@ -98,7 +110,7 @@ for (var run = 0; run < coldRuns; run++)
     var page = await context.NewPageAsync();
     var responses = new List<IResponse>();
     if (run == 0) page.Response += (_, r) => responses.Add(r);
-    cold.Add(await OpenBoard(page));
+    cold.Add(await OpenBoard(page, coldShown));
     if (run == 0)
     {
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
@@ -110,7 +122,7 @@ for (var run = 0; run < coldRuns; run++)
     }
     for (var w = 0; run == 0 && w < warmRuns; w++)
     {
-        warm.Add(await OpenBoard(page));
+        warm.Add(await OpenBoard(page, warmShown));
         if (w == 0) timeline = await Timeline(page);
     }
     Console.Error.WriteLine($"cold run {run + 1}: {cold[^1]:F0} ms");
@@ -173,11 +185,14 @@ report.AppendLine(CultureInfo.InvariantCulture, $"# Web app benchmark — {DateT
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores; host and headless Chromium (/usr/bin/chromium, 1600×1000) on the same machine. Host: {url}");
 report.AppendLine(CultureInfo.InvariantCulture, $"Board: {cards} cards in {statuses.Count} columns (⅓ assigned, ¼ with a due date).");
+report.AppendLine(CultureInfo.InvariantCulture, $"Load average (1, 5, 15 min) when the browser runs started: {loadAtStart}; at the end: {LoadAverage()}.");
 report.AppendLine();
 report.AppendLine("| Measure | Runs | Median | Min | Max |");
 report.AppendLine("|---|---|---|---|---|");
 Row("Navigation → interactive board, cold cache (new browser profile, signed in)", cold);
 Row("Navigation → interactive board, warm cache (same profile, full reload)", warm);
+Row("Navigation → first cards of every column and quick-add shown, cold cache", coldShown);
+Row("Navigation → first cards of every column and quick-add shown, warm cache", warmShown);
 Row("Drag start → move persisted (POST /move answered)", persisted);
 Row("Drag start → card shown in the second browser", shown);
 if (dragProblem is not null) report.AppendLine().AppendLine("Not measured: " + dragProblem);
@@ -198,6 +213,13 @@ report.AppendLine("| Kind | Responses | MiB | Content-Encoding |");
 report.AppendLine("|---|---|---|---|");
 foreach (var group in firstLoad.GroupBy(r => Kind(r.Url)).OrderByDescending(g => g.Sum(r => r.Bytes)))
     report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Count()} | {group.Sum(r => r.Bytes) / 1024.0 / 1024.0:F2} | {string.Join(", ", group.Select(r => r.Encoding ?? "none").Distinct())} |");
+report.AppendLine();
+report.AppendLine("Largest files of the first load (as transferred):");
+report.AppendLine();
+report.AppendLine("| File | KiB |");
+report.AppendLine("|---|---|");
+foreach (var r in firstLoad.OrderByDescending(r => r.Bytes).Take(15))
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {new Uri(r.Url).AbsolutePath} | {r.Bytes / 1024.0:F0} |");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 await File.WriteAllTextAsync(output, report.ToString());
 Console.WriteLine(report);
@@ -221,8 +243,11 @@ static async Task<List<(string Step, double At)>> Timeline(IPage page)
             ['session refresh answered', last(r => r.name.startsWith('/app/session'))],
             ['first API request sent', api.reduce((m, r) => Math.min(m, r.start), Infinity)],
             ['last board API response (' + api.length + ' API calls)', api.filter(r => r.name.includes('/tasks')).reduce((m, r) => Math.max(m, r.end), -1)],
+            ...performance.getEntriesByType('mark').filter(m => m.name.startsWith('tf:'))
+                .filter((m, i, all) => all.findIndex(o => o.name.split(':')[1] === m.name.split(':')[1]) === i)
+                .map(m => ['app mark ' + m.name, m.startTime]),
             ['interactive board (now)', performance.now()],
-        ];
+        ].sort((a, b) => a[1] - b[1]);
     }");
     return [.. json.EnumerateArray().Select(e => (e[0].GetString()!, e[1].ValueKind == JsonValueKind.Number ? e[1].GetDouble() : double.NaN))];
 }
@@ -244,6 +269,8 @@ static string Kind(string url)
     if (path.EndsWith(".dat", StringComparison.Ordinal) || path.EndsWith(".json", StringComparison.Ordinal)) return "Data (ICU, boot config)";
     return "Pages and other";
 }
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 static string Words(int i) => string.Join(' ', new[] { "refactor", "login", "billing", "export", "search", "layout", "cache", "sync" }.Skip(i % 5).Take(3));
 

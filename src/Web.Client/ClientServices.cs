@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Components.WebAssembly.Services;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using TaskFlow.Web.Client.Api;
 using TaskFlow.Web.Client.Auth;
@@ -14,6 +16,8 @@ public static class ClientServices
     public static IServiceCollection AddTaskFlowClient(this IServiceCollection services, Uri baseAddress)
     {
         services.AddMudServices();
+        // The browser host registers it already; prerendering and tests need it too (there it loads nothing).
+        services.TryAddScoped<LazyAssemblyLoader>();
         services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
         services.AddScoped<SessionService>();
         services.AddScoped<ApiClient>();

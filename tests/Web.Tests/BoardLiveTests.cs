@@ -112,6 +112,17 @@ public sealed class BoardLiveTests : BunitContext
         Assert.Equal(2, api.Count("/tasks?status=" + Todo.Id));
     }
 
+    [Fact]
+    public void The_filters_are_read_from_the_address()
+    {
+        api.Tasks.AddRange([Card(1, Todo, "a"), Card(2, Todo, "b", "Second card"), Card(3, Done, "c", "Second one")]);
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"/projects/{ProjectId}?q=second");
+        var board = Render<Board>(p => p.Add(b => b.ProjectId, ProjectId));
+        board.WaitForAssertion(() => Assert.Equal(["WEB-2"], Keys(board, Todo)), TimeSpan.FromSeconds(10));
+        Assert.Equal(["WEB-3"], Keys(board, Done));
+        Assert.Equal("second", board.Find("#board-filter").GetAttribute("value"));
+    }
+
     [Theory]
     [InlineData("h", "WEB-5", new[] { "WEB-2", "WEB-5", "WEB-3" })]
     [InlineData("a", "WEB-5", new[] { "WEB-5", "WEB-2", "WEB-3" })]

@@ -58,13 +58,30 @@ public sealed record TaskQuery(string? Q = null, Guid? Status = null, string? As
         return filters;
     }
 
-    public static TaskQuery FromView(SavedView view) => new(
-        view.Filters.GetValueOrDefault("q"),
-        Guid.TryParse(view.Filters.GetValueOrDefault("status"), out var s) ? s : null,
-        view.Filters.GetValueOrDefault("assignee"),
-        view.Filters.GetValueOrDefault("priority"),
-        Guid.TryParse(view.Filters.GetValueOrDefault("label"), out var l) ? l : null,
-        Sorts.Contains(view.Sort) ? view.Sort : "created");
+    public static TaskQuery FromView(SavedView view) => FromFilters(view.Filters, view.Sort);
+
+    /// <summary>A query from filters by their API names (a saved view's, or the page address's); unknown values are dropped.</summary>
+    public static TaskQuery FromFilters(IReadOnlyDictionary<string, string> filters, string? sort) => new(
+        Blank(filters.GetValueOrDefault("q")),
+        Guid.TryParse(filters.GetValueOrDefault("status"), out var s) ? s : null,
+        Blank(filters.GetValueOrDefault("assignee")),
+        Blank(filters.GetValueOrDefault("priority")),
+        Guid.TryParse(filters.GetValueOrDefault("label"), out var l) ? l : null,
+        sort is not null && Sorts.Contains(sort) ? sort : "created");
+
+    /// <summary>The query as page-address parameters: every filter name, null where unset (so it is removed), sort only when not the default.</summary>
+    public Dictionary<string, object?> AddressParameters()
+    {
+        var parameters = new Dictionary<string, object?> { ["q"] = null, ["status"] = null, ["assignee"] = null, ["priority"] = null, ["label"] = null };
+        foreach (var (name, value) in ViewFilters()) parameters[name] = value;
+        parameters["sort"] = Sort == "created" ? null : Sort;
+        return parameters;
+    }
+
+    /// <summary>The query as it reads back from the page address (trimmed, unknown values dropped).</summary>
+    public TaskQuery Normalized() => FromFilters(ViewFilters(), Sort);
+
+    static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
 
 public sealed record SavedView(

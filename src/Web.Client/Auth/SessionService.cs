@@ -41,7 +41,9 @@ public sealed class SessionService(HttpClient http, IJSRuntime js) : IDisposable
 
     async Task InitializeCore()
     {
+        Diagnostics.Perf.Mark("session-start");
         await Renew();
+        Diagnostics.Perf.Mark("session-ready");
         IsInitialized = true;
         Changed?.Invoke();
     }
