@@ -26,8 +26,15 @@ public sealed class HostProcess : IAsyncDisposable
         this.settings = new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>The built host next to the test assembly (test projects reference <c>src/Host</c>, so it is copied there).</summary>
-    public static string HostDll => Path.Combine(AppContext.BaseDirectory, "TaskFlow.Host.dll");
+    /// <summary>
+    /// The built host next to the test assembly (test projects reference <c>src/Host</c>, so it is copied there), or the one
+    /// <c>TASKFLOW_TEST_HOST</c> names: e.g. a published host (<c>bench/.out/host/TaskFlow.Host.dll</c>), whose web app is
+    /// the trimmed, compressed build a browser gets in production.
+    /// </summary>
+    public static string HostDll =>
+        Environment.GetEnvironmentVariable("TASKFLOW_TEST_HOST") is { Length: > 0 } published
+            ? Path.GetFullPath(published)
+            : Path.Combine(AppContext.BaseDirectory, "TaskFlow.Host.dll");
 
     public static TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(90);
 

@@ -54,7 +54,7 @@ public sealed class BoardLiveTests : BunitContext
 
     Task Push(string type, Guid taskId, object data) =>
         Services.GetRequiredService<RealtimeClient>().Dispatch(new ProjectEvent(type, ProjectId, taskId, Guid.NewGuid(), DateTime.UtcNow,
-            JsonSerializer.SerializeToElement(data, ApiClient.Json)));
+            JsonSerializer.SerializeToElement(data, TestJson.Web)));
 
     [Fact]
     public async Task A_live_move_puts_the_card_in_its_new_column_by_rank_without_any_request()
@@ -169,7 +169,7 @@ public sealed class BoardLiveTests : BunitContext
             };
             return Task.FromResult(body is null
                 ? new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("{\"status\":404}", Encoding.UTF8, "application/problem+json") }
-                : new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body, body.GetType(), options: ApiClient.Json) });
+                : new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body, body.GetType(), options: TestJson.Web) });
         }
 
         TaskItem? Find(Guid id)

@@ -43,7 +43,7 @@ public sealed class ListLiveTests : BunitContext
 
     Task Push(string type, Guid taskId) =>
         Services.GetRequiredService<RealtimeClient>().Dispatch(new ProjectEvent(type, ProjectId, taskId, Guid.NewGuid(), DateTime.UtcNow,
-            JsonSerializer.SerializeToElement(new { taskId }, ApiClient.Json)));
+            JsonSerializer.SerializeToElement(new { taskId }, TestJson.Web)));
 
     [Fact]
     public async Task Someone_elses_changes_show_without_a_reload_of_the_page()
@@ -108,7 +108,7 @@ public sealed class ListLiveTests : BunitContext
             };
             return Task.FromResult(body is null
                 ? new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("{\"status\":404}", Encoding.UTF8, "application/problem+json") }
-                : new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body, body.GetType(), options: ApiClient.Json) });
+                : new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body, body.GetType(), options: TestJson.Web) });
         }
 
         ListTask? Find(Guid id)

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using TaskFlow.Web.Client.Auth;
 
@@ -33,13 +33,16 @@ public sealed record ApiResult<T>(T? Value, ApiProblem? Problem, string? ETag = 
 public sealed class ApiClient(HttpClient http, SessionService session)
 {
     /// <summary>
-    /// Web defaults; the board's shapes through generated metadata (<see cref="BoardJson"/>: reading 500 cards by reflection
-    /// is slow in WebAssembly), everything else by reflection.
+    /// Web defaults, generated metadata only (<see cref="ApiJson"/>): no reflection, so trimming cannot take what the client
+    /// reads, and reading 500 cards stays fast in WebAssembly.
     /// </summary>
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(BoardJson.Default, new DefaultJsonTypeInfoResolver()),
-    };
+    internal static JsonSerializerOptions Json => ApiJson.Default.Options;
+
+    /// <summary>The generated metadata of <typeparamref name="T"/>; a type missing from <see cref="ApiJson"/> fails here, loudly.</summary>
+    internal static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Info(typeof(T));
+
+    internal static JsonTypeInfo Info(Type type) =>
+        ApiJson.Default.GetTypeInfo(type) ?? throw new NotSupportedException($"{type} has no generated JSON metadata: add it to ApiJson.");
 
     public Task<ApiResult<T>> Get<T>(string url, CancellationToken ct = default) =>
         Send<T>(() => new HttpRequestMessage(HttpMethod.Get, url), ct);
@@ -84,7 +87,10 @@ public sealed class ApiClient(HttpClient http, SessionService session)
     }
 
     static HttpRequestMessage WithBody(HttpMethod method, string url, object? body) =>
-        new(method, url) { Content = JsonContent.Create(body ?? new { }, options: Json) };
+        new(method, url)
+        {
+            Content = body is null ? new StringContent("{}", Encoding.UTF8, "application/json") : JsonContent.Create(body, Info(body.GetType())),
+        };
 
     async Task<ApiResult<T>> Send<T>(Func<HttpRequestMessage> build, CancellationToken ct)
     {
@@ -96,7 +102,7 @@ public sealed class ApiClient(HttpClient http, SessionService session)
             {
                 if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(NoBody) || response.Content.Headers.ContentLength == 0)
                     return new ApiResult<T>(default, null, etag);
-                var value = await response.Content.ReadFromJsonAsync<T>(Json, ct);
+                var value = await response.Content.ReadFromJsonAsync(Info<T>(), ct);
                 return new ApiResult<T>(value, null, etag);
             }
             return new ApiResult<T>(default, await ReadProblem(response, ct));
@@ -154,15 +160,6 @@ public sealed class ApiClient(HttpClient http, SessionService session)
     static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
-
-/// <summary>Generated JSON metadata for what the board reads on every load and live change.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(Page<TaskItem>))]
-[JsonSerializable(typeof(TaskItem))]
-[JsonSerializable(typeof(Project))]
-[JsonSerializable(typeof(List<WorkflowStatus>))]
-[JsonSerializable(typeof(List<Member>))]
-internal sealed partial class BoardJson : JsonSerializerContext;
 
 /// <summary>For calls whose success has no body (204).</summary>
 public sealed record NoBody;

@@ -66,7 +66,7 @@ public sealed class SessionService(HttpClient http, IJSRuntime js) : IDisposable
             if (accessToken is not null && accessToken != previous) return accessToken;
             var (status, body) = await RefreshThroughLock();
             if (status == (int)HttpStatusCode.OK && body is not null)
-                Accept(JsonSerializer.Deserialize<SessionToken>(body, ApiClient.Json)!);
+                Accept(JsonSerializer.Deserialize(body, ApiJson.Default.SessionToken)!);
             else if (status is 401 or 400) Clear();
             return accessToken;
         }
@@ -119,12 +119,12 @@ public sealed class SessionService(HttpClient http, IJSRuntime js) : IDisposable
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, BasePath + "/login")
             {
-                Content = JsonContent.Create(new LoginRequest(email, password), options: ApiClient.Json),
+                Content = JsonContent.Create(new LoginRequest(email, password), ApiJson.Default.LoginRequest),
             };
             request.Headers.Add(CsrfHeader, "1");
             using var response = await http.SendAsync(request);
             if (!response.IsSuccessStatusCode) return await ApiClient.ReadProblem(response, default);
-            Accept((await response.Content.ReadFromJsonAsync<SessionToken>(ApiClient.Json))!);
+            Accept((await response.Content.ReadFromJsonAsync(ApiJson.Default.SessionToken))!);
             IsInitialized = true;
             return null;
         }

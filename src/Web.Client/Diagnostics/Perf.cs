@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.JSInterop;
 
 namespace TaskFlow.Web.Client.Diagnostics;
@@ -12,6 +13,7 @@ internal static class Perf
     static IJSInProcessRuntime? js;
 
     /// <summary>Called once by Program.cs in the browser.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The result is a bool, which System.Text.Json reads without metadata.")]
     public static void Start(IJSRuntime runtime)
     {
         if (runtime is not IJSInProcessRuntime inProcess) return;
