@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Components;
@@ -84,6 +86,31 @@ public sealed class TrimSafetyTests
                 : t.FullName == k))
             .Select(t => t.FullName).ToList();
         Assert.True(outside.Count == 0, "Components the trimmer would remove (add their namespace to ILLink.Descriptors.xml): " + string.Join(", ", outside));
+    }
+
+    /// <summary>
+    /// ILLink.Substitutions.xml removes the parsing of For/ValueExpression lambdas (FieldIdentifier) from the published app,
+    /// which takes the expression compiler with it. Such a lambda compiles to calls of Expression's factory methods
+    /// (Lambda, Property, Field, Constant …): the client must contain none.
+    /// </summary>
+    [Fact]
+    public void The_client_builds_no_expression_trees()
+    {
+        using var stream = File.OpenRead(Client.Location);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        var calls = new List<string>();
+        foreach (var handle in metadata.MemberReferences)
+        {
+            var member = metadata.GetMemberReference(handle);
+            if (member.Parent.Kind != HandleKind.TypeReference) continue;
+            var type = metadata.GetTypeReference((TypeReferenceHandle)member.Parent);
+            if (metadata.GetString(type.Namespace) == "System.Linq.Expressions" && metadata.GetString(type.Name) == "Expression")
+                calls.Add(metadata.GetString(member.Name));
+        }
+        Assert.True(calls.Count == 0,
+            "The client builds expression trees (a For=/ValueExpression lambda, or DialogParameters<T> with a lambda: use the parameter's name): "
+            + string.Join(", ", calls) + ". See src/Web.Client/ILLink.Substitutions.xml.");
     }
 
     static string RepositoryRoot()
