@@ -207,12 +207,12 @@ if (timeline.Count > 0)
 }
 report.AppendLine();
 var total = firstLoad.Sum(r => r.Bytes);
-report.AppendLine(CultureInfo.InvariantCulture, $"First load on the wire (headers + bodies as transferred, cold cache, up to network idle): **{total / 1024.0 / 1024.0:F2} MiB** in {firstLoad.Count} responses.");
+report.AppendLine(CultureInfo.InvariantCulture, $"First load on the wire (headers + bodies as transferred, cold cache, up to network idle): **{total / 1024.0 / 1024.0:F2} MiB** ({total:N0} bytes) in {firstLoad.Count} responses.");
 report.AppendLine();
-report.AppendLine("| Kind | Responses | MiB | Content-Encoding |");
-report.AppendLine("|---|---|---|---|");
+report.AppendLine("| Kind | Responses | MiB | Bytes | Content-Encoding |");
+report.AppendLine("|---|---|---|---|---|");
 foreach (var group in firstLoad.GroupBy(r => Kind(r.Url)).OrderByDescending(g => g.Sum(r => r.Bytes)))
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Count()} | {group.Sum(r => r.Bytes) / 1024.0 / 1024.0:F2} | {string.Join(", ", group.Select(r => r.Encoding ?? "none").Distinct())} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Count()} | {group.Sum(r => r.Bytes) / 1024.0 / 1024.0:F2} | {group.Sum(r => r.Bytes):N0} | {string.Join(", ", group.Select(r => r.Encoding ?? "none").Distinct())} |");
 report.AppendLine();
 report.AppendLine("Largest files of the first load (as transferred):");
 report.AppendLine();
@@ -220,6 +220,15 @@ report.AppendLine("| File | KiB |");
 report.AppendLine("|---|---|");
 foreach (var r in firstLoad.OrderByDescending(r => r.Bytes).Take(15))
     report.AppendLine(CultureInfo.InvariantCulture, $"| {new Uri(r.Url).AbsolutePath} | {r.Bytes / 1024.0:F0} |");
+report.AppendLine();
+report.AppendLine("<details><summary>Every response of the first load (bytes as transferred, headers included)</summary>");
+report.AppendLine();
+report.AppendLine("| Response | Bytes |");
+report.AppendLine("|---|---|");
+foreach (var r in firstLoad.OrderByDescending(r => r.Bytes))
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {new Uri(r.Url).AbsolutePath} | {r.Bytes} |");
+report.AppendLine();
+report.AppendLine("</details>");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 await File.WriteAllTextAsync(output, report.ToString());
 Console.WriteLine(report);
