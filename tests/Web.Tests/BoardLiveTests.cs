@@ -139,6 +139,24 @@ public sealed class BoardLiveTests : BunitContext
         Assert.Contains(other, placed);
     }
 
+    [Fact]
+    public async Task A_card_whose_live_event_arrives_before_its_quick_add_answer_is_shown_once()
+    {
+        var board = RenderBoard(Card(1, Todo, "m"));
+        api.HoldCreates = new TaskCompletionSource();
+
+        board.Find($"#quick-add-{Todo.Id}").Input("Find funding");
+        var submitted = board.Find($"[data-testid=board-column][data-status={Todo.Name}] form").SubmitAsync();
+        var created = await api.Created.Task.WaitAsync(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
+        await board.InvokeAsync(() => Push("TaskCreated", created.Id, new { taskId = created.Id }));
+        board.WaitForAssertion(() => Assert.Equal(["WEB-1", created.Key], Keys(board, Todo)));
+
+        api.HoldCreates.SetResult();
+        await submitted;
+        board.WaitForAssertion(() => Assert.Equal("2", board.Find($"[data-testid=board-column][data-status={Todo.Name}] [data-testid=column-count]").TextContent.Trim()));
+        Assert.Equal(["WEB-1", created.Key], Keys(board, Todo));
+    }
+
     /// <summary>Serves project, statuses, members and tasks from memory (rank order, pages of 100 with a cursor) and counts requests.</summary>
     sealed class FakeApi : HttpMessageHandler
     {
@@ -152,10 +170,28 @@ public sealed class BoardLiveTests : BunitContext
             lock (Tasks) Tasks[Tasks.FindIndex(t => t.Id == task.Id)] = task;
         }
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        /// <summary>When set, a created task is stored (and <see cref="Created"/> completes) but the POST waits for it.</summary>
+        public TaskCompletionSource? HoldCreates { get; set; }
+        public TaskCompletionSource<TaskItem> Created { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var path = request.RequestUri!.PathAndQuery;
             requests.Enqueue(path);
+            if (request.Method == HttpMethod.Post && path == $"/v1/projects/{ProjectId}/tasks")
+            {
+                var create = (await request.Content!.ReadFromJsonAsync<CreateTaskRequest>(TestJson.Web, cancellationToken))!;
+                TaskItem task;
+                lock (Tasks)
+                {
+                    task = new TaskItem(Guid.NewGuid(), $"WEB-{Tasks.Count + 1}", ProjectId, create.Title, null, create.StatusId ?? Todo.Id, "z", "none", [], null, null,
+                        null, null, Guid.NewGuid(), DateTime.UtcNow, DateTime.UtcNow, 1);
+                    Tasks.Add(task);
+                }
+                Created.TrySetResult(task);
+                if (HoldCreates is { } hold) await hold.Task.WaitAsync(cancellationToken);
+                return new HttpResponseMessage(HttpStatusCode.Created) { Content = JsonContent.Create(task, options: TestJson.Web) };
+            }
             var query = System.Web.HttpUtility.ParseQueryString(request.RequestUri.Query);
             object? body = path switch
             {
@@ -167,9 +203,9 @@ public sealed class BoardLiveTests : BunitContext
                 _ when path.StartsWith("/v1/tasks/", StringComparison.Ordinal) => Find(Guid.Parse(path["/v1/tasks/".Length..])),
                 _ => null,
             };
-            return Task.FromResult(body is null
+            return body is null
                 ? new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StringContent("{\"status\":404}", Encoding.UTF8, "application/problem+json") }
-                : new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body, body.GetType(), options: TestJson.Web) });
+                : new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(body, body.GetType(), options: TestJson.Web) };
         }
 
         TaskItem? Find(Guid id)

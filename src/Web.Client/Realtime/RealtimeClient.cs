@@ -10,7 +10,7 @@ namespace TaskFlow.Web.Client.Realtime;
 public sealed record ProjectEvent(string Type, Guid ProjectId, Guid? TaskId, Guid? ActorId, DateTime OccurredAt, JsonElement Data);
 
 /// <summary>
-/// One connection to <c>/v1/realtime/hub</c> per tab (contract in CONTEXT.md). It reconnects forever with backoff, re-joins
+/// One connection to <c>/v1/realtime/hub</c> per tab (contract in src/Services/Realtime/README.md). It reconnects forever with backoff, re-joins
 /// the projects it was in, and tells listeners to refetch after a reconnect (messages may have been missed meanwhile).
 /// The connection itself is SignalR's JavaScript client (<c>js/realtime.js</c>): the .NET client's assemblies would be
 /// part of the app's first download (docs/adr/0014-web-start-up.md). Outside a browser (prerendering, component tests)
@@ -40,20 +40,25 @@ public sealed class RealtimeClient(NavigationManager navigation, SessionService 
         {
             if (started) return;
             started = true;
-            stopping = new CancellationTokenSource();
             self = DotNetObjectReference.Create(this);
             try
             {
-                module = await js.InvokeAsync<IJSObjectReference>("import", "./js/realtime.js");
+                module ??= await js.InvokeAsync<IJSObjectReference>("import", "./js/realtime.js");
                 connection = await module.InvokeAsync<IJSObjectReference>("create", navigation.ToAbsoluteUri("/v1/realtime/hub").ToString(), self);
             }
             catch (Exception e) when (e is JSException or InvalidOperationException)
             {
-                // No browser (prerendering), or the script could not be loaded: the app works without live updates.
+                // No browser (prerendering), or the script could not be loaded: the app works without live updates, and
+                // the next page that starts the connection tries again.
                 connection = null;
+                self.Dispose();
+                self = null;
+                started = false;
                 return;
             }
-            if (connection is not null) _ = ConnectLoop(connection, stopping.Token);
+            if (connection is null) return;
+            stopping = new CancellationTokenSource();
+            _ = ConnectLoop(connection, stopping.Token);
         }
         finally
         {
