@@ -13,7 +13,7 @@ namespace TaskFlow.BuildingBlocks.Messaging;
 /// applied it), and every standalone consumer (a SignalR push) has a lane of its own. A push then no longer waits
 /// behind the database consumers of the same event, and a batch costs its slowest lane rather than the sum of all.
 /// </remarks>
-public sealed class InProcessTransport(IServiceProvider services, IEnumerable<EventSubscription> subscriptions) : IEventTransport
+public sealed class InProcessTransport(IServiceProvider services, IEnumerable<EventSubscription> subscriptions, CommitRelay? relay = null) : IEventTransport
 {
     readonly ILookup<string, EventSubscription> byType = subscriptions.ToLookup(s => s.EventType);
 
@@ -27,7 +27,10 @@ public sealed class InProcessTransport(IServiceProvider services, IEnumerable<Ev
     {
         var failures = new List<Exception>?[envelopes.Count];
         var lanes = envelopes
-            .SelectMany((envelope, index) => byType[envelope.Type].Select(subscription => (subscription, envelope, index)))
+            .SelectMany((envelope, index) => byType[envelope.Type]
+                // A push that went out at commit (CommitRelay) is not repeated.
+                .Where(subscription => !(subscription.Standalone && relay?.WasRelayed(envelope.Id) == true))
+                .Select(subscription => (subscription, envelope, index)))
             .GroupBy(delivery => delivery.subscription.Standalone ? delivery.subscription.Consumer : "");
         await Task.WhenAll(lanes.Select(lane => Task.Run(async () =>
         {
