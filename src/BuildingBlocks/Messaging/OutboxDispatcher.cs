@@ -9,9 +9,20 @@ using TaskFlow.BuildingBlocks.Data;
 
 namespace TaskFlow.BuildingBlocks.Messaging;
 
-/// <summary>Wakes the dispatcher after every SaveChanges so events leave at once instead of at the next poll.</summary>
-public sealed class OutboxSignal<TDb> : SaveChangesInterceptor where TDb : ServiceDb
+/// <summary>
+/// Wakes the dispatcher after every SaveChanges so events leave at once instead of at the next poll, and again when
+/// a caller's transaction commits (a SaveChanges inside one signals before its rows are visible to the dispatcher).
+/// </summary>
+public sealed class OutboxSignal<TDb> : SaveChangesInterceptor, IDbTransactionInterceptor where TDb : ServiceDb
 {
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => channel.Writer.TryWrite(true);
+
+    public Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        channel.Writer.TryWrite(true);
+        return Task.CompletedTask;
+    }
+
     readonly Channel<bool> channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)

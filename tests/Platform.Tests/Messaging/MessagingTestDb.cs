@@ -36,6 +36,7 @@ public sealed class PingedHandler(MessagingTestDb db) : IIntegrationEventHandler
 {
     public Task Handle(Pinged integrationEvent, CancellationToken cancellationToken)
     {
+        if (integrationEvent.Note.StartsWith("poison", StringComparison.Ordinal)) throw new InvalidOperationException("A poison message.");
         db.Applied.Add(new Applied { EventId = integrationEvent.EventId, Note = integrationEvent.Note });
         return Task.CompletedTask;
     }

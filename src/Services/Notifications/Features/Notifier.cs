@@ -209,3 +209,18 @@ internal sealed class Notifier(NotificationsDb db, EmailQueue emails, SmsQueue t
 
     static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }
+
+/// <summary>
+/// Reads (on a new installation: creates) the key ring at start-up, after the migrations, rather than inside the first
+/// notification's transaction, where on SQLite the key ring's own write would wait for that transaction to end.
+/// </summary>
+internal sealed class LoadKeyRingOnStart(UnsubscribeTokens tokens) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        tokens.Create(Guid.Empty, NotificationKinds.StatusChanged);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
