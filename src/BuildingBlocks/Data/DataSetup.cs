@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,10 +36,13 @@ public static class DataSetup
         var connectionString = ConnectionString(builder.Configuration, options, service);
         // Pooled contexts: the options are built once and a context is reset instead of created for every request and
         // every consumed event (creating one, and looking up EF's internal services for it, showed up in profiles).
+        // All-in-one, the events of a commit also go straight to the pushes (CommitRelay, registered by AddMessaging).
+        IInterceptor[] Interceptors(IServiceProvider sp) =>
+            [sp.GetRequiredService<OutboxSignal<TDb>>(), .. sp.GetService<CommitRelayInterceptor>() is { } relay ? [relay] : Array.Empty<IInterceptor>()];
         if (options.Provider == DatabaseProvider.Postgres)
-            builder.Services.AddDbContextPool<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>()));
+            builder.Services.AddDbContextPool<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Interceptors(sp)));
         else
-            builder.Services.AddDbContextPool<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<TDb>>(), SqlitePragmas.Instance));
+            builder.Services.AddDbContextPool<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors([.. Interceptors(sp), SqlitePragmas.Instance]));
 
         builder.Services.AddSingleton<OutboxSignal<TDb>>();
         builder.Services.AddHostedService<MigrateOnStart<TDb>>();

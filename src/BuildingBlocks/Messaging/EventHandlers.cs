@@ -17,11 +17,12 @@ public interface IIntegrationEventHandler<in TEvent>
 /// <param name="Consumer">Unique consumer name, also the inbox key.</param>
 /// <param name="EventType">The event's wire name.</param>
 /// <param name="Handle">Handles one envelope in the given scope.</param>
+/// <param name="Database">The consumer's DbContext type, when it writes to one (the in-process transport applies a batch in one transaction of it).</param>
 /// <param name="Standalone">
 /// Writes nothing and needs no other consumer to have run first (a SignalR push): the in-process transport runs it
 /// beside the others instead of after them.
 /// </param>
-public sealed record EventSubscription(string Service, string Consumer, string EventType, Func<IServiceProvider, EventEnvelope, CancellationToken, Task> Handle, bool Standalone = false);
+public sealed record EventSubscription(string Service, string Consumer, string EventType, Func<IServiceProvider, EventEnvelope, CancellationToken, Task> Handle, bool Standalone = false, Type? Database = null);
 
 public static class EventHandlerRegistration
 {
@@ -66,7 +67,7 @@ public static class EventHandlerRegistration
             {
                 CorrelationContext.Current = previous;
             }
-        }));
+        }, Database: typeof(TDb)));
         return services;
     }
 

@@ -9,9 +9,20 @@ using TaskFlow.BuildingBlocks.Data;
 
 namespace TaskFlow.BuildingBlocks.Messaging;
 
-/// <summary>Wakes the dispatcher after every SaveChanges so events leave at once instead of at the next poll.</summary>
-public sealed class OutboxSignal<TDb> : SaveChangesInterceptor where TDb : ServiceDb
+/// <summary>
+/// Wakes the dispatcher after every SaveChanges so events leave at once instead of at the next poll, and again when
+/// a caller's transaction commits (a SaveChanges inside one signals before its rows are visible to the dispatcher).
+/// </summary>
+public sealed class OutboxSignal<TDb> : SaveChangesInterceptor, IDbTransactionInterceptor where TDb : ServiceDb
 {
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => channel.Writer.TryWrite(true);
+
+    public Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        channel.Writer.TryWrite(true);
+        return Task.CompletedTask;
+    }
+
     readonly Channel<bool> channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
@@ -109,28 +120,29 @@ public sealed class OutboxDispatcher<TDb>(
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDb>();
         var now = DateTime.UtcNow;
-        var candidates = await db.OutboxMessages
-            .Where(m => m.ProcessedAt == null && m.DeadLetteredAt == null
-                && (m.NextAttemptAt == null || m.NextAttemptAt <= now)
-                && (m.LockedUntil == null || m.LockedUntil < now))
-            .OrderBy(m => m.OccurredAt)
-            .Select(m => m.Id)
-            .Take(100)
-            .ToListAsync(ct);
-        if (candidates.Count == 0) return 0;
+        // A read first: an idle poll must not take SQLite's write lock from the requests.
+        var due = await db.OutboxMessages.AnyAsync(m => m.ProcessedAt == null && m.DeadLetteredAt == null
+            && (m.NextAttemptAt == null || m.NextAttemptAt <= now) && (m.LockedUntil == null || m.LockedUntil < now), ct);
+        if (!due) return 0;
 
         var until = now + Lease;
-        // Re-check every condition: another instance may have sent, failed (and scheduled a retry) or dead-lettered it meanwhile.
-        await db.OutboxMessages
-            .Where(m => candidates.Contains(m.Id) && m.ProcessedAt == null && m.DeadLetteredAt == null
-                && (m.NextAttemptAt == null || m.NextAttemptAt <= now)
-                && (m.LockedUntil == null || m.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, instance).SetProperty(m => m.LockedUntil, until), ct);
-
-        var claimed = await db.OutboxMessages
-            .Where(m => candidates.Contains(m.Id) && m.LockedBy == instance && m.LockedUntil == until)
+        // One statement claims the batch (SQLite ≥ 3.35 and PostgreSQL both have UPDATE … RETURNING). The outer WHERE
+        // repeats the conditions: on PostgreSQL a concurrent instance that picked the same rows waits for this
+        // transaction and then re-checks them against the committed lease, so a row is never claimed twice.
+        var claimed = (await db.OutboxMessages.FromSql($"""
+                UPDATE "outbox_messages" SET "LockedBy" = {instance}, "LockedUntil" = {until}
+                WHERE "Id" IN (
+                    SELECT "Id" FROM "outbox_messages"
+                    WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL
+                      AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= {now}) AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                    ORDER BY "OccurredAt" LIMIT 100)
+                  AND "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL
+                  AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= {now}) AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
+                RETURNING *
+                """).ToListAsync(ct))
             .OrderBy(m => m.OccurredAt)
-            .ToListAsync(ct);
+            .ToList();
+        if (claimed.Count == 0) return 0;
 
         // Once the lease is (nearly) over another instance may claim these; whatever is not sent by then is left to it rather than sent twice.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);

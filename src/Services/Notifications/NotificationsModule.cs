@@ -68,6 +68,7 @@ public sealed class NotificationsModule : IServiceModule
         builder.Services.AddScoped<Notifier>();
         // A key ring of its own, stored in the notifications database, so every instance reads every other's links.
         builder.Services.AddSingleton(sp => new UnsubscribeTokens(KeyRing.Create<NotificationsDb>(sp, "TaskFlow.Notifications")));
+        builder.Services.AddHostedService<LoadKeyRingOnStart>();
 
         builder.Services.AddEventHandler<NotificationsDb, UserRegistered, WelcomeEmailHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, EmailVerificationRequested, VerificationEmailHandler>(Name);

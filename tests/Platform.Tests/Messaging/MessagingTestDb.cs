@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -35,6 +36,7 @@ public sealed class PingedHandler(MessagingTestDb db) : IIntegrationEventHandler
 {
     public Task Handle(Pinged integrationEvent, CancellationToken cancellationToken)
     {
+        if (integrationEvent.Note.StartsWith("poison", StringComparison.Ordinal)) throw new InvalidOperationException("A poison message.");
         db.Applied.Add(new Applied { EventId = integrationEvent.EventId, Note = integrationEvent.Note });
         return Task.CompletedTask;
     }
@@ -64,18 +66,22 @@ public sealed class MessagingDatabase : IAsyncDisposable
         {
             postgresPrefix = "tft_" + Guid.NewGuid().ToString("N")[..12];
             connectionString = new NpgsqlConnectionStringBuilder(TaskFlowApp.PostgresConnection) { Database = postgresPrefix + "_messaging" }.ConnectionString;
-            services.AddDbContext<MessagingTestDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<MessagingTestDb>>()));
+            services.AddDbContext<MessagingTestDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Interceptors(sp)));
         }
         else
         {
             sqliteFile = Path.Combine(Path.GetTempPath(), $"taskflow-messaging-{Guid.NewGuid():N}.db");
             connectionString = $"Data Source={sqliteFile};Default Timeout=30;Pooling=False";
-            services.AddDbContext<MessagingTestDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(sp.GetRequiredService<OutboxSignal<MessagingTestDb>>()));
+            services.AddDbContext<MessagingTestDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors(Interceptors(sp)));
         }
         services.AddEventHandler<MessagingTestDb, Pinged, PingedHandler>(Service);
         configure?.Invoke(services);
         Services = services.BuildServiceProvider();
     }
+
+    /// <summary>As DataSetup: the outbox signal, and the commit relay when the test registered one.</summary>
+    static IInterceptor[] Interceptors(IServiceProvider sp) =>
+        [sp.GetRequiredService<OutboxSignal<MessagingTestDb>>(), .. sp.GetService<CommitRelayInterceptor>() is { } relay ? [relay] : Array.Empty<IInterceptor>()];
 
     public Provider Provider { get; }
     public MessagingOptions Messaging { get; } = new() { OutboxPollInterval = TimeSpan.FromMilliseconds(100) };

@@ -173,6 +173,32 @@ public abstract class OutboxInboxTests(Provider provider)
     }
 
     [Fact]
+    public async Task A_batch_with_a_failing_message_applies_the_others_once_and_reports_only_that_one()
+    {
+        await using var database = await MessagingDatabase.Create(provider);
+        var transport = new InProcessTransport(database.Services, database.Services.GetServices<EventSubscription>());
+        var first = new Pinged("first");
+        var poison = new Pinged("poison");
+        var last = new Pinged("last");
+        Pinged[] batch = [first, poison, last];
+
+        var results = await transport.PublishAll([.. batch.Select(e => OutboxMessage.From(e, null).ToEnvelope())], CancellationToken.None);
+
+        Assert.Null(results[0]);
+        Assert.NotNull(results[1]);
+        Assert.Null(results[2]);
+        var applied = await database.Query(db => db.Applied.AsNoTracking().Select(a => a.EventId).ToListAsync());
+        Assert.Equal(new[] { first.EventId, last.EventId }.Order(), applied.Order());
+        var inbox = await database.Query(db => db.InboxMessages.AsNoTracking().Select(m => m.MessageId).ToListAsync());
+        Assert.Equal(new[] { first.EventId, last.EventId }.Order(), inbox.Order());
+
+        // The outbox retries the batch: nothing applied twice.
+        results = await transport.PublishAll([.. batch.Select(e => OutboxMessage.From(e, null).ToEnvelope())], CancellationToken.None);
+        Assert.NotNull(results[1]);
+        Assert.Equal(2, await database.Query(db => db.Applied.CountAsync()));
+    }
+
+    [Fact]
     public async Task Outbox_through_the_in_process_transport_applies_each_event_once()
     {
         await using var database = await MessagingDatabase.Create(provider);

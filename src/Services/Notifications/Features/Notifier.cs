@@ -99,17 +99,16 @@ internal sealed class Notifier(NotificationsDb db, EmailQueue emails, SmsQueue t
         // Never tell people about what they did themselves (nor "the system" about anything).
         if (request.ActorId == request.RecipientId || request.RecipientId == Guid.Empty) return;
 
-        var preference = await db.Preferences.AsNoTracking()
-            .SingleOrDefaultAsync(p => p.UserId == request.RecipientId && p.Kind == request.Kind, ct);
-        var settings = await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.UserId == request.RecipientId, ct);
-        var inApp = preference?.InApp ?? true;
-        var email = preference?.Email ?? true;
-        var sms = preference?.Sms ?? NotificationKinds.SmsByDefault(request.Kind);
+        var state = await Recipient(request, ct);
+        var settings = state.Settings;
+        var inApp = state.Preference?.InApp ?? true;
+        var email = state.Preference?.Email ?? true;
+        var sms = state.Preference?.Sms ?? NotificationKinds.SmsByDefault(request.Kind);
         var now = clock.UtcNow;
         var title = Truncate(request.Title, 500);
         var body = request.Body is null ? null : Truncate(request.Body, 2000);
 
-        if (inApp && !await db.Notifications.AnyAsync(n => n.DedupKey == request.DedupKey, ct))
+        if (inApp && !state.Notified)
         {
             var notification = new InAppNotification
             {
@@ -126,27 +125,60 @@ internal sealed class Notifier(NotificationsDb db, EmailQueue emails, SmsQueue t
                 CreatedAt = now,
             };
             db.Notifications.Add(notification);
-            var unread = await db.Notifications.CountAsync(n => n.RecipientId == request.RecipientId && n.ReadAt == null, ct)
+            var unread = state.Unread
                 + db.ChangeTracker.Entries<InAppNotification>().Count(e => e.State == EntityState.Added && e.Entity.RecipientId == request.RecipientId);
             db.Publish(new NotificationCreated(notification.Id, notification.RecipientId, notification.Kind, title, body, notification.Link, now, unread));
         }
 
         var release = QuietHours.ReleaseAt(settings, now);
         var digested = settings is not null && settings.Digest != DigestFrequency.Off && NotificationKinds.IsDigestible(request.Kind);
-        if (email && !digested && NotificationEmails.HasEmail(request.Kind)
-            && !await db.OutgoingEmails.AnyAsync(m => m.MessageKey == request.DedupKey, ct)
-            && await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.RecipientId, ct) is { } recipient)
+        if (email && !digested && NotificationEmails.HasEmail(request.Kind) && !state.Emailed && state.User is { } recipient)
         {
             var unsubscribe = templates.Link("/v1/notifications/unsubscribe", tokens.Create(recipient.Id, request.Kind));
             var content = NotificationEmails.Render(request.Kind, title, body, recipient.DisplayName, templates.Link(request.Link), unsubscribe);
             emails.Add(request.DedupKey, recipient.Email, content, unsubscribe, release);
         }
 
-        if (sms && settings is { SmsEnabled: true, PhoneNumber: { Length: > 0 } phone }
-            && !await db.OutgoingSms.AnyAsync(m => m.MessageKey == request.DedupKey, ct))
+        if (sms && settings is { SmsEnabled: true, PhoneNumber: { Length: > 0 } phone } && !state.Texted)
         {
             texts.Add(request.DedupKey, request.RecipientId, phone, $"TaskFlow: {EmailTemplates.OneLine(title)} {templates.Link(request.Link)}", release);
         }
+    }
+
+    /// <summary>What deciding one notification needs to know about its recipient.</summary>
+    sealed record RecipientState(
+        KnownUser? User, NotificationSettings? Settings, NotificationPreference? Preference, bool Notified, bool Emailed, bool Texted, int Unread);
+
+    /// <summary>
+    /// The recipient's copy, settings and preference for the kind, whether this notification's in-app row, email and text
+    /// exist already, and their unread count: one query (this runs for every watcher of every change). A recipient whose
+    /// user copy has not arrived yet is read piece by piece; they get the in-app notification but no email.
+    /// </summary>
+    async Task<RecipientState> Recipient(NotificationRequest request, CancellationToken ct)
+    {
+        var (id, kind, key) = (request.RecipientId, request.Kind, request.DedupKey);
+        var known = await (
+            from u in db.Users.AsNoTracking().Where(u => u.Id == id)
+            join s in db.Settings.AsNoTracking() on u.Id equals s.UserId into settings
+            from s in settings.DefaultIfEmpty()
+            join p in db.Preferences.AsNoTracking().Where(p => p.Kind == kind) on u.Id equals p.UserId into preferences
+            from p in preferences.DefaultIfEmpty()
+            select new RecipientState(
+                u, s, p,
+                db.Notifications.Any(n => n.DedupKey == key),
+                db.OutgoingEmails.Any(m => m.MessageKey == key),
+                db.OutgoingSms.Any(m => m.MessageKey == key),
+                db.Notifications.Count(n => n.RecipientId == id && n.ReadAt == null))).SingleOrDefaultAsync(ct);
+        if (known is not null) return known;
+
+        return new RecipientState(
+            null,
+            await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.UserId == id, ct),
+            await db.Preferences.AsNoTracking().SingleOrDefaultAsync(p => p.UserId == id && p.Kind == kind, ct),
+            await db.Notifications.AnyAsync(n => n.DedupKey == key, ct),
+            Emailed: true,
+            await db.OutgoingSms.AnyAsync(m => m.MessageKey == key, ct),
+            await db.Notifications.CountAsync(n => n.RecipientId == id && n.ReadAt == null, ct));
     }
 
     /// <summary>The same notification for several users (watchers, assignees), each once, never the actor.</summary>
@@ -176,4 +208,19 @@ internal sealed class Notifier(NotificationsDb db, EmailQueue emails, SmsQueue t
     }
 
     static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+}
+
+/// <summary>
+/// Reads (on a new installation: creates) the key ring at start-up, after the migrations, rather than inside the first
+/// notification's transaction, where on SQLite the key ring's own write would wait for that transaction to end.
+/// </summary>
+internal sealed class LoadKeyRingOnStart(UnsubscribeTokens tokens) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        tokens.Create(Guid.Empty, NotificationKinds.StatusChanged);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

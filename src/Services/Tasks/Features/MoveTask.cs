@@ -38,7 +38,7 @@ internal static class MoveTask
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (await MoveTo(db, task, statusId, before, after, access.UserId, ct) is null)
+        if (await MoveTo(db, task, statusId, before, after, access.UserId, ct, access.Project) is null)
             return Invalid(request.After is not null ? "after" : "before", "before and after must be neighbours, after above before.");
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -51,9 +51,9 @@ internal static class MoveTask
     /// column after <paramref name="after"/> and/or before <paramref name="before"/> (neither: at the bottom), records the
     /// activity and publishes TaskMoved. <paramref name="actorId"/> <see cref="Guid.Empty"/> is the system. The caller saves;
     /// only a column that ran out of room is rebalanced and saved first. Returns the new rank, or null when before and after
-    /// are not neighbours.
+    /// are not neighbours. <paramref name="project"/>: the task's project when the caller has it already.
     /// </summary>
-    internal static async Task<string?> MoveTo(TasksDb db, WorkItem task, Guid statusId, WorkItem? before, WorkItem? after, Guid actorId, CancellationToken ct)
+    internal static async Task<string?> MoveTo(TasksDb db, WorkItem task, Guid statusId, WorkItem? before, WorkItem? after, Guid actorId, CancellationToken ct, KnownProject? project = null)
     {
         var rank = await Place(db, task, statusId, before, after, ct);
         if (rank is null)
@@ -76,7 +76,7 @@ internal static class MoveTask
         task.Version++;
         var entry = db.Entry(task);
         if (entry.State != EntityState.Detached && !entry.Collection(t => t.Watchers).IsLoaded) await entry.Collection(t => t.Watchers).LoadAsync(ct);
-        var project = await db.Projects.FindAsync([task.ProjectId], ct) ?? throw new InvalidOperationException("The task's project is not known.");
+        project ??= await db.Projects.FindAsync([task.ProjectId], ct) ?? throw new InvalidOperationException("The task's project is not known.");
         db.Publish(TaskNews.Moved(task, project, from, actorId));
         return rank;
     }
