@@ -9,10 +9,10 @@ namespace TaskFlow.BuildingBlocks.Messaging;
 /// so a retry after a partial failure re-applies nothing.
 /// </summary>
 /// <remarks>
-/// A batch runs in lanes side by side: one lane takes the envelopes in outbox order and hands each to the consumers that
-/// write (in registration order, as before: a service registered later sees an event only after the earlier ones have
-/// applied it), and every standalone consumer (a SignalR push) has a lane of its own. A push then no longer waits
-/// behind the database consumers of the same event, and a batch costs its slowest lane rather than the sum of all.
+/// A batch runs in lanes side by side: one lane hands the envelopes to the consumers that write, service after service
+/// in registration order (a service registered later sees an event only after the earlier ones have applied it), each
+/// service's deliveries in outbox order and in one transaction (<see cref="Apply"/>); every standalone consumer (a
+/// SignalR push) has a lane of its own, and skips what <see cref="CommitRelay"/> already pushed at commit.
 /// </remarks>
 public sealed class InProcessTransport(IServiceProvider services, IEnumerable<EventSubscription> subscriptions, CommitRelay? relay = null) : IEventTransport
 {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 using TaskFlow.Notifications.Data;
 using TaskFlow.Notifications.Delivery;
 using TaskFlow.Notifications.Email;
@@ -42,6 +43,9 @@ internal static class NotificationKinds
 internal sealed class UnsubscribeTokens(IDataProtectionProvider provider)
 {
     readonly IDataProtector protector = provider.CreateProtector("unsubscribe");
+
+    /// <summary>Reads the key ring, creating the first key if there is none (see <see cref="LoadKeyRingOnStart"/>).</summary>
+    public void LoadKeyRing() => protector.Unprotect(protector.Protect([0]));
 
     public string Create(Guid userId, string kind) =>
         Base64Url(protector.Protect(System.Text.Encoding.UTF8.GetBytes($"{userId:N}|{kind}")));
@@ -214,11 +218,11 @@ internal sealed class Notifier(NotificationsDb db, EmailQueue emails, SmsQueue t
 /// Reads (on a new installation: creates) the key ring at start-up, after the migrations, rather than inside the first
 /// notification's transaction, where on SQLite the key ring's own write would wait for that transaction to end.
 /// </summary>
-internal sealed class LoadKeyRingOnStart(UnsubscribeTokens tokens) : Microsoft.Extensions.Hosting.IHostedService
+internal sealed class LoadKeyRingOnStart(UnsubscribeTokens tokens) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        tokens.Create(Guid.Empty, NotificationKinds.StatusChanged);
+        tokens.LoadKeyRing();
         return Task.CompletedTask;
     }
 
