@@ -12,6 +12,7 @@ TASKS=${BENCH_TASKS:-100000}
 PROJECTS=${BENCH_PROJECTS:-100}
 BIG=${BENCH_BIG:-10000}
 DURATION=${BENCH_SECONDS:-20}
+WARMUP=${BENCH_WARMUP:-15}     # seconds per scenario before measuring; short warm-ups measure tier-0 JIT code
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 SERVER_CPU=${BENCH_SERVER_CPU:-0}
 CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
@@ -76,7 +77,7 @@ REPORT=$OUT/tasks-report.md
   echo "# Tasks benchmark — $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; .NET $(dotnet --version)."
-  echo "Server pinned to core $SERVER_CPU, load generator to core $CLIENT_CPU; $CONNECTIONS concurrent clients (closed loop), ${DURATION} s per scenario after a 5 s warm-up."
+  echo "Server pinned to core $SERVER_CPU, load generator to core $CLIENT_CPU; $CONNECTIONS concurrent clients (closed loop), ${DURATION} s per scenario after a ${WARMUP} s warm-up."
   echo "Data: $PROJECTS projects, $TASKS tasks ($BIG in the measured project), 6 labels per project, 0–2 assignees and 0–2 labels per task, a comment on every 5th task; seeded through the API."
 } >"$REPORT"
 
@@ -88,11 +89,14 @@ for provider in $PROVIDERS; do
     args+=(--Data:Postgres "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD" --Data:DatabasePrefix "$PREFIX")
   fi
   echo "== $provider" >&2
-  start_server "$log" "${args[@]}"
+  # BENCH_SERVER_ARGS: more host options, e.g. "--Tasks:ListCache:MaxMegabytes 0" to measure without the list cache.
+  # shellcheck disable=SC2206
+  extra=(${BENCH_SERVER_ARGS:-})
+  start_server "$log" "${args[@]}" "${extra[@]}"
   state=$dir/state.json
   if [[ ! -f $state ]]; then
     echo "seeding $TASKS tasks ($provider)" >&2
-    bench seed --url "http://127.0.0.1:$PORT" --state "$state" --data-dir "$dir" --projects "$PROJECTS" --tasks "$TASKS" --big "$BIG" --concurrency 8
+    bench seed --url "http://127.0.0.1:$PORT" --state "$state" --data-dir "$dir" --projects "$PROJECTS" --tasks "$TASKS" --big "$BIG" --concurrency 8 --import-concurrency 1
   fi
   # The seed writes events faster than they are sent; measure only once every service's outbox is drained.
   echo "waiting for the outboxes to drain" >&2
@@ -118,8 +122,8 @@ for provider in $PROVIDERS; do
   {
     echo; echo "## $provider"; echo
     echo "Seeded in $(jq -r .seedSeconds "$state" 2>/dev/null || echo '?') s ($(jq -r '.tasks' "$state" 2>/dev/null) tasks, $(jq -r '.comments' "$state" 2>/dev/null) comments)."; echo
-    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --connections "$CONNECTIONS" --scenarios board,filtered,search
-    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --connections "$CONNECTIONS" --scenarios move,create | tail -n +3
+    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios board,filtered,search
+    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios move,create,board+move | tail -n +3
   } >>"$REPORT"
   if [[ $provider == Postgres ]]; then
     scans >"$OUT/scans-after.txt"

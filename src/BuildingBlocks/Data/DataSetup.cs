@@ -26,8 +26,9 @@ public static class DataSetup
     /// Registers a service's DbContext on the configured provider. Each provider has its own subclass so that
     /// its migrations live apart (<c>Migrations/Sqlite</c>, <c>Migrations/Postgres</c>); callers inject <typeparamref name="TDb"/>.
     /// Migrations are applied at start-up, and the outbox of this database is dispatched in the background.
+    /// <paramref name="interceptors"/>: the service's own (stateless, shared by every pooled context).
     /// </summary>
-    public static void AddServiceDb<TDb, TSqliteDb, TPostgresDb>(this IHostApplicationBuilder builder, string service)
+    public static void AddServiceDb<TDb, TSqliteDb, TPostgresDb>(this IHostApplicationBuilder builder, string service, params IInterceptor[] interceptors)
         where TDb : ServiceDb
         where TSqliteDb : TDb
         where TPostgresDb : TDb
@@ -38,7 +39,7 @@ public static class DataSetup
         // every consumed event (creating one, and looking up EF's internal services for it, showed up in profiles).
         // All-in-one, the events of a commit also go straight to the pushes (CommitRelay, registered by AddMessaging).
         IInterceptor[] Interceptors(IServiceProvider sp) =>
-            [sp.GetRequiredService<OutboxSignal<TDb>>(), .. sp.GetService<CommitRelayInterceptor>() is { } relay ? [relay] : Array.Empty<IInterceptor>()];
+            [sp.GetRequiredService<OutboxSignal<TDb>>(), .. sp.GetService<CommitRelayInterceptor>() is { } relay ? [relay] : Array.Empty<IInterceptor>(), .. interceptors];
         if (options.Provider == DatabaseProvider.Postgres)
             builder.Services.AddDbContextPool<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Interceptors(sp)));
         else

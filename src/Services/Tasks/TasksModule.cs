@@ -29,7 +29,7 @@ public sealed class TasksModule : IServiceModule
 
     public void AddServices(IHostApplicationBuilder builder)
     {
-        builder.AddServiceDb<TasksDb, SqliteTasksDb, PostgresTasksDb>(Name);
+        builder.AddServiceDb<TasksDb, SqliteTasksDb, PostgresTasksDb>(Name, ListVersions.Instance);
         var services = builder.Services;
         services.AddScoped<CurrentAccess>();
         services.AddScoped<MembershipCopy>();
@@ -37,6 +37,9 @@ public sealed class TasksModule : IServiceModule
         services.AddScoped<ProjectCopy>();
         services.AddScoped<LabelCopy>();
         services.AddScoped<WorkspaceAccess>();
+        services.AddOptions<TaskListCacheOptions>().BindConfiguration(TaskListCacheOptions.Section)
+            .Validate(o => o.MaxMegabytes >= 0, "Tasks:ListCache:MaxMegabytes must be 0 (off) or more.").ValidateOnStart();
+        services.AddSingleton<TaskListCache>();
         services.AddHostedService<DueReminders>();
         services.AddEventHandler<TasksDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
         services.AddEventHandler<TasksDb, MemberAdded, MemberAddedHandler>(Name);

@@ -130,6 +130,12 @@ internal sealed class KnownProject
     public DateTime ArchiveChangedAt { get; set; }
     /// <summary>Tombstone: the project was deleted; late events for it are ignored.</summary>
     public bool Deleted { get; set; }
+
+    /// <summary>
+    /// Raised in the transaction of every change to a row of this project (<see cref="TasksDb"/>'s SaveChanges), so a
+    /// task list computed at one value is still exact while it holds (<see cref="Features.TaskListCache"/>).
+    /// </summary>
+    public long ListVersion { get; set; }
 }
 
 /// <summary>Local copy of a project membership (inactive once removed).</summary>

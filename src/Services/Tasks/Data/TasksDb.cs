@@ -28,6 +28,51 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
     public DbSet<TaskWatcher> Watchers => Set<TaskWatcher>();
     public DbSet<SentReminder> SentReminders => Set<SentReminder>();
 
+    /// <summary>Projects with changed rows in the open transaction; their list versions are raised when it commits.</summary>
+    internal HashSet<Guid> ChangedListProjects { get; } = [];
+
+    /// <summary>
+    /// Saves, noting the projects of the changed rows for <see cref="ListVersions"/>. A save outside a transaction runs
+    /// in one of its own, so the versions are raised atomically with the rows.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (!NoteChangedProjects() || Database.CurrentTransaction is not null)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (!NoteChangedProjects() || Database.CurrentTransaction is not null) return base.SaveChanges(acceptAllChangesOnSuccess);
+        using var transaction = Database.BeginTransaction();
+        var count = base.SaveChanges(acceptAllChangesOnSuccess);
+        transaction.Commit();
+        return count;
+    }
+
+    /// <summary>Adds the projects of added, changed and deleted rows (every entity with a ProjectId, and projects themselves); true if any.</summary>
+    bool NoteChangedProjects()
+    {
+        if (!ChangeTracker.HasChanges()) return false;
+        var any = false;
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+            Guid? id = entry.Entity is KnownProject project ? project.Id
+                : entry.Metadata.FindProperty(nameof(WorkItem.ProjectId)) is { } property ? entry.Property(property.Name).CurrentValue as Guid? : null;
+            if (id is { } value && value != Guid.Empty)
+            {
+                ChangedListProjects.Add(value);
+                any = true;
+            }
+        }
+        return any;
+    }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -70,9 +70,16 @@ internal static class ListTasks
     static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> Handle(
         Guid? status, string? category, string? assignee, string? priority, Guid? label, Guid? cycle, string? dueBefore, string? dueAfter,
         Guid? parent, string? q, string? sort, string? cursor, string? limit,
-        CurrentAccess access, TasksDb db, CancellationToken ct) =>
-        await Run(db, access.UserId, tasks => tasks.Where(t => t.ProjectId == access.ProjectId), false,
+        CurrentAccess access, TasksDb db, TaskListCache cache, HttpContext http, CancellationToken ct)
+    {
+        var key = TaskListCache.Key(access.ProjectId, access.Project.ListVersion, http.Request.QueryString.Value ?? "", access.UserId,
+            personal: string.Equals(assignee, "me", StringComparison.OrdinalIgnoreCase));
+        if (cache.TryGet(key, out var cached)) return TypedResults.Ok(cached!);
+        var result = await Run(db, access.UserId, tasks => tasks.Where(t => t.ProjectId == access.ProjectId), false,
             new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q), sort, cursor, limit, ct);
+        if (result.Result is Ok<Page<TaskResponse>> ok) cache.Set(key, ok.Value!);
+        return result;
+    }
 
     static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> HandleWorkspace(
         Guid? status, string? category, string? assignee, string? priority, Guid? label, Guid? cycle, string? dueBefore, string? dueAfter,

@@ -288,6 +288,9 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<long>("ListVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid");
 

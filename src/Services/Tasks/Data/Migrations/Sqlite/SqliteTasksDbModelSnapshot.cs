@@ -281,6 +281,9 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ListVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("TEXT");
 
