@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using TaskFlow.Tasks.Data;
 
 namespace TaskFlow.Tasks.Features;
@@ -67,18 +69,27 @@ internal static class ListTasks
             .WithSummary("List tasks across a workspace (\"my tasks\" with assignee=me)")
             .WithDescription("Any member of the workspace; every project of the workspace the caller can read (all of them: workspace members read every project). " + Filters + "Sorts and pagination as the project list; ties are broken by task id (so created is creation order and key is number then id across projects). Non-members: 404.");
 
-    static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> Handle(
+    static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem, CachedJson>> Handle(
         Guid? status, string? category, string? assignee, string? priority, Guid? label, Guid? cycle, string? dueBefore, string? dueAfter,
         Guid? parent, string? q, string? sort, string? cursor, string? limit,
-        CurrentAccess access, TasksDb db, TaskListCache cache, HttpContext http, CancellationToken ct)
+        CurrentAccess access, TasksDb db, TaskListCache cache, IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
     {
         var key = TaskListCache.Key(access.ProjectId, access.Project.ListVersion, http.Request.QueryString.Value ?? "", access.UserId,
             personal: string.Equals(assignee, "me", StringComparison.OrdinalIgnoreCase));
-        if (cache.TryGet(key, out var cached)) return TypedResults.Ok(cached!);
+        if (cache.TryGet(key, out var cached)) return new CachedJson(cached!);
         var result = await Run(db, access.UserId, tasks => tasks.Where(t => t.ProjectId == access.ProjectId), false,
             new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q), sort, cursor, limit, ct);
-        if (result.Result is Ok<Page<TaskResponse>> ok) cache.Set(key, ok.Value!);
-        return result;
+        switch (result.Result)
+        {
+            case Ok<Page<TaskResponse>> ok when cache.Enabled:
+                var bytes = JsonSerializer.SerializeToUtf8Bytes(ok.Value!, json.Value.SerializerOptions);
+                cache.Set(key, bytes);
+                return new CachedJson(bytes);
+            case Ok<Page<TaskResponse>> ok:
+                return ok;
+            default:
+                return (ValidationProblem)result.Result;
+        }
     }
 
     static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> HandleWorkspace(
