@@ -54,7 +54,7 @@ public static class WebApp
     /// with its integrity hash: 68 KB, 10 KB gzipped) so that <c>Assets[…]</c> works in the browser, and WebAssemblyHost
     /// imports and deserialises it before it creates the renderer. Only the server's <c>App.razor</c> uses
     /// <c>Assets[…]</c>; without the address the browser's collection is empty and nothing is fetched
-    /// (docs/adr/0015-web-first-load-under-3-mb.md). The metadata type is internal, hence the name.
+    /// (docs/adr/0015-web-first-load-second-pass.md). The metadata type is internal, hence the name.
     /// </summary>
     internal static void WithoutResourceCollectionUrl(IList<object> metadata)
     {

@@ -5,7 +5,7 @@ using TaskFlow.Web.Client.Auth;
 
 namespace TaskFlow.Web.Tests;
 
-/// <summary>What the first load of a page asks the browser to fetch (docs/adr/0015-web-first-load-under-3-mb.md).</summary>
+/// <summary>What the first load of a page asks the browser to fetch (docs/adr/0015-web-first-load-second-pass.md).</summary>
 [Trait("Category", "Browser")]
 [Collection(BrowserCollection.Name)]
 public sealed partial class FirstLoadTests(BrowserFixture fixture)
