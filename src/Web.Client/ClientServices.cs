@@ -49,6 +49,9 @@ public sealed class AppState
         Changed?.Invoke();
     }
 
+    /// <summary>Raised when the list of the user's workspaces changed (one was created or joined).</summary>
+    public event Action? WorkspaceListChanged;
+
     /// <summary>The list of workspaces changed (one was created or joined).</summary>
-    public void WorkspacesChanged() => Changed?.Invoke();
+    public void WorkspacesChanged() => WorkspaceListChanged?.Invoke();
 }

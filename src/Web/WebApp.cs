@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -40,6 +41,43 @@ public static class WebApp
         app.MapRazorComponents<Components.App>()
             .AddInteractiveWebAssemblyRenderMode()
             .AddAdditionalAssemblies(typeof(ClientServices).Assembly)
-            .AllowAnonymous();
+            .AllowAnonymous()
+            .Finally(endpoint =>
+            {
+                WithoutResourceCollectionUrl(endpoint.Metadata);
+                WithSmallerImportMap(endpoint.Metadata);
+            });
+    }
+
+    /// <summary>
+    /// MapRazorComponents hands WebAssembly the address of <c>_framework/resource-collection.js</c> (every static asset
+    /// with its integrity hash: 68 KB, 10 KB gzipped) so that <c>Assets[…]</c> works in the browser, and WebAssemblyHost
+    /// imports and deserialises it before it creates the renderer. Only the server's <c>App.razor</c> uses
+    /// <c>Assets[…]</c>; without the address the browser's collection is empty and nothing is fetched
+    /// (docs/adr/0015-web-first-load-second-pass.md). The metadata type is internal, hence the name.
+    /// </summary>
+    internal static void WithoutResourceCollectionUrl(IList<object> metadata)
+    {
+        for (var i = metadata.Count - 1; i >= 0; i--)
+            if (metadata[i].GetType().Name == "ResourceCollectionUrlMetadata") metadata.RemoveAt(i);
+    }
+
+    /// <summary>
+    /// The import map goes into every (uncompressed) page. It keeps the module addresses the browser imports, each with
+    /// the integrity of the file it maps to; it drops the Blazor Server script and the resource collection (neither is
+    /// loaded) and the integrity entries of the unfingerprinted addresses (the browser checks the address it maps to).
+    /// </summary>
+    internal static void WithSmallerImportMap(IList<object> metadata)
+    {
+        for (var i = 0; i < metadata.Count; i++)
+        {
+            if (metadata[i] is not ImportMapDefinition { Imports: { } imports } map) continue;
+            var kept = imports.Where(e => !e.Key.Contains("blazor.server", StringComparison.Ordinal)
+                    && !e.Key.Contains("resource-collection", StringComparison.Ordinal))
+                .ToDictionary(e => e.Key, e => e.Value);
+            var targets = kept.Values.ToHashSet(StringComparer.Ordinal);
+            var integrity = map.Integrity?.Where(e => targets.Contains(e.Key)).ToDictionary(e => e.Key, e => e.Value);
+            metadata[i] = new ImportMapDefinition(kept, map.Scopes, integrity);
+        }
     }
 }

@@ -5,7 +5,8 @@ const refreshHeader = 'X-TaskFlow-Session';
 function refresh(url, header) {
   const run = async () => {
     const response = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { [header]: '1' } });
-    return { status: response.status, body: await response.text() };
+    // One string (status, newline, body): the app reads it without a JSON object model.
+    return response.status + '\n' + await response.text();
   };
   if (navigator.locks && navigator.locks.request) return navigator.locks.request('taskflow-session', run);
   return run();
