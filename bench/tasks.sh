@@ -98,7 +98,8 @@ for provider in $PROVIDERS; do
     echo "seeding $TASKS tasks ($provider)" >&2
     bench seed --url "http://127.0.0.1:$PORT" --state "$state" --data-dir "$dir" --projects "$PROJECTS" --tasks "$TASKS" --big "$BIG" --concurrency 8 --import-concurrency 1
   fi
-  # The seed writes events faster than they are sent; measure only once every service's outbox is drained.
+  # The seed writes events faster than they are sent; measure only once every service's outbox is drained and the
+  # notifications service has sent the e-mails they queued (a backlog of them took ~20 % of the server's core).
   echo "waiting for the outboxes to drain" >&2
   while true; do
     pending=0
@@ -107,14 +108,18 @@ for provider in $PROVIDERS; do
         n=$(psql -d "$db" -Atc 'SELECT count(*) FROM outbox_messages WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL' 2>/dev/null || echo 0)
         pending=$((pending + n))
       done
+      n=$(psql -d "${PREFIX}_notifications" -Atc "SELECT count(*) FROM outgoing_emails WHERE \"Status\" = 'Pending'" 2>/dev/null || echo 0)
+      pending=$((pending + n))
     else
       for db in "$dir"/*.db; do
         n=$(sqlite3 -cmd ".timeout 5000" "file:$db?mode=ro" 'SELECT count(*) FROM outbox_messages WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL' 2>/dev/null || echo 0)
         pending=$((pending + n))
       done
+      n=$(sqlite3 -cmd ".timeout 5000" "file:$dir/notifications.db?mode=ro" "SELECT count(*) FROM outgoing_emails WHERE \"Status\" = 'Pending'" 2>/dev/null || echo 0)
+      pending=$((pending + n))
     fi
     [[ $pending -eq 0 ]] && break
-    echo "  $pending events not sent yet" >&2
+    echo "  $pending events or e-mails not sent yet" >&2
     sleep 30
   done
   if [[ -n $SEED_ONLY ]]; then stop_server; continue; fi
