@@ -123,7 +123,8 @@ internal static class TaskAccess
     internal static Task<Membership?> Load(TasksDb db, Guid projectId, Guid userId, CancellationToken ct) =>
         CompiledMembership.GetValue(db.Model, _ => EF.CompileAsyncQuery(MembershipSingle))(db, projectId, userId, ct);
 
-    internal static IQueryable<Membership> MembershipQuery(TasksDb db, Guid projectId, Guid userId) => MembershipQueryCompiled(db, projectId, userId);
+    /// <summary>The same query as LINQ, for reading its plan (<c>IndexUseTests</c>).</summary>
+    internal static IQueryable<Membership> MembershipQuery(TasksDb db, Guid projectId, Guid userId) => MembershipShape.Compile()(db, projectId, userId);
 
     static readonly Expression<Func<TasksDb, Guid, Guid, IQueryable<Membership>>> MembershipShape = (db, projectId, userId) =>
         db.Projects.AsNoTracking()
@@ -132,8 +133,6 @@ internal static class TaskAccess
                 p,
                 db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
                 db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
-
-    static readonly Func<TasksDb, Guid, Guid, IQueryable<Membership>> MembershipQueryCompiled = MembershipShape.Compile();
 
     /// <summary><see cref="MembershipShape"/> with SingleOrDefault and a cancellation token, for <see cref="EF.CompileAsyncQuery{TContext, TParam1, TParam2, TResult}(Expression{Func{TContext, TParam1, TParam2, CancellationToken, TResult}})"/>.</summary>
     static readonly Expression<Func<TasksDb, Guid, Guid, CancellationToken, Membership?>> MembershipSingle = Expression.Lambda<Func<TasksDb, Guid, Guid, CancellationToken, Membership?>>(
