@@ -25,11 +25,11 @@ return options.Command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: TasksBench seed|run --url URL --state FILE [--data-dir DIR] [--projects 100] [--tasks 100000] [--big 10000] [--comment-every 5] [--concurrency 8] [--import-concurrency 1] [--duration 20] [--warmup 5] [--connections 16] [--server-pid PID] [--scenarios board,filtered,search,move,create,board+move]");
+    Console.Error.WriteLine("usage: TasksBench seed|run --url URL --state FILE [--data-dir DIR] [--projects 100] [--tasks 100000] [--big 10000] [--comment-every 5] [--concurrency 8] [--import-concurrency 1] [--duration 20] [--warmup 5] [--connections 16] [--server-pid PID] [--rate 0] [--scenarios board,filtered,search,move,create,board+move]");
     return 2;
 }
 
-sealed record Options(string Command, string Url, string State, string? DataDir, int Projects, int Tasks, int Big, int CommentEvery, int Concurrency, int ImportConcurrency, int Duration, int Warmup, int Connections, int ServerPid, string[] Scenarios)
+sealed record Options(string Command, string Url, string State, string? DataDir, int Projects, int Tasks, int Big, int CommentEvery, int Concurrency, int ImportConcurrency, int Duration, int Warmup, int Connections, int ServerPid, int Rate, string[] Scenarios)
 {
     public static Options Parse(string[] args)
     {
@@ -45,7 +45,7 @@ sealed record Options(string Command, string Url, string State, string? DataDir,
             Get("state", "bench/.out/tasks-state.json"),
             args.Contains("--data-dir") ? Get("data-dir", "") : null,
             Int("projects", 100), Int("tasks", 100_000), Int("big", 10_000), Int("comment-every", 5),
-            Int("concurrency", 8), Int("import-concurrency", 1), Int("duration", 20), Int("warmup", 5), Int("connections", 16), Int("server-pid", 0),
+            Int("concurrency", 8), Int("import-concurrency", 1), Int("duration", 20), Int("warmup", 5), Int("connections", 16), Int("server-pid", 0), Int("rate", 0),
             Get("scenarios", "board,filtered,search,move,create,board+move").Split(','));
     }
 }
@@ -302,14 +302,14 @@ static class Load
         Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var scenario in all.Where(s => o.Scenarios.Contains(s.Name)))
         {
-            await Measure(http, token, scenario, o.Connections, TimeSpan.FromSeconds(o.Warmup));
+            await Measure(http, token, scenario, o.Connections, TimeSpan.FromSeconds(o.Warmup), o.Rate);
             var cpuBefore = ServerCpu(o.ServerPid);
-            var (count, seconds, latencies, errors, firstError) = await Measure(http, token, scenario, o.Connections, TimeSpan.FromSeconds(o.Duration));
+            var (count, seconds, latencies, errors, firstError) = await Measure(http, token, scenario, o.Connections, TimeSpan.FromSeconds(o.Duration), o.Rate);
             var cpu = ServerCpu(o.ServerPid) - cpuBefore;
             Array.Sort(latencies);
             double P(double q) => latencies.Length == 0 ? 0 : latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(q * latencies.Length) - 1)];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {scenario.Name} | {count} | {count / seconds:F0} | {P(0.50):F1} | {P(0.99):F1} | {(latencies.Length > 0 ? latencies[^1] : 0):F1} | {errors} | {(o.ServerPid > 0 && count > 0 ? (cpu / count).ToString("F2", CultureInfo.InvariantCulture) : "–")} |"));
+                $"| {scenario.Name}{(o.Rate > 0 ? $" at {o.Rate}/s" : "")} | {count} | {count / seconds:F0} | {P(0.50):F1} | {P(0.99):F1} | {(latencies.Length > 0 ? latencies[^1] : 0):F1} | {errors} | {(o.ServerPid > 0 && count > 0 ? (cpu / count).ToString("F2", CultureInfo.InvariantCulture) : "–")} |"));
             if (firstError is not null) Console.Error.WriteLine($"{scenario.Name}: first error: {firstError}");
         }
         return 0;
@@ -339,8 +339,14 @@ static class Load
         return word => $"/v1/projects/{state.BigProjectId}/tasks?q={word}&limit=20";
     }
 
+    /// <summary>
+    /// Closed loop (<paramref name="rate"/> 0: each client sends its next request when the previous one is answered), or
+    /// open loop at <paramref name="rate"/> requests per second in all, spread over the clients on a fixed schedule.
+    /// Open-loop latency counts from the scheduled send time, so a stalled server is not hidden by clients that waited
+    /// for it (coordinated omission).
+    /// </summary>
     static async Task<(int Count, double Seconds, double[] Latencies, int Errors, string? FirstError)> Measure(
-        HttpClient http, string token, Scenario scenario, int connections, TimeSpan duration)
+        HttpClient http, string token, Scenario scenario, int connections, TimeSpan duration, int rate = 0)
     {
         var latencies = new List<double>[connections];
         var errors = 0;
@@ -350,13 +356,20 @@ static class Load
         {
             var mine = latencies[c] = new List<double>(100_000);
             var random = new Random(c * 7919 + Environment.TickCount);
-            while (clock.Elapsed < duration)
+            var origin = Stopwatch.GetTimestamp();
+            for (long k = 0; clock.Elapsed < duration; k++)
             {
                 var (method, path, body) = scenario.Next(random);
                 using var request = new HttpRequestMessage(method, path);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 if (body is not null) request.Content = JsonContent.Create(body, options: Api.Json);
                 var start = Stopwatch.GetTimestamp();
+                if (rate > 0)
+                {
+                    start = origin + (long)((k * connections + c) * (double)Stopwatch.Frequency / rate);
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), start);
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                }
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
                 var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 mine.Add(elapsed);

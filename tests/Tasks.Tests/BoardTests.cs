@@ -33,6 +33,22 @@ public sealed class RankTests
     }
 
     [Fact]
+    public void Appends_at_the_bottom_of_a_spread_column_stay_short_for_thousands_of_moves()
+    {
+        var last = Ranks.Spread(2000)[^1];
+        for (var i = 0; i < 25_000; i++)
+        {
+            var next = Ranks.Between(last, null);
+            Assert.True(string.CompareOrdinal(last, next) < 0, $"{last} < {next}");
+            Assert.False(next.EndsWith('0'));
+            last = next;
+        }
+        Assert.True(last.Length <= Ranks.MaxLength, $"{last.Length} characters after 25,000 appends");
+        Assert.Equal("61", Ranks.Between("5z", null));
+        Assert.Equal("zz01", Ranks.Between("zz", null));
+    }
+
+    [Fact]
     public void Spread_gives_short_increasing_ranks()
     {
         foreach (var count in new[] { 0, 1, 5, 35, 36, 1000, 100_000 })
@@ -150,6 +166,32 @@ public abstract class BoardTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.True(maxLength <= Ranks.MaxLength);
         // Moving to the top shortens ranks by about one character per five moves: 280 moves needed a rebalance.
         Assert.True(await WithDb(db => db.Tasks.Where(t => t.ProjectId == s.ProjectId).MaxAsync(t => t.Rank.Length, Ct)) < 20);
+    }
+
+    [Fact]
+    public async Task Concurrent_moves_into_a_column_that_ran_out_of_room_all_succeed_and_keep_its_order()
+    {
+        var s = await WorkspaceWithProject();
+        var (todo, doing) = (s.StatusIds[1], s.StatusIds[2]);
+        var staying = new List<Guid>();
+        for (var i = 0; i < 24; i++) staying.Add(Id(await CreateTask(s.Owner, s.ProjectId, new { title = $"T{i}" })));
+        var incoming = new List<Guid>();
+        for (var i = 0; i < 12; i++) incoming.Add(Id(await CreateTask(s.Owner, s.ProjectId, new { title = $"D{i}", statusId = doing })));
+        // The bottom of the column has no room left: the next append there rebalances the column.
+        var bottom = staying[^1];
+        await WithDb(db => db.Tasks.Where(t => t.Id == bottom).ExecuteUpdateAsync(u => u.SetProperty(t => t.Rank, new string('z', Ranks.MaxLength)), Ct));
+        var leaving = staying.Where((_, i) => i % 4 == 1).ToList();
+        staying.RemoveAll(leaving.Contains);
+
+        // Moves into the column (each needing room at its bottom) and out of it, all at once.
+        var moves = incoming.Select(id => Move(s.Owner, id, todo)).Concat(leaving.Select(id => Move(s.Owner, id, doing)));
+        var answers = await Task.WhenAll(moves);
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+
+        var column = await Column(s.Owner, s.ProjectId, todo);
+        Assert.Equal(staying, column.Take(staying.Count));
+        Assert.Equal(incoming.Order(), column.Skip(staying.Count).Order());
+        Assert.True(await WithDb(db => db.Tasks.Where(t => t.ProjectId == s.ProjectId).MaxAsync(t => t.Rank.Length, Ct)) < 12);
     }
 
     [Fact]

@@ -51,11 +51,15 @@ public static class EventHandlerRegistration
             using var _ = logger.BeginScope(new Dictionary<string, object?> { ["CorrelationId"] = envelope.CorrelationId, ["MessageId"] = envelope.Id });
             try
             {
+                // One transaction from the handler's first read (the in-process transport opens one per batch), so a
+                // handler can lock rows or take locks that hold until its changes commit.
+                await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
                 await sp.GetRequiredService<THandler>().Handle(integrationEvent, ct);
                 db.InboxMessages.Add(new InboxMessage { MessageId = envelope.Id, Consumer = consumer, HandledAt = DateTime.UtcNow });
                 try
                 {
                     await db.SaveChangesAsync(ct);
+                    if (transaction is not null) await transaction.CommitAsync(ct);
                 }
                 catch (DbUpdateException)
                 {

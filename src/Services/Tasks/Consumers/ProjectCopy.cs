@@ -156,6 +156,7 @@ internal sealed class WorkflowStatusRemovedHandler(TasksDb db) : IIntegrationEve
     {
         // The WorkflowChanged published with this event may arrive later: the status is gone either way.
         if (await db.Statuses.FindAsync([e.StatusId], ct) is { } removed) removed.Removed = true;
+        await Ranks.LockAsync(db, e.ProjectId, ct);
         var moving = await db.Tasks.Where(t => t.ProjectId == e.ProjectId && t.StatusId == e.StatusId)
             .OrderBy(t => t.Rank).ThenBy(t => t.Number).ToListAsync(ct);
         if (moving.Count == 0) return;

@@ -31,6 +31,10 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
     /// <summary>Projects with changed rows in the open transaction; their list versions are raised when it commits.</summary>
     internal HashSet<Guid> ChangedListProjects { get; } = [];
 
+    /// <summary>Projects whose rank lock (<see cref="Ranks.LockAsync"/>) <see cref="RankLockTransaction"/> holds.</summary>
+    internal HashSet<Guid> RankLockedProjects { get; } = [];
+    internal object? RankLockTransaction { get; set; }
+
     /// <summary>
     /// Saves, noting the projects of the changed rows for <see cref="ListVersions"/>. A save outside a transaction runs
     /// in one of its own, so the versions are raised atomically with the rows.

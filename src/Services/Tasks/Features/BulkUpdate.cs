@@ -84,6 +84,7 @@ internal static class BulkUpdate
         var cycle = await TaskFields.ValidateCycle(db, project.Id, cycleId, errors, ct);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (statusId is not null) await Ranks.LockAsync(db, project.Id, ct);
         var tasks = await db.Tasks.WithDetails().AsSplitQuery().Where(t => taskIds.Contains(t.Id) && t.ProjectId == project.Id).ToListAsync(ct);
         var missing = taskIds.Except(tasks.Select(t => t.Id)).ToList();
         if (missing.Count > 0 && !errors.ContainsKey("taskIds")) errors["taskIds"] = [$"Not tasks of this project: {string.Join(", ", missing)}."];

@@ -70,6 +70,7 @@ internal static class CreateTask
             number = await db.Counters.Where(c => c.ProjectId == project.Id).Select(c => c.LastNumber).SingleAsync(ct);
         }
 
+        await Ranks.LockAsync(db, project.Id, ct);
         var last = await db.Tasks.Where(t => t.ProjectId == project.Id && t.StatusId == statusId)
             .OrderByDescending(t => t.Rank).ThenByDescending(t => t.Number).Select(t => t.Rank).FirstOrDefaultAsync(ct);
         var rank = Ranks.Between(last, null);

@@ -30,6 +30,9 @@ internal static class MoveTask
         var statuses = await TaskFields.Statuses(db, task.ProjectId, ct);
         if (request.StatusId is not { } statusId || statuses.All(s => s.Id != statusId))
             return Invalid("statusId", "The status must be a status of the project.");
+        // The neighbours are read under the rank lock, so a rebalance of the column cannot change their ranks meanwhile.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await Ranks.LockAsync(db, task.ProjectId, ct);
         WorkItem? before = null, after = null;
         if (request.Before is { } b && (b == task.Id || (before = await Neighbour(db, task, statusId, b, ct)) is null))
             errors["before"] = ["before must be another task in the target column."];
@@ -37,7 +40,6 @@ internal static class MoveTask
             errors["after"] = ["after must be another task in the target column."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (await MoveTo(db, task, statusId, before, after, access.UserId, ct, access.Project) is null)
             return Invalid(request.After is not null ? "after" : "before", "before and after must be neighbours, after above before.");
         await db.SaveChangesAsync(ct);
@@ -51,10 +53,12 @@ internal static class MoveTask
     /// column after <paramref name="after"/> and/or before <paramref name="before"/> (neither: at the bottom), records the
     /// activity and publishes TaskMoved. <paramref name="actorId"/> <see cref="Guid.Empty"/> is the system. The caller saves;
     /// only a column that ran out of room is rebalanced and saved first. Returns the new rank, or null when before and after
-    /// are not neighbours. <paramref name="project"/>: the task's project when the caller has it already.
+    /// are not neighbours. <paramref name="project"/>: the task's project when the caller has it already. Runs in the
+    /// caller's transaction, under the project's rank lock (taken here if the caller has not, before it read the neighbours).
     /// </summary>
     internal static async Task<string?> MoveTo(TasksDb db, WorkItem task, Guid statusId, WorkItem? before, WorkItem? after, Guid actorId, CancellationToken ct, KnownProject? project = null)
     {
+        await Ranks.LockAsync(db, task.ProjectId, ct);
         var rank = await Place(db, task, statusId, before, after, ct);
         if (rank is null)
         {
