@@ -13,12 +13,15 @@ namespace TaskFlow.Web.Client;
 /// <summary>The services the components use, registered the same way in the browser and on the prerendering server.</summary>
 public static class ClientServices
 {
-    public static IServiceCollection AddTaskFlowClient(this IServiceCollection services, Uri baseAddress)
+    /// <summary>
+    /// Everything but the <see cref="IApiTransport"/>: the browser adds <see cref="FetchTransport"/> (Program.cs), the server
+    /// an HttpClient-based one (no System.Net.Http in the browser's download: docs/adr/0017-web-third-pass.md).
+    /// </summary>
+    public static IServiceCollection AddTaskFlowClient(this IServiceCollection services)
     {
         services.AddMudServices();
         // The browser host registers it already; prerendering and tests need it too (there it loads nothing).
         services.TryAddScoped<LazyAssemblyLoader>();
-        services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
         services.AddScoped<SessionService>();
         services.AddScoped<ApiClient>();
         services.AddScoped<IdentityApi>();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.Web.Client;
+using TaskFlow.Web.Client.Api;
 using TaskFlow.Web.Session;
 
 namespace TaskFlow.Web;
@@ -26,7 +27,8 @@ public static class WebApp
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveWebAssemblyComponents();
         // Prerendering resolves the same services as the browser; it never calls the API (no token on the server).
-        builder.Services.AddTaskFlowClient(new Uri("http://localhost/"));
+        builder.Services.AddTaskFlowClient();
+        builder.Services.AddScoped<IApiTransport>(_ => new HttpTransport(new HttpClient { BaseAddress = new Uri("http://localhost/") }));
         builder.AddSessionEndpoint();
     }
 

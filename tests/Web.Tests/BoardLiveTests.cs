@@ -31,8 +31,8 @@ public sealed class BoardLiveTests : BunitContext
     public BoardLiveTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddTaskFlowClient(new Uri("http://api.invalid/"));
-        Services.AddScoped(_ => new HttpClient(api) { BaseAddress = new Uri("http://api.invalid/") });
+        Services.AddTaskFlowClient();
+        Services.AddScoped<IApiTransport>(_ => new HttpTransport(new HttpClient(api) { BaseAddress = new Uri("http://api.invalid/") }));
         Renderer.SetRendererInfo(new RendererInfo("WebAssembly", isInteractive: true));
         Render<MudBlazor.MudPopoverProvider>();
     }

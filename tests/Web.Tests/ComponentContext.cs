@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Web.Client;
+using TaskFlow.Web.Client.Api;
 
 namespace TaskFlow.Web.Tests;
 
@@ -10,10 +11,10 @@ public abstract class ComponentContext : BunitContext
     protected ComponentContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddTaskFlowClient(new Uri("http://api.invalid/"));
+        Services.AddTaskFlowClient();
         // There is no API behind component tests: the panel's self-loading sections wait for ever (loading state), so nothing
         // re-renders behind a test's back. Tests that need data hand it to the presentational components directly.
-        Services.AddScoped(_ => new HttpClient(new NoApi()) { BaseAddress = new Uri("http://api.invalid/"), Timeout = Timeout.InfiniteTimeSpan });
+        Services.AddScoped<IApiTransport>(_ => new HttpTransport(new HttpClient(new NoApi()) { BaseAddress = new Uri("http://api.invalid/"), Timeout = Timeout.InfiniteTimeSpan }));
         Render<MudBlazor.MudPopoverProvider>();
     }
 

@@ -29,8 +29,8 @@ public sealed class ListLiveTests : BunitContext
     public ListLiveTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddTaskFlowClient(new Uri("http://api.invalid/"));
-        Services.AddScoped(_ => new HttpClient(api) { BaseAddress = new Uri("http://api.invalid/") });
+        Services.AddTaskFlowClient();
+        Services.AddScoped<IApiTransport>(_ => new HttpTransport(new HttpClient(api) { BaseAddress = new Uri("http://api.invalid/") }));
         Renderer.SetRendererInfo(new RendererInfo("WebAssembly", isInteractive: true));
         Render<MudBlazor.MudPopoverProvider>();
     }

@@ -21,7 +21,8 @@ public sealed class SearchDialogTests : BunitContext
     public SearchDialogTests()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddTaskFlowClient(new Uri("http://localhost/"));
+        Services.AddTaskFlowClient();
+        Services.AddScoped<IApiTransport>(_ => new HttpTransport(new HttpClient { BaseAddress = new Uri("http://localhost/") }));
         Renderer.SetRendererInfo(new RendererInfo("WebAssembly", isInteractive: true));
     }
 

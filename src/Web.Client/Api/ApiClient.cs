@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using TaskFlow.Web.Client.Auth;
@@ -30,7 +26,7 @@ public sealed record ApiResult<T>(T? Value, ApiProblem? Problem, string? ETag = 
 /// Sends requests to the TaskFlow API on the same origin with the in-memory access token; a 401 renews the token once
 /// through the session endpoint and retries.
 /// </summary>
-public sealed class ApiClient(HttpClient http, SessionService session)
+public sealed class ApiClient(IApiTransport transport, SessionService session)
 {
     /// <summary>
     /// Web defaults, generated metadata only (<see cref="ApiJson"/>): no reflection, so trimming cannot take what the client
@@ -45,102 +41,105 @@ public sealed class ApiClient(HttpClient http, SessionService session)
         ApiJson.Default.GetTypeInfo(type) ?? throw new NotSupportedException($"{type} has no generated JSON metadata: add it to ApiJson.");
 
     public Task<ApiResult<T>> Get<T>(string url, CancellationToken ct = default) =>
-        Send<T>(() => new HttpRequestMessage(HttpMethod.Get, url), ct);
+        Send<T>(() => new ApiRequest("GET", url), ct);
 
     public Task<ApiResult<T>> Post<T>(string url, object? body, CancellationToken ct = default) =>
-        Send<T>(() => WithBody(HttpMethod.Post, url, body), ct);
+        Send<T>(() => WithBody("POST", url, body), ct);
 
     public Task<ApiResult<T>> Patch<T>(string url, object body, string? ifMatch = null, CancellationToken ct = default) =>
         Send<T>(() =>
         {
-            var request = WithBody(HttpMethod.Patch, url, body);
-            if (ifMatch is not null) request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-            return request;
+            var request = WithBody("PATCH", url, body);
+            return ifMatch is null ? request : request.WithHeader("If-Match", ifMatch);
         }, ct);
 
     public Task<ApiResult<T>> Put<T>(string url, object body, CancellationToken ct = default) =>
-        Send<T>(() => WithBody(HttpMethod.Put, url, body), ct);
+        Send<T>(() => WithBody("PUT", url, body), ct);
 
     public Task<ApiResult<T>> Delete<T>(string url, CancellationToken ct = default) =>
-        Send<T>(() => new HttpRequestMessage(HttpMethod.Delete, url), ct);
+        Send<T>(() => new ApiRequest("DELETE", url), ct);
 
-    /// <summary>Posts a body built by <paramref name="content"/> (e.g. a multipart upload); it is called again for the one retry after a renewal.</summary>
-    public Task<ApiResult<T>> PostContent<T>(string url, Func<HttpContent> content, CancellationToken ct = default) =>
-        Send<T>(() => new HttpRequestMessage(HttpMethod.Post, url) { Content = content() }, ct);
+    /// <summary>Posts one file as multipart/form-data; <see cref="ApiFile.Open"/> is called again for the one retry after a renewal.</summary>
+    public Task<ApiResult<T>> PostFile<T>(string url, ApiFile file, CancellationToken ct = default) =>
+        Send<T>(() => new ApiRequest("POST", url) { File = file }, ct);
 
     /// <summary>A binary response (a download) with its file name from Content-Disposition.</summary>
     public async Task<ApiResult<(byte[] Bytes, string? FileName, string ContentType)>> GetBytes(string url, CancellationToken ct = default)
     {
         try
         {
-            using var response = await SendAuthorized(() => new HttpRequestMessage(HttpMethod.Get, url), ct);
-            if (!response.IsSuccessStatusCode) return new(default, await ReadProblem(response, ct));
-            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-            var disposition = response.Content.Headers.ContentDisposition;
-            var name = (disposition?.FileNameStar ?? disposition?.FileName)?.Trim('"');
-            return new((bytes, name, response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream"), null);
+            var response = await SendAuthorized(() => new ApiRequest("GET", url), ct);
+            if (!response.IsSuccess) return new(default, ReadProblem(response));
+            var contentType = response.ContentType is { } type ? type.Split(';')[0].Trim() : "application/octet-stream";
+            return new((response.Body, FileName(response.ContentDisposition), contentType), null);
         }
-        catch (HttpRequestException e)
+        catch (ApiNetworkException e)
         {
             return new(default, ApiProblem.Network(e.Message));
         }
     }
 
-    static HttpRequestMessage WithBody(HttpMethod method, string url, object? body) =>
-        new(method, url)
+    /// <summary>The file name of a Content-Disposition header: <c>filename*</c> (RFC 5987, UTF-8) first, else <c>filename</c>.</summary>
+    internal static string? FileName(string? disposition)
+    {
+        if (disposition is null) return null;
+        string? plain = null;
+        foreach (var part in disposition.Split(';'))
         {
-            Content = body is null ? new StringContent("{}", Encoding.UTF8, "application/json") : JsonContent.Create(body, Info(body.GetType())),
-        };
+            var p = part.Trim();
+            if (p.StartsWith("filename*=", StringComparison.OrdinalIgnoreCase))
+            {
+                var value = p["filename*=".Length..].Trim('"');
+                var quote = value.IndexOf("''", StringComparison.Ordinal);
+                return Uri.UnescapeDataString(quote >= 0 ? value[(quote + 2)..] : value);
+            }
+            if (p.StartsWith("filename=", StringComparison.OrdinalIgnoreCase)) plain = p["filename=".Length..].Trim('"');
+        }
+        return plain;
+    }
 
-    async Task<ApiResult<T>> Send<T>(Func<HttpRequestMessage> build, CancellationToken ct)
+    static ApiRequest WithBody(string method, string url, object? body) =>
+        new(method, url) { Json = body is null ? "{}"u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(body, Info(body.GetType())) };
+
+    async Task<ApiResult<T>> Send<T>(Func<ApiRequest> build, CancellationToken ct)
     {
         try
         {
-            using var response = await SendAuthorized(build, ct);
-            var etag = response.Headers.ETag?.ToString();
-            if (response.IsSuccessStatusCode)
-            {
-                if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(NoBody) || response.Content.Headers.ContentLength == 0)
-                    return new ApiResult<T>(default, null, etag);
-                var value = await response.Content.ReadFromJsonAsync(Info<T>(), ct);
-                return new ApiResult<T>(value, null, etag);
-            }
-            return new ApiResult<T>(default, await ReadProblem(response, ct));
+            var response = await SendAuthorized(build, ct);
+            if (!response.IsSuccess) return new ApiResult<T>(default, ReadProblem(response));
+            if (response.Status == 204 || typeof(T) == typeof(NoBody) || response.Body.Length == 0)
+                return new ApiResult<T>(default, null, response.ETag);
+            return new ApiResult<T>(JsonSerializer.Deserialize(response.Body, Info<T>()), null, response.ETag);
         }
-        catch (HttpRequestException e)
+        catch (ApiNetworkException e)
         {
             return new ApiResult<T>(default, ApiProblem.Network(e.Message));
         }
     }
 
-    async Task<HttpResponseMessage> SendAuthorized(Func<HttpRequestMessage> build, CancellationToken ct)
+    async Task<ApiResponse> SendAuthorized(Func<ApiRequest> build, CancellationToken ct)
     {
         var token = await session.GetAccessToken();
         var request = build();
-        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await http.SendAsync(request, ct);
-        request.Dispose();
-        if (response.StatusCode != HttpStatusCode.Unauthorized || token is null) return response;
+        if (token is not null) request.WithHeader("Authorization", "Bearer " + token);
+        var response = await transport.Send(request, ct);
+        if (response.Status != 401 || token is null) return response;
 
         // The token may have expired while the tab slept: renew once through the session cookie and retry.
-        response.Dispose();
         token = await session.Renew();
         var retry = build();
-        if (token is not null) retry.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var second = await http.SendAsync(retry, ct);
-        retry.Dispose();
-        return second;
+        if (token is not null) retry.WithHeader("Authorization", "Bearer " + token);
+        return await transport.Send(retry, ct);
     }
 
-    internal static async Task<ApiProblem> ReadProblem(HttpResponseMessage response, CancellationToken ct)
+    internal static ApiProblem ReadProblem(ApiResponse response)
     {
-        var status = (int)response.StatusCode;
         try
         {
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (body.Length > 0 && body.TrimStart().StartsWith('{'))
+            var body = response.Body.AsSpan().TrimStart(" \t\r\n"u8);
+            if (body.Length > 0 && body[0] == (byte)'{')
             {
-                using var doc = JsonDocument.Parse(body);
+                using var doc = JsonDocument.Parse(response.Body);
                 var root = doc.RootElement;
                 var errors = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
                 if (root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
@@ -148,13 +147,13 @@ public sealed class ApiClient(HttpClient http, SessionService session)
                         errors[field.Name] = field.Value.ValueKind == JsonValueKind.Array
                             ? [.. field.Value.EnumerateArray().Select(m => m.GetString() ?? "")]
                             : [field.Value.ToString()];
-                return new ApiProblem(status, Text(root, "type"), Text(root, "title"), Text(root, "detail"), errors);
+                return new ApiProblem(response.Status, Text(root, "type"), Text(root, "title"), Text(root, "detail"), errors);
             }
         }
         catch (JsonException)
         {
         }
-        return new ApiProblem(status, null, response.ReasonPhrase, null, new Dictionary<string, string[]>());
+        return new ApiProblem(response.Status, null, string.IsNullOrEmpty(response.StatusText) ? null : response.StatusText, null, new Dictionary<string, string[]>());
     }
 
     static string? Text(JsonElement root, string name) =>

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-
 namespace TaskFlow.Web.Client.Api;
 
 // Client-side copies of the shapes behind the task panel's sections: subtasks, relations, attachments (tasks service,
@@ -70,13 +68,7 @@ public sealed class TaskDetailsApi(ApiClient api)
     /// (a renewed session retries once); wrap the stream it returns to observe progress.
     /// </summary>
     public Task<ApiResult<TaskAttachment>> Upload(Guid taskId, string fileName, string contentType, Func<Stream> open, CancellationToken ct = default) =>
-        api.PostContent<TaskAttachment>($"v1/tasks/{taskId}/attachments", () =>
-        {
-            var file = new StreamContent(open());
-            file.Headers.ContentType = MediaTypeHeaderValue.TryParse(string.IsNullOrEmpty(contentType) ? "application/octet-stream" : contentType, out var type)
-                ? type : new MediaTypeHeaderValue("application/octet-stream");
-            return new MultipartFormDataContent { { file, "file", fileName } };
-        }, ct);
+        api.PostFile<TaskAttachment>($"v1/tasks/{taskId}/attachments", new ApiFile("file", fileName, contentType, open), ct);
 
     public Task<ApiResult<(byte[] Bytes, string? FileName, string ContentType)>> Download(Guid attachmentId) => api.GetBytes($"v1/attachments/{attachmentId}/content");
     public Task<ApiResult<NoBody>> DeleteAttachment(Guid attachmentId) => api.Delete<NoBody>($"v1/attachments/{attachmentId}");

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.JSInterop;
@@ -17,7 +15,7 @@ public sealed record SessionUser(Guid Id, string Email, string Name, bool EmailV
 /// Holds the access token in memory only (never in storage) and renews it through the web app's session endpoint,
 /// which keeps the refresh token in an HttpOnly cookie (docs/adr/0012-web-session.md).
 /// </summary>
-public sealed class SessionService(HttpClient http, IJSRuntime js) : IDisposable
+public sealed class SessionService(IApiTransport transport, IJSRuntime js) : IDisposable
 {
     /// <summary>Path of the session endpoint; the refresh cookie is scoped to it.</summary>
     public const string BasePath = "app/session";
@@ -85,7 +83,7 @@ public sealed class SessionService(HttpClient http, IJSRuntime js) : IDisposable
             // Another caller renewed while this one waited.
             if (accessToken is not null && accessToken != previous) return accessToken;
             var (status, body) = await RefreshThroughLock();
-            if (status == (int)HttpStatusCode.OK && body is not null)
+            if (status == 200 && body is not null)
                 Accept(JsonSerializer.Deserialize(body, ApiJson.Default.SessionToken)!);
             else if (status is 401 or 400) Clear();
             return accessToken;
@@ -138,12 +136,10 @@ public sealed class SessionService(HttpClient http, IJSRuntime js) : IDisposable
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, BasePath + "/refresh");
-            request.Headers.Add(CsrfHeader, "1");
-            using var response = await http.SendAsync(request);
-            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+            var response = await transport.Send(new ApiRequest("POST", BasePath + "/refresh").WithHeader(CsrfHeader, "1"));
+            return (response.Status, Encoding.UTF8.GetString(response.Body));
         }
-        catch (HttpRequestException)
+        catch (ApiNetworkException)
         {
             return (0, null);
         }
@@ -153,18 +149,17 @@ public sealed class SessionService(HttpClient http, IJSRuntime js) : IDisposable
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, BasePath + "/login")
+            var request = new ApiRequest("POST", BasePath + "/login")
             {
-                Content = JsonContent.Create(new LoginRequest(email, password), ApiJson.Default.LoginRequest),
-            };
-            request.Headers.Add(CsrfHeader, "1");
-            using var response = await http.SendAsync(request);
-            if (!response.IsSuccessStatusCode) return await ApiClient.ReadProblem(response, default);
-            Accept((await response.Content.ReadFromJsonAsync(ApiJson.Default.SessionToken))!);
+                Json = JsonSerializer.SerializeToUtf8Bytes(new LoginRequest(email, password), ApiJson.Default.LoginRequest),
+            }.WithHeader(CsrfHeader, "1");
+            var response = await transport.Send(request);
+            if (!response.IsSuccess) return ApiClient.ReadProblem(response);
+            Accept(JsonSerializer.Deserialize(response.Body, ApiJson.Default.SessionToken)!);
             IsInitialized = true;
             return null;
         }
-        catch (HttpRequestException e)
+        catch (ApiNetworkException e)
         {
             return ApiProblem.Network(e.Message);
         }
@@ -174,11 +169,9 @@ public sealed class SessionService(HttpClient http, IJSRuntime js) : IDisposable
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, BasePath + "/logout");
-            request.Headers.Add(CsrfHeader, "1");
-            using var response = await http.SendAsync(request);
+            await transport.Send(new ApiRequest("POST", BasePath + "/logout").WithHeader(CsrfHeader, "1"));
         }
-        catch (HttpRequestException)
+        catch (ApiNetworkException)
         {
         }
         Clear();

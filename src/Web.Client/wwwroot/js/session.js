@@ -18,6 +18,8 @@ let early = refresh(refreshUrl, refreshHeader);
 early.catch(() => { /* the app's own call sees the failure */ });
 
 window.taskflowSession = {
+  // The load-time answer, for js/api.js to start the board's first reads with its token (never consumed there).
+  first: early,
   refresh: async function (url, header) {
     if (early !== null && url === refreshUrl && header === refreshHeader) {
       const answer = early;
