@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.Rendering;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TaskFlow.Web.Client.Api;
@@ -16,37 +17,27 @@ public sealed class BoardColumnTests : ComponentContext
     static TaskItem Task(string key, WorkflowStatus status, string priority = "none", Guid[]? assignees = null, DateOnly? due = null) =>
         new(Guid.NewGuid(), key, Guid.NewGuid(), "Title of " + key, null, status.Id, "m", priority, assignees ?? [], due, null, null, null, Guid.NewGuid(), DateTime.UtcNow, DateTime.UtcNow, 1);
 
-    IRenderedComponent<IComponent> RenderBoard(IReadOnlyList<TaskItem> tasks, bool canWrite, Func<WorkflowStatus, string, Task<bool>>? quickAdd = null)
+    IRenderedComponent<ContainerFragment> RenderBoard(IReadOnlyList<TaskItem> tasks, bool canWrite, Func<WorkflowStatus, string, Task<bool>>? quickAdd = null)
     {
         var members = new Dictionary<Guid, Member> { [Ada.UserId] = Ada };
-        RenderFragment board = b =>
+        RenderFragment board = columns =>
         {
-            b.OpenComponent<MudDropContainer<TaskItem>>(0);
-            b.AddAttribute(1, "Items", tasks);
-            b.AddAttribute(2, "ItemsSelector", (Func<TaskItem, string, bool>)((t, zone) => t.StatusId.ToString() == zone));
-            b.AddAttribute(3, "ItemRenderer", (RenderFragment<TaskItem>)(t => card =>
+            columns.OpenElement(0, "div");
+            foreach (var status in new[] { Todo, Done })
             {
-                card.OpenComponent<TaskCard>(0);
-                card.AddAttribute(1, "Task", t);
-                card.AddAttribute(2, "Members", members);
-                card.CloseComponent();
-            }));
-            b.AddAttribute(4, "ChildContent", (RenderFragment)(columns =>
-            {
-                foreach (var status in new[] { Todo, Done })
-                {
-                    columns.OpenComponent<BoardColumn>(0);
-                    columns.SetKey(status.Id);
-                    columns.AddAttribute(1, "Status", status);
-                    columns.AddAttribute(2, "Count", tasks.Count(t => t.StatusId == status.Id));
-                    columns.AddAttribute(3, "CanWrite", canWrite);
-                    columns.AddAttribute(4, "OnQuickAdd", quickAdd);
-                    columns.CloseComponent();
-                }
-            }));
-            b.CloseComponent();
+                columns.OpenComponent<BoardColumn>(0);
+                columns.SetKey(status.Id);
+                columns.AddAttribute(1, "Status", status);
+                columns.AddAttribute(2, "Count", tasks.Count(t => t.StatusId == status.Id));
+                columns.AddAttribute(3, "CanWrite", canWrite);
+                columns.AddAttribute(4, "OnQuickAdd", quickAdd);
+                columns.AddAttribute(5, "Cards", tasks.Where(t => t.StatusId == status.Id).ToList());
+                columns.AddAttribute(6, "Members", members);
+                columns.CloseComponent();
+            }
+            columns.CloseElement();
         };
-        return Render<IComponent>(board);
+        return Render(board);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.JSInterop;
 using TaskFlow.Web.Client;
 using TaskFlow.Web.Client.Api;
 using TaskFlow.Web.Client.Board;
@@ -113,6 +114,35 @@ public sealed class BoardLiveTests : BunitContext
     }
 
     [Fact]
+    public void A_long_board_renders_each_card_once_though_it_is_shown_in_two_steps()
+    {
+        var cards = Enumerable.Range(1, TasksApi.PageLimit + 30).Select(i => Card(i, Todo, "a" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        var board = RenderBoard(cards);
+        Assert.All(board.FindComponents<TaskCard>(), card => Assert.Equal(1, card.RenderCount));
+    }
+
+    [Fact]
+    public async Task A_card_dropped_in_another_column_moves_there_between_its_new_neighbours()
+    {
+        var a = Card(1, Todo, "h");
+        var b = Card(2, Done, "d");
+        var c = Card(3, Done, "p");
+        var board = RenderBoard(a, b, c);
+        var drops = (DotNetObjectReference<BoardDrops>)JSInterop.Invocations["taskflowBoard.register"].Single().Arguments[0]!;
+
+        // Dropped below WEB-2, above WEB-3 (index 1 among the column's other cards), as js/app.js reports it.
+        await board.InvokeAsync(() => drops.Value.Drop(a.Id.ToString(), Done.Id.ToString(), 1));
+
+        board.WaitForAssertion(() => Assert.Equal(["WEB-2", "WEB-1", "WEB-3"], Keys(board, Done)));
+        Assert.Empty(Keys(board, Todo));
+        Assert.Equal((a.Id, new MoveTaskRequest(Done.Id, c.Id, b.Id)), Assert.Single(api.Moves));
+
+        // A drop where it already is sends nothing.
+        await board.InvokeAsync(() => drops.Value.Drop(a.Id.ToString(), Done.Id.ToString(), 1));
+        Assert.Single(api.Moves);
+    }
+
+    [Fact]
     public void The_filters_are_read_from_the_address()
     {
         api.Tasks.AddRange([Card(1, Todo, "a"), Card(2, Todo, "b", "Second card"), Card(3, Done, "c", "Second one")]);
@@ -173,6 +203,7 @@ public sealed class BoardLiveTests : BunitContext
         /// <summary>When set, a created task is stored (and <see cref="Created"/> completes) but the POST waits for it.</summary>
         public TaskCompletionSource? HoldCreates { get; set; }
         public TaskCompletionSource<TaskItem> Created { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ConcurrentQueue<(Guid Task, MoveTaskRequest Request)> Moves { get; } = new();
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -191,6 +222,15 @@ public sealed class BoardLiveTests : BunitContext
                 Created.TrySetResult(task);
                 if (HoldCreates is { } hold) await hold.Task.WaitAsync(cancellationToken);
                 return new HttpResponseMessage(HttpStatusCode.Created) { Content = JsonContent.Create(task, options: TestJson.Web) };
+            }
+            if (request.Method == HttpMethod.Post && path.EndsWith("/move", StringComparison.Ordinal))
+            {
+                var id = Guid.Parse(path["/v1/tasks/".Length..^"/move".Length]);
+                var move = (await request.Content!.ReadFromJsonAsync<MoveTaskRequest>(TestJson.Web, cancellationToken))!;
+                Moves.Enqueue((id, move));
+                var moved = Find(id)! with { StatusId = move.StatusId, Rank = "e", Version = 2 };
+                Replace(moved);
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = JsonContent.Create(moved, options: TestJson.Web) };
             }
             var query = System.Web.HttpUtility.ParseQueryString(request.RequestUri.Query);
             object? body = path switch

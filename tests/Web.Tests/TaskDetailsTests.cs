@@ -214,27 +214,7 @@ public sealed class TaskDetailsTests : ComponentContext
         var task = Item("WEB-1", Todo, [label]);
         foreach (var canWrite in new[] { true, false })
         {
-            RenderFragment board = b =>
-            {
-                b.OpenComponent<MudDropContainer<TaskItem>>(0);
-                b.AddAttribute(1, "Items", new[] { task });
-                b.AddAttribute(2, "ItemsSelector", (Func<TaskItem, string, bool>)((t, zone) => t.StatusId.ToString() == zone));
-                b.AddAttribute(3, "ItemDisabled", (Func<TaskItem, bool>)(_ => !canWrite));
-                b.AddAttribute(4, "ItemRenderer", (RenderFragment<TaskItem>)(t => card =>
-                {
-                    card.OpenComponent<TaskCard>(0);
-                    card.AddAttribute(1, "Task", t);
-                    card.CloseComponent();
-                }));
-                b.AddAttribute(5, "ChildContent", (RenderFragment)(zone =>
-                {
-                    zone.OpenComponent<MudDropZone<TaskItem>>(0);
-                    zone.AddAttribute(1, "Identifier", Todo.Id.ToString());
-                    zone.CloseComponent();
-                }));
-                b.CloseComponent();
-            };
-            var cut = Render(board);
+            var cut = Render<BoardColumn>(p => p.Add(c => c.Status, Todo).Add(c => c.Count, 1).Add(c => c.Cards, [task]).Add(c => c.CanWrite, canWrite));
             var chip = cut.Find("[data-testid=task-card] [data-testid=label-chip]");
             Assert.Equal("bug", chip.TextContent);
             Assert.Contains("background-color: #c62828; color: #ffffff", chip.GetAttribute("style"), StringComparison.Ordinal);
