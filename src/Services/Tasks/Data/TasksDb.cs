@@ -28,6 +28,9 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
     public DbSet<TaskWatcher> Watchers => Set<TaskWatcher>();
     public DbSet<SentReminder> SentReminders => Set<SentReminder>();
 
+    /// <summary>PostgreSQL (else SQLite): for the few places that use one provider's own SQL or locks.</summary>
+    internal bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
     /// <summary>Projects with changed rows in the open transaction; their list versions are raised when it commits.</summary>
     internal HashSet<Guid> ChangedListProjects { get; } = [];
 
@@ -149,7 +152,7 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
             e.Property(t => t.Description).HasMaxLength(TaskFields.DescriptionMax);
             var rank = e.Property(t => t.Rank).HasMaxLength(Ranks.MaxLength + 1);
             // Ranks compare byte by byte; PostgreSQL's default collation is linguistic.
-            if (Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL") rank.UseCollation("C");
+            if (IsPostgres) rank.UseCollation("C");
             e.Property(t => t.Priority).HasConversion<int>();
             e.Property(t => t.Version).IsConcurrencyToken();
             // One index per list sort/filter, all led by the project.

@@ -103,7 +103,7 @@ internal static class Ranks
     /// </summary>
     public static async Task LockAsync(TasksDb db, Guid projectId, CancellationToken ct)
     {
-        if (db.Database.ProviderName != "Npgsql.EntityFrameworkCore.PostgreSQL") return;
+        if (!db.IsPostgres) return;
         var transaction = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("The rank lock is held by a transaction; begin one first.");
         if (!ReferenceEquals(db.RankLockTransaction, transaction))

@@ -43,8 +43,6 @@ internal static class TaskSearch
 {
     public const string Mark = "<mark>", EndMark = "</mark>";
 
-    static bool IsPostgres(TasksDb db) => db.Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
-
     /// <summary>
     /// The FTS5 expression as a SQL literal. On SQLite the hits are composed into larger queries (Any, ORDER BY, Skip)
     /// and EF Core then mis-names a raw query's parameters ("Must add values for @p0"), so the expression is inlined.
@@ -57,7 +55,7 @@ internal static class TaskSearch
     public static IQueryable<SearchHit> Hits(TasksDb db, SearchText text)
     {
 #pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there).
-        if (!IsPostgres(db))
+        if (!db.IsPostgres)
             return db.Database.SqlQueryRaw<SearchHit>("""
                 SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", -bm25(task_fts, 10.0, 4.0, 1.0) AS "Score"
                 FROM task_fts JOIN task_search_docs AS d ON d.id = task_fts.rowid
@@ -89,7 +87,7 @@ internal static class TaskSearch
     {
         var top = limit is { } l ? " LIMIT " + l.ToString(CultureInfo.InvariantCulture) : "";
 #pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there); the limit is a number.
-        if (!IsPostgres(db))
+        if (!db.IsPostgres)
             return db.Database.SqlQueryRaw<RankedHit>("""
                 SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", h.score AS "Score", h.rowid AS "DocId"
                 FROM (SELECT rowid, -bm25(task_fts, 10.0, 4.0, 1.0) AS score FROM task_fts WHERE task_fts MATCH
@@ -112,7 +110,7 @@ internal static class TaskSearch
     public static async Task<Dictionary<Guid, string>> Snippets(TasksDb db, SearchText text, Guid[] taskIds, CancellationToken ct, long[]? docIds = null)
     {
         IQueryable<SearchSnippet> snippets;
-        if (!IsPostgres(db))
+        if (!db.IsPostgres)
         {
             // With the page's document rowids, FTS5 reads just those rows (and snippet() runs for them alone).
             var only = docIds is { Length: > 0 } ? " AND task_fts.rowid IN (" + string.Join(",", docIds.Select(i => i.ToString(CultureInfo.InvariantCulture))) + ")" : "";
