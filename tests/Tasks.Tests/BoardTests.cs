@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Tasks.Features;
 using TaskFlow.TestKit;
 
@@ -64,7 +65,7 @@ public sealed class RankTests
 
 public abstract class BoardTests(TaskFlowApp app) : TasksTestBase(app)
 {
-    async Task<Guid[]> Column(User user, Guid projectId, Guid statusId)
+    private protected async Task<Guid[]> Column(User user, Guid projectId, Guid statusId)
     {
         var ids = new List<Guid>();
         string? cursor = null;
@@ -78,7 +79,7 @@ public abstract class BoardTests(TaskFlowApp app) : TasksTestBase(app)
         return [.. ids];
     }
 
-    static async Task<HttpResponseMessage> Move(User user, Guid taskId, Guid statusId, Guid? before = null, Guid? after = null) =>
+    private protected static async Task<HttpResponseMessage> Move(User user, Guid taskId, Guid statusId, Guid? before = null, Guid? after = null) =>
         await user.Client.PostAsJsonAsync($"/v1/tasks/{taskId}/move", new { statusId, before, after }, Ct);
 
     [Fact]
@@ -213,4 +214,55 @@ public abstract class BoardTests(TaskFlowApp app) : TasksTestBase(app)
 
 public sealed class SqliteBoardTests(SqliteApp app) : BoardTests(app), IClassFixture<SqliteApp>;
 
-public sealed class PostgresBoardTests(PostgresApp app) : BoardTests(app), IClassFixture<PostgresApp>;
+public sealed class PostgresBoardTests(PostgresApp app) : BoardTests(app), IClassFixture<PostgresApp>
+{
+    [Fact]
+    public async Task Moves_share_the_rank_lock_and_a_rebalance_waits_for_every_other_mover()
+    {
+        var s = await WorkspaceWithProject();
+        var (todo, doing) = (s.StatusIds[1], s.StatusIds[2]);
+        var a = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "A" }));
+        var b = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "B" }));
+        var c = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "C", statusId = doing }));
+
+        // Another mover's open transaction: a move still goes through at once.
+        await using (var mover = await HoldRankLock(s.ProjectId, shared: true))
+        {
+            var moved = await Move(s.Owner, b, todo, before: a).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        }
+        Assert.Equal([b, a], await Column(s.Owner, s.ProjectId, todo));
+
+        // A move that needs a rebalance waits until the other mover's transaction ends, then rebalances and lands.
+        await WithDb(db => db.Tasks.Where(t => t.Id == a).ExecuteUpdateAsync(u => u.SetProperty(t => t.Rank, new string('z', Ranks.MaxLength)), Ct));
+        Task<HttpResponseMessage> rebalancing;
+        await using (var mover = await HoldRankLock(s.ProjectId, shared: true))
+        {
+            rebalancing = Move(s.Owner, c, todo);
+            await Task.Delay(500, Ct);
+            Assert.False(rebalancing.IsCompleted, "the rebalancing move must wait for the shared holder");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await rebalancing.WaitAsync(TimeSpan.FromSeconds(20), Ct)).StatusCode);
+        Assert.Equal([b, a, c], await Column(s.Owner, s.ProjectId, todo));
+        Assert.True(await WithDb(db => db.Tasks.Where(t => t.ProjectId == s.ProjectId).MaxAsync(t => t.Rank.Length, Ct)) < 5);
+    }
+
+    /// <summary>A transaction on its own connection holding the project's rank lock until disposed.</summary>
+    async Task<IAsyncDisposable> HoldRankLock(Guid projectId, bool shared)
+    {
+        var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Data.TasksDb>();
+        var transaction = await db.Database.BeginTransactionAsync(Ct);
+        await Ranks.LockAsync(db, projectId, Ct, shared);
+        return new Releaser(async () =>
+        {
+            await transaction.DisposeAsync();
+            await scope.DisposeAsync();
+        });
+    }
+
+    sealed class Releaser(Func<Task> release) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await release();
+    }
+}

@@ -34,8 +34,8 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
     /// <summary>Projects with changed rows in the open transaction; their list versions are raised when it commits.</summary>
     internal HashSet<Guid> ChangedListProjects { get; } = [];
 
-    /// <summary>Projects whose rank lock (<see cref="Ranks.LockAsync"/>) <see cref="RankLockTransaction"/> holds.</summary>
-    internal HashSet<Guid> RankLockedProjects { get; } = [];
+    /// <summary>Projects whose rank lock (<see cref="Ranks.LockAsync"/>) <see cref="RankLockTransaction"/> holds: true when shared.</summary>
+    internal Dictionary<Guid, bool> RankLocks { get; } = [];
     internal object? RankLockTransaction { get; set; }
 
     /// <summary>

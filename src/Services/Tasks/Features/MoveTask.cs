@@ -26,13 +26,28 @@ internal static class MoveTask
         Request request, CurrentAccess access, TasksDb db, HttpContext http, CancellationToken ct)
     {
         var task = access.Task!;
-        var errors = new Dictionary<string, string[]>();
         var statuses = await TaskFields.Statuses(db, task.ProjectId, ct);
         if (request.StatusId is not { } statusId || statuses.All(s => s.Id != statusId))
             return Invalid("statusId", "The status must be a status of the project.");
+        try
+        {
+            return await Move(request, statusId, access, db, http, sharedRankLock: true, ct);
+        }
+        catch (RankRoomNeeded)
+        {
+            // The column needs a rebalance: the first transaction is rolled back; this one waits for the other movers.
+            return await Move(request, statusId, access, db, http, sharedRankLock: false, ct);
+        }
+    }
+
+    static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> Move(
+        Request request, Guid statusId, CurrentAccess access, TasksDb db, HttpContext http, bool sharedRankLock, CancellationToken ct)
+    {
+        var task = access.Task!;
         // The neighbours are read under the rank lock, so a rebalance of the column cannot change their ranks meanwhile.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await Ranks.LockAsync(db, task.ProjectId, ct);
+        await Ranks.LockAsync(db, task.ProjectId, ct, shared: sharedRankLock);
+        var errors = new Dictionary<string, string[]>();
         WorkItem? before = null, after = null;
         if (request.Before is { } b && (b == task.Id || (before = await Neighbour(db, task, statusId, b, ct)) is null))
             errors["before"] = ["before must be another task in the target column."];
@@ -55,16 +70,22 @@ internal static class MoveTask
     /// only a column that ran out of room is rebalanced and saved first. Returns the new rank, or null when before and after
     /// are not neighbours. <paramref name="project"/>: the task's project when the caller has it already. Runs in the
     /// caller's transaction, under the project's rank lock (taken here if the caller has not, before it read the neighbours).
+    /// Throws <see cref="RankRoomNeeded"/>, before changing anything, when the column needs a rebalance and the caller
+    /// holds the lock only shared.
     /// </summary>
     internal static async Task<string?> MoveTo(TasksDb db, WorkItem task, Guid statusId, WorkItem? before, WorkItem? after, Guid actorId, CancellationToken ct, KnownProject? project = null)
     {
-        await Ranks.LockAsync(db, task.ProjectId, ct);
+        if (!Ranks.HoldsShared(db, task.ProjectId)) await Ranks.LockAsync(db, task.ProjectId, ct);
         var rank = await Place(db, task, statusId, before, after, ct);
         if (rank is null)
         {
+            if (Ranks.HoldsShared(db, task.ProjectId)) throw new RankRoomNeeded();
             // No room between the neighbours (or they tie): spread the column, save, and place again.
             await Ranks.Rebalance(db, task.ProjectId, statusId, ct);
             await db.SaveChangesAsync(ct);
+            // The neighbours may be untracked copies read before the rebalance: take their new ranks (tracked since it).
+            if (before is not null) before = await db.Tasks.FindAsync([before.Id], ct);
+            if (after is not null) after = await db.Tasks.FindAsync([after.Id], ct);
             rank = await Place(db, task, statusId, before, after, ct);
         }
         if (rank is null) return null;
@@ -88,8 +109,9 @@ internal static class MoveTask
     static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
+    // Not tracked: a retry under the exclusive lock must see the neighbours' current ranks, not the first attempt's.
     static Task<WorkItem?> Neighbour(TasksDb db, WorkItem task, Guid statusId, Guid id, CancellationToken ct) =>
-        db.Tasks.SingleOrDefaultAsync(t => t.Id == id && t.ProjectId == task.ProjectId && t.StatusId == statusId, ct);
+        db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id && t.ProjectId == task.ProjectId && t.StatusId == statusId, ct);
 
     /// <summary>A rank between the neighbours, or null when there is no room (too long, or neighbours tie or are out of order).</summary>
     static async Task<string?> Place(TasksDb db, WorkItem task, Guid statusId, WorkItem? before, WorkItem? after, CancellationToken ct)

@@ -99,9 +99,13 @@ internal static class Ranks
     /// others had moved meanwhile, it rolled back, and every following append to that column tried again (2026-12-05:
     /// 45 ms of CPU and a 409 for most moves). PostgreSQL: a transaction-scoped advisory lock keyed by the project.
     /// SQLite: nothing to do, its transactions begin IMMEDIATE, so a writer is alone from its first statement.
+    /// <paramref name="shared"/>: a single move, which writes one row, takes the lock shared, so moves run side by side
+    /// (the exclusive lock halved move throughput in one project: 47 vs 104 moves/s) and only exclude a rebalance. A
+    /// move that finds no room throws <see cref="RankRoomNeeded"/>: the caller rolls back and moves again with the lock
+    /// exclusive, because upgrading a lock that two movers hold would deadlock them.
     /// Lock order for writers that take several: the project's task counter, then this, then the list version at commit.
     /// </summary>
-    public static async Task LockAsync(TasksDb db, Guid projectId, CancellationToken ct)
+    public static async Task LockAsync(TasksDb db, Guid projectId, CancellationToken ct, bool shared = false)
     {
         if (!db.IsPostgres) return;
         var transaction = db.Database.CurrentTransaction
@@ -109,11 +113,23 @@ internal static class Ranks
         if (!ReferenceEquals(db.RankLockTransaction, transaction))
         {
             db.RankLockTransaction = transaction;
-            db.RankLockedProjects.Clear();
+            db.RankLocks.Clear();
         }
-        if (!db.RankLockedProjects.Add(projectId)) return;
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey(projectId)})", ct);
+        if (db.RankLocks.TryGetValue(projectId, out var heldShared))
+        {
+            if (heldShared && !shared) throw new InvalidOperationException("A shared rank lock cannot be made exclusive: roll back and begin again.");
+            return;
+        }
+        db.RankLocks[projectId] = shared;
+        var key = LockKey(projectId);
+        await (shared
+            ? db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({key})", ct)
+            : db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct));
     }
+
+    /// <summary>Whether the open transaction holds the project's rank lock only shared (so it may not rebalance).</summary>
+    internal static bool HoldsShared(TasksDb db, Guid projectId) =>
+        ReferenceEquals(db.RankLockTransaction, db.Database.CurrentTransaction) && db.RankLocks.TryGetValue(projectId, out var shared) && shared;
 
     /// <summary>The advisory lock key of a project: the last eight bytes of its id (random in a UUIDv7).</summary>
     internal static long LockKey(Guid projectId)
@@ -133,6 +149,9 @@ internal static class Ranks
         return ranks.Count == 0 ? null : ranks[^1];
     }
 }
+
+/// <summary>A column needs a rebalance but the transaction holds the rank lock shared: roll back, retry exclusive.</summary>
+internal sealed class RankRoomNeeded() : Exception("The column needs a rebalance, which takes the rank lock exclusive.");
 
 /// <summary>Writes activity rows: one per changed field, in the change's transaction.</summary>
 internal static class TaskLog
