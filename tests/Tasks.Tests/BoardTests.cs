@@ -196,6 +196,26 @@ public abstract class BoardTests(TaskFlowApp app) : TasksTestBase(app)
     }
 
     [Fact]
+    public async Task Concurrent_moves_of_the_same_task_all_apply_to_its_latest_version()
+    {
+        var s = await WorkspaceWithProject();
+        var columns = s.StatusIds.Skip(1).Take(3).ToArray();
+        var task = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "Dragged by many" }));
+        for (var i = 0; i < 3; i++) await CreateTask(s.Owner, s.ProjectId, new { title = $"Other {i}", statusId = columns[i] });
+
+        // A move carries no If-Match: a move that lost the race to another is applied again to the task as it is then.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Move(s.Owner, task, columns[i % 3])));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+
+        var moved = new List<JsonElement>();
+        foreach (var answer in answers) moved.Add(await Json(answer));
+        Assert.Equal(6, moved.Select(m => m.GetProperty("version").GetInt32()).Distinct().Count());
+        Assert.Equal(6, await WithDb(db => db.Activities.CountAsync(a => a.TaskId == task && a.Field == "rank", Ct)));
+        var status = moved.MaxBy(m => m.GetProperty("version").GetInt32()).GetProperty("statusId").GetGuid();
+        Assert.Contains(task, await Column(s.Owner, s.ProjectId, status));
+    }
+
+    [Fact]
     public async Task Removing_a_status_moves_its_tasks_to_the_chosen_status()
     {
         var s = await WorkspaceWithProject();

@@ -15,6 +15,9 @@ internal static class MoveTask
     /// <param name="After">Optional: the task the moved task goes directly after (below), in the target column.</param>
     internal sealed record Request(Guid? StatusId, Guid? Before, Guid? After);
 
+    /// <summary>Tries of a move that keeps losing races for its task: one move wins each, so it lands unless more than this many people drag the same card at once.</summary>
+    const int MaxAttempts = 8;
+
     public static RouteHandlerBuilder Map(RouteGroupBuilder task) =>
         task.MapPost("/move", Handle)
             .RequireProjectRole(ProjectRole.Member)
@@ -29,14 +32,27 @@ internal static class MoveTask
         var statuses = await TaskFields.Statuses(db, task.ProjectId, ct);
         if (request.StatusId is not { } statusId || statuses.All(s => s.Id != statusId))
             return Invalid("statusId", "The status must be a status of the project.");
-        try
+        var sharedRankLock = true;
+        for (var attempt = 1; ; attempt++)
         {
-            return await Move(request, statusId, access, db, http, sharedRankLock: true, ct);
-        }
-        catch (RankRoomNeeded)
-        {
-            // The column needs a rebalance: the first transaction is rolled back; this one waits for the other movers.
-            return await Move(request, statusId, access, db, http, sharedRankLock: false, ct);
+            try
+            {
+                return await Move(request, statusId, access, db, http, sharedRankLock, ct);
+            }
+            catch (RankRoomNeeded)
+            {
+                // The column needs a rebalance: that transaction rolled back; the next one waits for the other movers.
+                sharedRankLock = false;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                // Someone moved or edited the task since it was read (the UPDATE's version check refused the write and the
+                // transaction rolled back). A move carries no If-Match: it applies to the task as it is now.
+                db.ChangeTracker.Clear();
+                if (await db.Tasks.FindAsync([task.Id], ct) is not { } current) return Problems.TaskNotFound();
+                access.Set(access.UserId, access.Project, access.Role, current, access.Comment);
+                task = current;
+            }
         }
     }
 
