@@ -23,7 +23,7 @@ internal static class MoveTask
             .RequireProjectRole(ProjectRole.Member)
             .WithName("MoveTask")
             .WithSummary("Move a task on the board")
-            .WithDescription("Project members and admins. Places the task in statusId's column: after `after`, before `before` (both: between them, which must be neighbours in that order), or at the bottom. Writes one task row (the whole column only when its ranks run out of room).");
+            .WithDescription("Project members and admins. Places the task in statusId's column: after `after`, before `before` (both: between them, which must be neighbours in that order), or at the bottom. Writes one task row (the whole column only when its ranks run out of room). Takes no If-Match: a move that races another change of the same task is applied to its latest version.");
 
     static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Request request, CurrentAccess access, TasksDb db, HttpContext http, CancellationToken ct)
