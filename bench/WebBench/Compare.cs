@@ -12,9 +12,11 @@ namespace TaskFlow.Bench.WebBench;
 /// </summary>
 internal static class Compare
 {
-    public static async Task<int> Run(string urlA, string urlB, int cards, int rounds, string output)
+    public static async Task<int> Run(string urlA, string others, int cards, int rounds, string output)
     {
-        var seeded = await Task.WhenAll(Seeding.Board(urlA, cards), Seeding.Board(urlB, cards));
+        string[] urls = [urlA, .. others.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        string[] names = [.. urls.Select((_, i) => ((char)('A' + i)).ToString())];
+        var seeded = await Task.WhenAll(urls.Select(u => Seeding.Board(u, cards)));
         var loadAtStart = Timings.LoadAverage();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -25,7 +27,7 @@ internal static class Compare
         });
         var ready = Timings.Interactive(cards);
         var hosts = new List<Host>();
-        foreach (var (url, (http, email, projectId, _)) in new[] { urlA, urlB }.Zip(seeded))
+        foreach (var (url, (http, email, projectId, _)) in urls.Zip(seeded))
         {
             http.Dispose();
             var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1600, Height = 1000 } });
@@ -35,7 +37,10 @@ internal static class Compare
                 Headers = new Dictionary<string, string> { ["X-TaskFlow-Session"] = "1" },
             });
             if (!login.Ok) throw new InvalidOperationException($"Sign-in failed: {login.Status}");
-            var host = new Host(url, new Uri(new Uri(url), $"projects/{projectId}?perf").ToString(), context, await context.NewPageAsync());
+            var page = await context.NewPageAsync();
+            var cdp = await context.NewCDPSessionAsync(page);
+            await cdp.SendAsync("Performance.enable");
+            var host = new Host(url, new Uri(new Uri(url), $"projects/{projectId}?perf").ToString(), context, page, cdp);
             // A cold load and one warm load, not counted: caches filled, code cached by the browser.
             await Open(host, ready);
             await Open(host, ready);
@@ -43,9 +48,27 @@ internal static class Compare
         }
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var host in round % 2 == 0 ? hosts : Enumerable.Reverse(hosts))
+            // Rotate who goes first, so no host always follows the same one.
+            foreach (var host in hosts.Skip(round % hosts.Count).Concat(hosts.Take(round % hosts.Count)))
             {
+                var before = await Metrics(host.Cdp);
                 host.Interactive.Add(await Open(host, ready));
+                var after = await Metrics(host.Cdp);
+                // The page's counters start again with each document; the process's CPU time does not.
+                foreach (var (name, value) in after)
+                {
+                    double? ms = name is "ThreadTime" or "TaskDuration" or "ScriptDuration" or "LayoutDuration" or "RecalcStyleDuration" ? value * 1000
+                        : name == "ProcessTime" ? (value - before.GetValueOrDefault(name)) * 1000 : null;
+                    if (ms is null) continue;
+                    var key = name switch
+                    {
+                        "ThreadTime" => "browser main-thread CPU time",
+                        "ProcessTime" => "browser renderer process CPU time",
+                        _ => "browser " + name,
+                    };
+                    if (!host.Steps.TryGetValue(key, out var list)) host.Steps[key] = list = [];
+                    list.Add(ms.Value);
+                }
                 foreach (var (step, at) in await Timings.Timeline(host.Page))
                 {
                     var key = step.StartsWith("last board API response", StringComparison.Ordinal) ? "last board API response" : step;
@@ -53,34 +76,38 @@ internal static class Compare
                     list.Add(at);
                 }
             }
-            Console.Error.WriteLine($"round {round + 1}: A {hosts[0].Interactive[^1]:F0} ms, B {hosts[1].Interactive[^1]:F0} ms");
+            Console.Error.WriteLine($"round {round + 1}: " + string.Join(", ", hosts.Zip(names, (h, n) => $"{n} {h.Interactive[^1]:F0} ms")));
         }
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"# Web app A/B — {DateTime.UtcNow:yyyy-MM-ddTHH:mmZ}");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"A: {urlA}, B: {urlB}. Board: {cards} cards. {rounds} warm loads each, alternating (A B, B A, …), after one cold and one warm load each that are not counted.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"{string.Join(", ", names.Zip(urls, (n, u) => $"{n}: {u}"))}. Board: {cards} cards. {rounds} warm loads each, in turn (the first of each round rotates), after one cold and one warm load each that are not counted.");
         report.AppendLine(CultureInfo.InvariantCulture, $"Load average (1, 5, 15 min) at the start: {loadAtStart}; at the end: {Timings.LoadAverage()}.");
         report.AppendLine();
         report.AppendLine("| Navigation → interactive board, warm | Median | Min | Max | Every run |");
         report.AppendLine("|---|---|---|---|---|");
-        foreach (var (host, name) in hosts.Zip(["A", "B"]))
+        foreach (var (host, name) in hosts.Zip(names))
         {
             var sorted = host.Interactive.Order().ToList();
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"| {name} | {Median(host.Interactive):F0} ms | {sorted[0]:F0} ms | {sorted[^1]:F0} ms | {string.Join(", ", host.Interactive.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))} |");
         }
-        var differences = hosts[1].Interactive.Zip(hosts[0].Interactive, (b, a) => b - a).ToList();
-        report.AppendLine(CultureInfo.InvariantCulture, $"| B − A, paired by round | {Median(differences):+0;-0} ms | {differences.Min():+0;-0} ms | {differences.Max():+0;-0} ms | |");
+        foreach (var (host, name) in hosts.Zip(names).Skip(1))
+        {
+            var differences = host.Interactive.Zip(hosts[0].Interactive, (b, a) => b - a).ToList();
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} − A, paired by round | {Median(differences):+0;-0} ms | {differences.Min():+0;-0} ms | {differences.Max():+0;-0} ms | |");
+        }
         report.AppendLine();
         report.AppendLine("Median of each step over the warm loads (ms since navigation start):");
         report.AppendLine();
-        report.AppendLine("| Step | A | B |");
-        report.AppendLine("|---|---|---|");
-        foreach (var step in hosts[0].Steps.Keys.Union(hosts[1].Steps.Keys).OrderBy(k => hosts[0].Steps.TryGetValue(k, out var v) ? Median(v) : Median(hosts[1].Steps[k])))
+        report.AppendLine($"| Step | {string.Join(" | ", names)} |");
+        report.AppendLine($"|---|{string.Concat(names.Select(_ => "---|"))}");
+        foreach (var step in hosts.SelectMany(h => h.Steps.Keys).Distinct()
+            .OrderBy(k => k.StartsWith("browser ", StringComparison.Ordinal)).ThenBy(k => Median(hosts.First(h => h.Steps.ContainsKey(k)).Steps[k])))
         {
             string Cell(Host h) => h.Steps.TryGetValue(step, out var v) ? Median(v).ToString("F0", CultureInfo.InvariantCulture) : "–";
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {step} | {Cell(hosts[0])} | {Cell(hosts[1])} |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {step} | {string.Join(" | ", hosts.Select(Cell))} |");
         }
         foreach (var host in hosts) await host.Context.DisposeAsync();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
@@ -97,13 +124,24 @@ internal static class Compare
         return clock.Elapsed.TotalMilliseconds;
     }
 
+    /// <summary>Chromium's counters for the page (seconds): main-thread task, script, layout time, and CPU time where reported.</summary>
+    static async Task<Dictionary<string, double>> Metrics(ICDPSession cdp)
+    {
+        var result = await cdp.SendAsync("Performance.getMetrics");
+        var metrics = new Dictionary<string, double>();
+        if (result is { } json)
+            foreach (var m in json.GetProperty("metrics").EnumerateArray())
+                metrics[m.GetProperty("name").GetString()!] = m.GetProperty("value").GetDouble();
+        return metrics;
+    }
+
     static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    sealed record Host(string Url, string BoardUrl, IBrowserContext Context, IPage Page)
+    sealed record Host(string Url, string BoardUrl, IBrowserContext Context, IPage Page, ICDPSession Cdp)
     {
         public List<double> Interactive { get; } = [];
         public Dictionary<string, List<double>> Steps { get; } = [];
