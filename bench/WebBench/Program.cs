@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
+using TaskFlow.Bench.WebBench;
 
 var url = Arg("url") ?? "http://127.0.0.1:5992/";
 var cards = int.Parse(Arg("cards") ?? "500", CultureInfo.InvariantCulture);
@@ -14,45 +15,15 @@ var warmRuns = int.Parse(Arg("warm") ?? "5", CultureInfo.InvariantCulture);
 var drags = int.Parse(Arg("drags") ?? "10", CultureInfo.InvariantCulture);
 var output = Arg("out") ?? "bench/results/web-latest.md";
 
-using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+if (Arg("compare") is { } otherUrl) return await Compare.Run(url, otherUrl, cards, warmRuns, output);
 
-// Set-up through the API: an account, a workspace, a project and the cards, spread evenly over the columns.
-var email = $"bench-{Guid.NewGuid():N}@example.com";
-const string password = "bench-password-long-enough-1";
-(await http.PostAsJsonAsync("v1/auth/register", new { email, password, displayName = "Ada Bench" })).EnsureSuccessStatusCode();
-// Access tokens are short-lived and seeding on a busy machine can outlast one: sign in again every few minutes.
-var tokenAge = Stopwatch.StartNew();
-async Task SignIn()
-{
-    var token = (await (await http.PostAsJsonAsync("v1/auth/login", new { email, password })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    http.DefaultRequestHeaders.Authorization = new("Bearer", token);
-    tokenAge.Restart();
-}
-await SignIn();
-var me = await http.GetFromJsonAsync<JsonElement>("v1/users/me");
-var workspaceId = await Id(await http.PostAsJsonAsync("v1/workspaces", new { name = "Bench" }));
-var projectId = await Retry(async () => await Id(await http.PostAsJsonAsync($"v1/workspaces/{workspaceId}/projects", new { name = "Board bench", key = "BB" })));
-var statuses = await Retry(async () => (await http.GetFromJsonAsync<JsonElement>($"v1/projects/{projectId}/statuses")).EnumerateArray()
-    .Select(s => (Id: s.GetProperty("id").GetGuid(), Name: s.GetProperty("name").GetString()!)).ToList());
-string[] priorities = ["none", "low", "medium", "high", "urgent"];
-for (var i = 0; i < cards; i++)
-{
-    if (tokenAge.Elapsed > TimeSpan.FromMinutes(5)) await SignIn();
-    var status = statuses[i % statuses.Count];
-    var body = new
-    {
-        title = $"Card {i}: {Words(i)}",
-        statusId = status.Id,
-        priority = priorities[i % priorities.Length],
-        assigneeIds = i % 3 == 0 ? new[] { me.GetProperty("id").GetGuid() } : [],
-        dueDate = i % 4 == 0 ? DateOnly.FromDateTime(DateTime.UtcNow.AddDays(i % 30)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
-    };
-    await Retry(async () => await Id(await http.PostAsJsonAsync($"v1/projects/{projectId}/tasks", body)));
-}
-Console.Error.WriteLine($"{cards} cards in {statuses.Count} columns");
+var (http, email, projectId, statuses) = await Seeding.Board(url, cards);
+using var _ = http;
+const string password = Seeding.Password;
+
 // `?perf` makes the app leave its start-up marks (tf:…) on the performance timeline (src/Web.Client/Diagnostics/Perf.cs).
 var boardUrl = new Uri(new Uri(url), $"projects/{projectId}?perf").ToString();
-var loadAtStart = LoadAverage();
+var loadAtStart = Timings.LoadAverage();
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new()
@@ -72,7 +43,7 @@ async Task<IBrowserContext> SignedInContext()
 }
 
 // Interactive: every card rendered (cards appear only once WebAssembly runs and the data arrived) and quick-add enabled.
-string ready = $"document.querySelectorAll('[data-testid=task-card]').length >= {cards} && !!document.querySelector('input[id^=quick-add-]:not([disabled])')";
+string ready = Timings.Interactive(cards);
 
 // Shown: the first cards of every column and quick-add are on the screen (the board renders long columns in two steps).
 const string shownReady = "(() => { const cols = [...document.querySelectorAll('[data-testid=board-column]')]; return cols.length > 0 && cols.every(c => !!c.querySelector('[data-testid=task-card]')) && !!document.querySelector('input[id^=quick-add-]:not([disabled])'); })()";
@@ -123,7 +94,7 @@ for (var run = 0; run < coldRuns; run++)
     for (var w = 0; run == 0 && w < warmRuns; w++)
     {
         warm.Add(await OpenBoard(page, warmShown));
-        if (w == 0) timeline = await Timeline(page);
+        if (w == 0) timeline = await Timings.Timeline(page);
     }
     Console.Error.WriteLine($"cold run {run + 1}: {cold[^1]:F0} ms");
 }
@@ -185,7 +156,7 @@ report.AppendLine(CultureInfo.InvariantCulture, $"# Web app benchmark — {DateT
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores; host and headless Chromium (/usr/bin/chromium, 1600×1000) on the same machine. Host: {url}");
 report.AppendLine(CultureInfo.InvariantCulture, $"Board: {cards} cards in {statuses.Count} columns (⅓ assigned, ¼ with a due date).");
-report.AppendLine(CultureInfo.InvariantCulture, $"Load average (1, 5, 15 min) when the browser runs started: {loadAtStart}; at the end: {LoadAverage()}.");
+report.AppendLine(CultureInfo.InvariantCulture, $"Load average (1, 5, 15 min) when the browser runs started: {loadAtStart}; at the end: {Timings.LoadAverage()}.");
 report.AppendLine();
 report.AppendLine("| Measure | Runs | Median | Min | Max |");
 report.AppendLine("|---|---|---|---|---|");
@@ -234,33 +205,6 @@ await File.WriteAllTextAsync(output, report.ToString());
 Console.WriteLine(report);
 return 0;
 
-// The browser's own timings of the load just measured: when the page, the framework, the session and the API answered.
-static async Task<List<(string Step, double At)>> Timeline(IPage page)
-{
-    var json = await page.EvaluateAsync<JsonElement>(@"() => {
-        const nav = performance.getEntriesByType('navigation')[0];
-        const res = performance.getEntriesByType('resource').map(r => ({ name: new URL(r.name).pathname, start: r.startTime, end: r.responseEnd }));
-        const api = res.filter(r => r.name.startsWith('/v1/') && !r.name.startsWith('/v1/realtime'));
-        const first = (f) => res.filter(f).reduce((m, r) => Math.min(m, r.start), Infinity);
-        const last = (f) => res.filter(f).reduce((m, r) => Math.max(m, r.end), -1);
-        return [
-            ['HTML answered', nav.responseEnd],
-            ['blazor.web.js loaded', last(r => r.name.includes('blazor.web'))],
-            ['.wasm files requested (first)', first(r => r.name.endsWith('.wasm'))],
-            ['.wasm files loaded (last)', last(r => r.name.endsWith('.wasm'))],
-            ['session refresh sent', first(r => r.name.startsWith('/app/session'))],
-            ['session refresh answered', last(r => r.name.startsWith('/app/session'))],
-            ['first API request sent', api.reduce((m, r) => Math.min(m, r.start), Infinity)],
-            ['last board API response (' + api.length + ' API calls)', api.filter(r => r.name.includes('/tasks')).reduce((m, r) => Math.max(m, r.end), -1)],
-            ...performance.getEntriesByType('mark').filter(m => m.name.startsWith('tf:'))
-                .filter((m, i, all) => all.findIndex(o => o.name.split(':')[1] === m.name.split(':')[1]) === i)
-                .map(m => ['app mark ' + m.name, m.startTime]),
-            ['interactive board (now)', performance.now()],
-        ].sort((a, b) => a[1] - b[1]);
-    }");
-    return [.. json.EnumerateArray().Select(e => (e[0].GetString()!, e[1].ValueKind == JsonValueKind.Number ? e[1].GetDouble() : double.NaN))];
-}
-
 void Row(string name, List<double> values)
 {
     var sorted = values.Order().ToList();
@@ -279,30 +223,4 @@ static string Kind(string url)
     return "Pages and other";
 }
 
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-static string Words(int i) => string.Join(' ', new[] { "refactor", "login", "billing", "export", "search", "layout", "cache", "sync" }.Skip(i % 5).Take(3));
-
 string? Arg(string name) => Array.IndexOf(args, "--" + name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-
-static async Task<Guid> Id(HttpResponseMessage response)
-{
-    if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-}
-
-static async Task<T> Retry<T>(Func<Task<T>> attempt)
-{
-    var deadline = DateTime.UtcNow.AddSeconds(30);
-    while (true)
-    {
-        try
-        {
-            return await attempt();
-        }
-        catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
-    }
-}

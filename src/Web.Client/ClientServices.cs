@@ -57,4 +57,25 @@ public sealed class AppState
 
     /// <summary>The list of workspaces changed (one was created or joined).</summary>
     public void WorkspacesChanged() => WorkspaceListChanged?.Invoke();
+
+    /// <summary>How long the layout's own reads wait at most for a page that asked them to (<see cref="DeferLayoutWork"/>).</summary>
+    internal static readonly TimeSpan LayoutWorkMaxDelay = TimeSpan.FromSeconds(3);
+
+    readonly TaskCompletionSource pageShown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    bool layoutWorkDeferred;
+
+    /// <summary>
+    /// Called by a page whose first content is expensive (the board) when it is created: the layout's own start-up work
+    /// (the notification list, the workspace list, the keyboard shortcuts) shares WebAssembly's one thread with it, and
+    /// then waits until the page has shown its content (<see cref="PageContentShown"/>), at most <see cref="LayoutWorkMaxDelay"/>
+    /// (docs/adr/0020-web-fifth-pass.md).
+    /// </summary>
+    public void DeferLayoutWork() => layoutWorkDeferred = !pageShown.Task.IsCompleted;
+
+    /// <summary>The page has shown its content (or its error): the layout's deferred work may start.</summary>
+    public void PageContentShown() => pageShown.TrySetResult();
+
+    /// <summary>Completes at once unless the first page asked the layout to wait (<see cref="DeferLayoutWork"/>).</summary>
+    public Task LayoutWorkMayStart() =>
+        layoutWorkDeferred && !pageShown.Task.IsCompleted ? Task.WhenAny(pageShown.Task, Task.Delay(LayoutWorkMaxDelay)) : Task.CompletedTask;
 }
