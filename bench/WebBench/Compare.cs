@@ -19,24 +19,13 @@ internal static class Compare
         var seeded = await Task.WhenAll(urls.Select(u => Seeding.Board(u, cards)));
         var loadAtStart = Timings.LoadAverage();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("TASKFLOW_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await Chromium.Launch(playwright);
         var ready = Timings.Interactive(cards);
         var hosts = new List<Host>();
         foreach (var (url, (http, email, projectId, _)) in urls.Zip(seeded))
         {
             http.Dispose();
-            var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1600, Height = 1000 } });
-            var login = await context.APIRequest.PostAsync("app/session/login", new()
-            {
-                DataObject = new { email, password = Seeding.Password },
-                Headers = new Dictionary<string, string> { ["X-TaskFlow-Session"] = "1" },
-            });
-            if (!login.Ok) throw new InvalidOperationException($"Sign-in failed: {login.Status}");
+            var context = await Chromium.SignedInContext(browser, url, email);
             var page = await context.NewPageAsync();
             var cdp = await context.NewCDPSessionAsync(page);
             await cdp.SendAsync("Performance.enable");

@@ -19,28 +19,14 @@ if (Arg("compare") is { } otherUrl) return await Compare.Run(url, otherUrl, card
 
 var (http, email, projectId, statuses) = await Seeding.Board(url, cards);
 using var _ = http;
-const string password = Seeding.Password;
 
 // `?perf` makes the app leave its start-up marks (tf:…) on the performance timeline (src/Web.Client/Diagnostics/Perf.cs).
 var boardUrl = new Uri(new Uri(url), $"projects/{projectId}?perf").ToString();
 var loadAtStart = Timings.LoadAverage();
 
 using var playwright = await Playwright.CreateAsync();
-await using var browser = await playwright.Chromium.LaunchAsync(new()
-{
-    ExecutablePath = Environment.GetEnvironmentVariable("TASKFLOW_TEST_CHROMIUM") ?? "/usr/bin/chromium",
-    Headless = true,
-    Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-});
-
-// A browser context is a fresh profile (empty cache); signing in through the session endpoint sets its HttpOnly cookie.
-async Task<IBrowserContext> SignedInContext()
-{
-    var context = await browser.NewContextAsync(new() { BaseURL = url, ViewportSize = new() { Width = 1600, Height = 1000 } });
-    var login = await context.APIRequest.PostAsync("app/session/login", new() { DataObject = new { email, password }, Headers = new Dictionary<string, string> { ["X-TaskFlow-Session"] = "1" } });
-    if (!login.Ok) throw new InvalidOperationException($"Sign-in failed: {login.Status}");
-    return context;
-}
+await using var browser = await Chromium.Launch(playwright);
+Task<IBrowserContext> SignedInContext() => Chromium.SignedInContext(browser, url, email);
 
 // Interactive: every card rendered (cards appear only once WebAssembly runs and the data arrived) and quick-add enabled.
 string ready = Timings.Interactive(cards);

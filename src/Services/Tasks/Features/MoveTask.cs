@@ -91,11 +91,12 @@ internal static class MoveTask
     /// </summary>
     internal static async Task<string?> MoveTo(TasksDb db, WorkItem task, Guid statusId, WorkItem? before, WorkItem? after, Guid actorId, CancellationToken ct, KnownProject? project = null)
     {
-        if (!Ranks.HoldsShared(db, task.ProjectId)) await Ranks.LockAsync(db, task.ProjectId, ct);
+        var sharedLock = Ranks.HoldsShared(db, task.ProjectId);
+        if (!sharedLock) await Ranks.LockAsync(db, task.ProjectId, ct);
         var rank = await Place(db, task, statusId, before, after, ct);
         if (rank is null)
         {
-            if (Ranks.HoldsShared(db, task.ProjectId)) throw new RankRoomNeeded();
+            if (sharedLock) throw new RankRoomNeeded();
             // No room between the neighbours (or they tie): spread the column, save, and place again.
             await Ranks.Rebalance(db, task.ProjectId, statusId, ct);
             await db.SaveChangesAsync(ct);
