@@ -11,13 +11,27 @@ public sealed class ArchitectureTests
             .Where(a => a.GetTypes().Any(t => typeof(IServiceModule).IsAssignableFrom(t) && !t.IsInterface))
             .ToList();
 
+    /// <summary>Every service folder under <c>src/Services</c> builds a module, and the host runs every module.</summary>
     [Fact]
-    public void The_host_ships_the_core_services()
+    public void The_host_runs_every_service_module_of_the_source_tree()
     {
-        var names = ServiceAssemblies().Select(a => a.GetName().Name).ToList();
-        Assert.Contains("TaskFlow.Identity", names);
-        Assert.Contains("TaskFlow.Workspaces", names);
-        Assert.Contains("TaskFlow.Notifications", names);
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "TaskFlow.slnx"))) root = root.Parent;
+        Assert.NotNull(root);
+        var folders = Directory.GetDirectories(Path.Combine(root.FullName, "src", "Services"))
+            .Where(d => Directory.GetFiles(d, "*.csproj").Length > 0)
+            .Select(d => "TaskFlow." + Path.GetFileName(d))
+            .Order()
+            .ToList();
+        var moduleAssemblies = ServiceAssemblies().Select(a => a.GetName().Name!).Order().ToList();
+        var hosted = (IReadOnlyList<IServiceModule>)Assembly.Load("TaskFlow.Host").GetType("TaskFlow.Host.ServiceSelection", throwOnError: true)!
+            .GetField("AllModules")!.GetValue(null)!;
+        var hostedAssemblies = hosted.Select(m => m.GetType().Assembly.GetName().Name!).Order().ToList();
+
+        Assert.NotEmpty(folders);
+        Assert.Equal(folders, moduleAssemblies);
+        Assert.Equal(folders, hostedAssemblies);
+        Assert.Equal(hosted.Count, hosted.Select(m => m.Name).Distinct().Count());
     }
 
     [Fact]
