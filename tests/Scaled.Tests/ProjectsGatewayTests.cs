@@ -7,8 +7,8 @@ namespace TaskFlow.Scaled.Tests;
 
 /// <summary>
 /// Workspaces and projects as separate processes on PostgreSQL and RabbitMQ behind the gateway: the projects route
-/// pattern <c>/v1/workspaces/{workspaceId}/projects</c> wins over the workspaces prefix, and the membership copy
-/// arrives over the broker.
+/// pattern <c>/v1/workspaces/{workspaceId}/projects</c> (and the tasks pattern <c>/v1/workspaces/{workspaceId}/tasks</c>)
+/// win over the workspaces prefix, and the membership copy arrives over the broker.
 /// </summary>
 public sealed class ProjectsGatewayTests
 {
@@ -37,10 +37,12 @@ public sealed class ProjectsGatewayTests
             ];
             var workspaces = await processes.Start("workspaces", "workspaces", Service("workspaces"));
             var projects = await processes.Start("projects", "projects", Service("projects"));
+            var tasks = await processes.Start("tasks", "tasks", Service("tasks"));
             var gateway = await processes.Start("gateway", "gateway",
             [
                 new("Gateway:Services:workspaces", workspaces.BaseAddress.ToString()),
                 new("Gateway:Services:projects", projects.BaseAddress.ToString()),
+                new("Gateway:Services:tasks", tasks.BaseAddress.ToString()),
                 new("Auth:JwksUrl", jwks.Url),
                 new("RateLimits:Enabled", "false"),
             ]);
@@ -72,6 +74,18 @@ public sealed class ProjectsGatewayTests
             var workspace = await client.GetFromJsonAsync<JsonElement>($"/v1/workspaces/{workspaceId}", Ct);
             Assert.Equal("scaled", workspace.GetProperty("slug").GetString());
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/workspaces/{workspaceId}/members", Ct)).StatusCode);
+
+            // The workspace's task list (My tasks) is a tasks route inside the workspaces prefix: only the tasks service
+            // answers it with a page (the workspaces service has no such route and would answer 404).
+            deadline = DateTime.UtcNow.AddSeconds(30);
+            HttpResponseMessage myTasks;
+            while ((myTasks = await client.GetAsync($"/v1/workspaces/{workspaceId}/tasks?assignee=me", Ct)).StatusCode == HttpStatusCode.NotFound)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The membership copy did not reach the tasks service.");
+                await Task.Delay(100, Ct);
+            }
+            Assert.Equal(HttpStatusCode.OK, myTasks.StatusCode);
+            Assert.Equal(JsonValueKind.Array, (await myTasks.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("data").ValueKind);
         }
         finally
         {

@@ -9,13 +9,6 @@ namespace TaskFlow.Tasks.Tests;
 public abstract class WorkspaceListTests(TaskFlowApp app) : TasksTestBase(app)
 {
     [Fact]
-    public void The_gateway_sends_the_workspace_list_to_tasks()
-    {
-        // A route pattern: the gateway orders patterns before the workspaces service's plain /v1/workspaces prefix.
-        Assert.Contains("/v1/workspaces/{workspaceId}/tasks", new TasksModule().RoutePrefixes);
-    }
-
-    [Fact]
     public async Task My_tasks_span_the_projects_of_the_workspace_with_filters_sorts_and_pages()
     {
         var s = await WorkspaceWithProject();
