@@ -259,7 +259,14 @@ public sealed class PostgresBoardTests(PostgresApp app) : BoardTests(app), IClas
         await using (var mover = await HoldRankLock(s.ProjectId, shared: true))
         {
             rebalancing = Move(s.Owner, c, todo);
-            await Task.Delay(500, Ct);
+            // The positive signal: the move's transaction is queued behind the shared holder on the advisory lock.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (await WithDb(db => db.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())").SingleAsync(Ct)) == 0)
+            {
+                Assert.False(rebalancing.IsCompleted, "the rebalancing move must wait for the shared holder");
+                Assert.True(DateTime.UtcNow < deadline, "the rebalancing move never queued for the exclusive rank lock");
+                await Task.Delay(20, Ct);
+            }
             Assert.False(rebalancing.IsCompleted, "the rebalancing move must wait for the shared holder");
         }
         Assert.Equal(HttpStatusCode.OK, (await rebalancing.WaitAsync(TimeSpan.FromSeconds(20), Ct)).StatusCode);
