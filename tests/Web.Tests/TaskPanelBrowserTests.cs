@@ -139,6 +139,40 @@ public sealed partial class TaskPanelBrowserTests(BrowserFixture fixture)
         await Expect(page.Locator("#panel-title")).ToHaveValueAsync("Wind the spring");
     }
 
+    [Fact]
+    public async Task The_full_page_sets_a_parent_shown_as_a_link_and_stops_watching()
+    {
+        var (page, api, projectId, parentId) = await BoardWithTask("Build the engine");
+        var childId = await SeedApi.Create(api, $"/v1/projects/{projectId}/tasks", new { title = "Cast the cylinder" }, Ct);
+        var errors = ConsoleErrors(page);
+        await OpenPanel(page, projectId, "Cast the cylinder", childId);
+
+        await page.GetByTestId("panel-full-page").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/projects/{projectId}/tasks/{childId}$"));
+        await Expect(page.GetByTestId("task-page").Locator("#panel-title")).ToHaveValueAsync("Cast the cylinder", new() { Timeout = 60_000 });
+
+        await page.Locator("#panel-parent-input").ClickAsync();
+        await page.Locator("#panel-parent-input").PressSequentiallyAsync("engine");
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Build the engine" }).First.ClickAsync();
+        var parentLink = page.GetByTestId("panel-parent-link");
+        await Expect(parentLink).ToContainTextAsync("MILL-1 · Build the engine");
+
+        var watch = page.GetByTestId("panel-watch");
+        await Expect(watch).ToHaveTextAsync("Stop watching");
+        await watch.ClickAsync();
+        await Expect(watch).ToHaveTextAsync("Watch");
+        await Expect(page.GetByTestId("panel-watcher-names")).ToHaveTextAsync("nobody");
+        var child = await api.GetFromJsonAsync<JsonElement>($"/v1/tasks/{childId}", Ct);
+        Assert.Equal(parentId, child.GetProperty("parentId").GetGuid());
+        Assert.Empty(child.GetProperty("watcherIds").EnumerateArray());
+        await BrowserTests.Shot(page, "task-full-page");
+
+        await parentLink.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/tasks/{parentId}$"));
+        await Expect(page.GetByTestId("subtask").Filter(new() { HasText = "Cast the cylinder" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.Empty(errors);
+    }
+
     /// <summary>A signed-up user (Ada Lovelace) with a workspace, a project, one task, and the board open.</summary>
     async Task<(IPage Page, HttpClient Api, Guid ProjectId, Guid TaskId)> BoardWithTask(string title)
     {
