@@ -100,6 +100,24 @@ public abstract class ActivityAndCommentTests(TaskFlowApp app) : TasksTestBase(a
     }
 
     [Fact]
+    public async Task Mentioning_a_member_by_a_named_mailto_link_publishes_MemberMentioned()
+    {
+        var s = await WorkspaceWithProject();
+        var mentioned = await JoinWorkspace(s.Owner, s.WorkspaceId, "member");
+        await WaitUntil(db => db.Users.AnyAsync(u => u.Id == mentioned.Id, Ct), "the mentioned user's email");
+        var task = await CreateTask(s.Owner, s.ProjectId);
+
+        // The web app posts a mention picked by name as a Markdown link, so the comment shows the name.
+        var created = await s.Owner.Client.PostAsJsonAsync($"/v1/tasks/{Id(task)}/comments",
+            new { body = $"Thanks [@Bob Babbage](mailto:{mentioned.Email}), and [a plain link](mailto:nobody@example.com)." }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var comment = await Json(created);
+
+        var mention = Assert.Single(await Outbox("MemberMentioned"), e => e.GetProperty("commentId").GetGuid() == Id(comment));
+        Assert.Equal(mentioned.Id, mention.GetProperty("mentionedUserId").GetGuid());
+    }
+
+    [Fact]
     public async Task A_removed_project_member_loses_write_access_once_the_event_is_applied()
     {
         var s = await WorkspaceWithProject();

@@ -28,7 +28,7 @@ public sealed class TaskDetailsTests : ComponentContext
             .Add(x => x.ValueChanged, changed));
 
     [Fact]
-    public void Typing_an_at_sign_suggests_members_and_choosing_one_inserts_the_email_mention_the_tasks_service_parses()
+    public void Typing_an_at_sign_suggests_members_and_choosing_one_inserts_the_display_name_with_one_space()
     {
         var text = "";
         var cut = RenderMentionBox(v => text = v);
@@ -43,7 +43,7 @@ public sealed class TaskDetailsTests : ComponentContext
         Assert.Contains("Ada Lovelace", option.TextContent, StringComparison.Ordinal);
 
         option.Click();
-        Assert.Equal("Thanks @ada@example.com ", text);
+        Assert.Equal("Thanks @Ada Lovelace ", text);
         Assert.Empty(cut.FindAll("[data-testid=mention-option]"));
     }
 
@@ -61,8 +61,18 @@ public sealed class TaskDetailsTests : ComponentContext
     [Fact]
     public void Insert_replaces_only_the_mention_being_typed()
     {
-        Assert.Equal("@ada@example.com and @bob@example.com ", MentionBox.Insert("@ada@example.com and @Bo", Bob));
+        Assert.Equal("@ada@example.com and @Bob Babbage ", MentionBox.Insert("@ada@example.com and @Bo", Bob));
         Assert.Equal("hello", MentionBox.Insert("hello", Bob));
+    }
+
+    [Fact]
+    public void Encode_turns_named_mentions_into_the_mailto_links_the_tasks_service_resolves_and_leaves_the_rest()
+    {
+        Assert.Equal("Thanks [@Ada Lovelace](mailto:ada@example.com) and [@Bob Babbage](mailto:bob@example.com).",
+            MentionBox.Encode("Thanks @Ada Lovelace and @bob babbage.", [Ada, Bob]));
+        // Already a link, an email mention, a longer word and an address stay as they are.
+        foreach (var text in new[] { "[@Ada Lovelace](mailto:ada@example.com)", "@ada@example.com", "@Ada Lovelaces", "mail@Ada Lovelace" })
+            Assert.Equal(text, MentionBox.Encode(text, [Ada, Bob]));
     }
 
     [Fact]

@@ -24,12 +24,39 @@ public sealed class TaskPanelTests : ComponentContext
             .Add(x => x.OnSave, patch => saved = patch));
 
         Assert.True(cut.Find("[data-testid=panel-save]").HasAttribute("disabled"));
-        cut.Find("#panel-title").Change("Write the user guide");
+        // Typing alone enables Save: one click saves, no blur needed first.
+        cut.Find("#panel-title").Input("Write the user guide");
+        Assert.False(cut.Find("[data-testid=panel-save]").HasAttribute("disabled"));
         cut.Find("[data-testid=panel-save]").Click();
 
         Assert.NotNull(saved);
         Assert.Equal(["title"], saved!.Keys);
         Assert.Equal("Write the user guide", saved["title"]);
+    }
+
+    [Fact]
+    public void History_names_people_statuses_and_labels_instead_of_their_ids()
+    {
+        var bob = new Member(Guid.NewGuid(), "bob@example.com", "Bob Babbage", "member", DateTime.UtcNow);
+        var (todo, done) = (Guid.NewGuid(), Guid.NewGuid());
+        var activity = new List<ActivityEntry>
+        {
+            new(3, Item.Id, Ada.UserId, DateTime.UtcNow, "assigneeIds", $"{Ada.UserId}", $"{bob.UserId}"),
+            new(2, Item.Id, Ada.UserId, DateTime.UtcNow, "status", todo.ToString(), done.ToString()),
+            new(1, Item.Id, Ada.UserId, DateTime.UtcNow, "parentId", null, Guid.NewGuid().ToString()),
+        };
+        var cut = Render<TaskPanel>(p => p
+            .Add(x => x.Task, Item)
+            .Add(x => x.Comments, [])
+            .Add(x => x.Activity, activity)
+            .Add(x => x.Members, new Dictionary<Guid, Member> { [Ada.UserId] = Ada, [bob.UserId] = bob })
+            .Add(x => x.StatusNames, new Dictionary<Guid, string> { [todo] = "Todo", [done] = "Done" }));
+
+        var lines = cut.FindAll("[data-testid=activity]").Select(e => e.TextContent).ToList();
+        Assert.Contains("assigned Bob Babbage; unassigned Ada Lovelace", lines[0], StringComparison.Ordinal);
+        Assert.Contains("moved it from Todo to Done", lines[1], StringComparison.Ordinal);
+        Assert.Contains("made it a subtask of another task", lines[2], StringComparison.Ordinal);
+        Assert.All(lines, l => Assert.DoesNotMatch("[0-9a-f]{8}-[0-9a-f]{4}-", l));
     }
 
     [Fact]

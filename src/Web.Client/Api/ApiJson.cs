@@ -64,6 +64,7 @@ namespace TaskFlow.Web.Client.Api;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(Guid))]
 [JsonSerializable(typeof(Guid[]))]
+[JsonSerializable(typeof(double))]
 // The realtime hub's "event" message
 [JsonSerializable(typeof(ProjectEvent))]
 internal sealed partial class ApiJson : JsonSerializerContext;

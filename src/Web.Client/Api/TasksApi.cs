@@ -6,7 +6,11 @@ public sealed record TaskItem(
     Guid Id, string Key, Guid ProjectId, string Title, string? Description, Guid StatusId, string Rank, string Priority,
     Guid[] AssigneeIds, DateOnly? DueDate, DateOnly? StartDate, double? Estimate, Guid? ParentId, Guid ReporterId,
     DateTime CreatedAt, DateTime UpdatedAt, int Version,
-    Guid[]? LabelIds = null, TaskLabel[]? Labels = null, Guid? CycleId = null, TaskCycle? Cycle = null);
+    Guid[]? LabelIds = null, TaskLabel[]? Labels = null, Guid? CycleId = null, TaskCycle? Cycle = null, Guid[]? WatcherIds = null)
+{
+    /// <summary>The ETag of this version, for If-Match (the API's ETag is the quoted version).</summary>
+    public string ETag => "\"" + Version.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"";
+}
 
 /// <summary>A label on a task (color #RRGGBB).</summary>
 public sealed record TaskLabel(Guid Id, string Name, string Color);
@@ -65,6 +69,14 @@ public sealed class TasksApi(ApiClient api)
     public Task<ApiResult<TaskItem>> Update(Guid taskId, IReadOnlyDictionary<string, object?> patch, string etag) =>
         api.Patch<TaskItem>($"v1/tasks/{taskId}", patch, etag);
     public Task<ApiResult<TaskItem>> Move(Guid taskId, MoveTaskRequest request) => api.Post<TaskItem>($"v1/tasks/{taskId}/move", request);
+
+    /// <summary>204; a task with subtasks is refused (409 <c>task-has-subtasks</c>).</summary>
+    public Task<ApiResult<NoBody>> Delete(Guid taskId) => api.Delete<NoBody>($"v1/tasks/{taskId}");
+
+    /// <summary>Start or stop watching the task as the signed-in user (idempotent; the task's version does not change).</summary>
+    public Task<ApiResult<NoBody>> Watch(Guid taskId, bool watch) => watch
+        ? api.Put<NoBody>($"v1/tasks/{taskId}/watchers/me", new Dictionary<string, object>())
+        : api.Delete<NoBody>($"v1/tasks/{taskId}/watchers/me");
     public Task<ApiResult<List<Comment>>> Comments(Guid taskId) => api.Get<List<Comment>>($"v1/tasks/{taskId}/comments");
     public Task<ApiResult<Comment>> AddComment(Guid taskId, string body) => api.Post<Comment>($"v1/tasks/{taskId}/comments", new CommentRequest(body));
     public Task<ApiResult<TaskSearchResults>> Search(Guid workspaceId, string q, int limit, CancellationToken ct = default) =>

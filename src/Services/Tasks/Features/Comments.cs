@@ -22,12 +22,16 @@ internal sealed record CommentResponse(Guid Id, Guid TaskId, Guid AuthorId, stri
 }
 
 /// <summary>A comment's text.</summary>
-/// <param name="Body">Markdown, 1–10000 characters. <c>@email</c> mentions a member who can see the project.</param>
+/// <param name="Body">Markdown, 1–10000 characters. <c>@email</c> or <c>[@Name](mailto:email)</c> mentions a member who can see the project.</param>
 internal sealed record CommentRequest(string? Body);
 
 internal static partial class Comments
 {
-    [GeneratedRegex(@"(?<![\w.+-])@([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")]
+    /// <summary>
+    /// <c>@email</c>, or a Markdown link <c>[@Name](mailto:email)</c>: the web app writes mentions in that form so the
+    /// comment shows the person's name.
+    /// </summary>
+    [GeneratedRegex(@"(?<![\w.+-])@(?<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})|\[@[^\]\r\n]{1,200}\]\(mailto:(?<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})\)")]
     private static partial Regex Mention();
 
     public static void Map(RouteGroupBuilder task, RouteGroupBuilder comment)
@@ -132,7 +136,7 @@ internal static partial class Comments
     /// <summary>Users named by <c>@email</c> who are active members of the project's workspace (so can see the project).</summary>
     static async Task<List<Guid>> MentionedUsers(TasksDb db, KnownProject project, string body, CancellationToken ct)
     {
-        var emails = Mention().Matches(body).Select(m => m.Groups[1].Value.TrimEnd('.').ToLowerInvariant()).Distinct().ToArray();
+        var emails = Mention().Matches(body).Select(m => m.Groups["email"].Value.TrimEnd('.').ToLowerInvariant()).Distinct().ToArray();
         if (emails.Length == 0) return [];
         return await db.Users.AsNoTracking()
             .Where(u => emails.Contains(u.NormalizedEmail))
