@@ -31,6 +31,18 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
                 };
             logger.LogInformation("Rejected a malformed request: {Reason}", bad.Message);
         }
+        else if (exception is ServiceBusyException busy)
+        {
+            logger.LogWarning("Shed a request: {Reason}", busy.Message);
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(busy.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = "https://taskflow.dev/problems/busy",
+                Title = "The server is busy.",
+                Detail = "Nothing was changed. Retry after the number of seconds in the Retry-After header.",
+            };
+        }
         else if (IsConcurrentChange(exception))
         {
             logger.LogInformation("A concurrent change won: {Reason}", exception.GetType().Name);
@@ -91,4 +103,13 @@ static class ProblemDetailsDefaults
         if (problem.Status == StatusCodes.Status404NotFound && problem.Title is null or "Not Found")
             problem.Detail ??= "No resource exists at this address, or you do not have access to it.";
     }
+}
+
+/// <summary>
+/// Thrown when a bounded resource (e.g. password hashing) has no room within a short wait: the request changed nothing
+/// and is answered 503 with <c>Retry-After</c> at once, instead of queueing behind the work that overloads the process.
+/// </summary>
+public sealed class ServiceBusyException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
 }

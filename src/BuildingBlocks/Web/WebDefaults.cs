@@ -36,6 +36,7 @@ public static class WebDefaults
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 
         builder.AddTokenValidation();
+        builder.Services.AddInnerCalls();
 
         builder.Services.AddHealthChecks();
         builder.Services.AddApiCompression();
@@ -63,6 +64,7 @@ public static class WebDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationMiddleware>();
+        app.UseInnerCalls();
         app.UseAuthentication();
         if (HasRateLimiter(app)) app.UseRateLimiter();
         app.UseAuthorization();

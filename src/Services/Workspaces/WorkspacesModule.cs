@@ -30,6 +30,7 @@ public sealed class WorkspacesModule : IServiceModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<CurrentMembership>();
+        builder.Services.AddSingleton<IWorkspaceMembershipSource, MembershipSource>();
         builder.Services.AddEventHandler<WorkspacesDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
     }
 
