@@ -58,6 +58,45 @@ public abstract partial class ReadYourWritesTests(ProjectsApp app) : ProjectsTes
     }
 
     [Fact]
+    public async Task A_removed_member_loses_access_everywhere_at_once()
+    {
+        var (owner, workspaceId, projectId) = await WorkspaceWithProject();
+        for (var i = 0; i < 3; i++)
+        {
+            var member = await JoinWorkspace(owner, workspaceId, "member");
+            await WaitUntil(async () => (await Client(member).GetAsync($"/v1/projects/{projectId}/tasks", Ct)).StatusCode == HttpStatusCode.OK, "tasks to know the member");
+
+            var removed = await Client(owner).DeleteAsync($"/v1/workspaces/{workspaceId}/members/{member.Id}", Ct);
+            Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+
+            // Projects and tasks (each with its own copy), on the very next request.
+            Assert.Equal(HttpStatusCode.NotFound, (await Client(member).GetAsync($"/v1/projects/{projectId}", Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Client(member).GetAsync($"/v1/workspaces/{workspaceId}/projects", Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await Client(member).GetAsync($"/v1/projects/{projectId}/tasks", Ct)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task A_deleted_workspace_is_gone_everywhere_at_once()
+    {
+        var (owner, workspaceId, projectId) = await WorkspaceWithProject();
+        await WaitUntil(async () => (await Client(owner).GetAsync($"/v1/projects/{projectId}/tasks", Ct)).StatusCode == HttpStatusCode.OK, "tasks to know the project");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client(owner).DeleteAsync($"/v1/workspaces/{workspaceId}", Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await Client(owner).GetAsync($"/v1/projects/{projectId}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client(owner).GetAsync($"/v1/projects/{projectId}/tasks", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_project_name_with_a_nul_character_is_a_400_naming_the_field()
+    {
+        var (owner, workspaceId, _) = await WorkspaceWithProject();
+        var response = await Client(owner).PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Web\u0000site", key = "NUL" }, Ct);
+        await AssertValidation(response, "name");
+    }
+
+    [Fact]
     public async Task Someone_outside_the_workspace_still_gets_404()
     {
         var (_, workspaceId, projectId) = await WorkspaceWithProject();

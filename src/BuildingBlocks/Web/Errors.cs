@@ -22,9 +22,12 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
         if (exception is BadHttpRequestException bad)
         {
             var path = FindJsonPath(bad);
+            var message = HasCause<DisallowedCharacterException>(bad)
+                ? "Control characters (such as U+0000) are not allowed; only tab and line breaks are."
+                : "The value is not valid for this field.";
             problem = path is null
                 ? new ProblemDetails { Status = bad.StatusCode, Title = "The request is malformed.", Detail = "The request could not be read. Check the body is JSON of the documented shape and the parameters have the right types." }
-                : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = ["The value is not valid for this field."] })
+                : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = [message] })
                 {
                     Status = StatusCodes.Status400BadRequest,
                     Title = "One or more validation errors occurred.",
@@ -79,6 +82,13 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
         DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 } } => true,
         _ => false,
     };
+
+    static bool HasCause<T>(Exception exception) where T : Exception
+    {
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+            if (e is T) return true;
+        return false;
+    }
 
     static string? FindJsonPath(Exception exception)
     {

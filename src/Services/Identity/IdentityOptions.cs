@@ -12,12 +12,12 @@ internal sealed class IdentityOptions
 
     internal sealed class HashingOptions
     {
-        /// <summary><c>Identity:Hashing:MaxConcurrent</c>: password hashes computed at once; 0 = processor count - 1 (at least 1).</summary>
+        /// <summary><c>Identity:Hashing:MaxConcurrent</c>: password hashes computed at once; 0 = the processor count.</summary>
         public int MaxConcurrent { get; set; }
         /// <summary><c>Identity:Hashing:MaxQueued</c>: requests waiting for a hashing slot; more are answered 503 at once.</summary>
         public int MaxQueued { get; set; } = 8;
         /// <summary><c>Identity:Hashing:QueueTimeout</c>: longest wait for a slot before 503.</summary>
-        public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
+        public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(10);
     }
 
     internal sealed class LoginLimitOptions

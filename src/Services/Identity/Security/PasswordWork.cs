@@ -8,8 +8,9 @@ namespace TaskFlow.Identity.Security;
 /// <summary>
 /// Password hashing is the one deliberately slow thing the API does (about 0.1 s of CPU per hash), so a few clients that
 /// loop on sign-in could take every core and slow everyone down. All hashing goes through here: at most
-/// <c>Identity:Hashing:MaxConcurrent</c> at a time, at most <c>MaxQueued</c> waiting, and none waits longer than
-/// <c>QueueTimeout</c>; past that the request is answered 503 with <c>Retry-After</c> at once (<see cref="ServiceBusyException"/>).
+/// <c>Identity:Hashing:MaxConcurrent</c> at a time and at most <c>MaxQueued</c> waiting: a request past the queue is
+/// answered 503 with <c>Retry-After</c> at once (<see cref="ServiceBusyException"/>), as is one that waited
+/// <c>QueueTimeout</c> (a backstop for a starved machine, not the limit that sheds load).
 /// </summary>
 internal sealed class PasswordWork : IDisposable
 {
@@ -22,7 +23,7 @@ internal sealed class PasswordWork : IDisposable
         queueTimeout = hashing.QueueTimeout;
         limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            PermitLimit = hashing.MaxConcurrent > 0 ? hashing.MaxConcurrent : Math.Max(1, Environment.ProcessorCount - 1),
+            PermitLimit = hashing.MaxConcurrent > 0 ? hashing.MaxConcurrent : Environment.ProcessorCount,
             QueueLimit = hashing.MaxQueued,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
