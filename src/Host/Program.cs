@@ -15,6 +15,8 @@ builder.AddWebDefaults(string.Join('+', selection.Names));
 builder.Services.AddOpenApi("v1", OpenApiSetup.Configure);
 builder.AddEmail();
 foreach (var module in modules) module.AddServices(builder);
+// Every service hears of signed-out sessions, so their access tokens stop at once everywhere (docs/adr/0003).
+foreach (var module in modules) builder.Services.AddRevokedSessionsConsumer(module.Name);
 builder.AddMessaging();
 if (selection.IsGateway || selection.IsAll) builder.AddGatewayRateLimits();
 if (selection.IsGateway) builder.AddGateway(ServiceSelection.AllModules);

@@ -41,7 +41,7 @@ public abstract class CsvTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("WEB-tasks.csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
         var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.StartsWith("key,title,status,priority,assignees,labels,dueDate,estimate,createdAt,updatedAt\r\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("\"key\",\"title\",\"status\",\"priority\",\"assignees\",\"labels\",\"dueDate\",\"estimate\",\"createdAt\",\"updatedAt\"\r\n", text, StringComparison.Ordinal);
         Assert.Contains("\"Say \"\"hi\"\", then\ngo\"", text, StringComparison.Ordinal);
 
         var rows = Parse(text);
@@ -57,6 +57,26 @@ public abstract class CsvTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.Equal("Low one", Assert.Single(searched.Skip(1))[1]);
         await AssertValidation(await s.Owner.Client.GetAsync($"/v1/projects/{s.ProjectId}/tasks/export?priority=asap&colour=red", Ct), "priority", "colour");
         await AssertValidation(await s.Owner.Client.GetAsync($"/v1/projects/{s.ProjectId}/tasks/export?sort=rank", Ct), "sort");
+    }
+
+    [Fact]
+    public async Task Export_defuses_formulas_after_line_breaks_in_titles_and_labels()
+    {
+        var s = await WorkspaceWithProject();
+        var label = await CreateLabel(s.Owner, s.ProjectId, "ok\n@SUM(1+1)");
+        await CreateTask(s.Owner, s.ProjectId, new { title = "Harmless\n=cmd|' /C calc'!A0\r\n+2", labelIds = new[] { label } });
+
+        var text = await s.Owner.Client.GetStringAsync($"/v1/projects/{s.ProjectId}/tasks/export", Ct);
+
+        // Every physical line, whether a new record or the continuation of a quoted cell, starts harmlessly.
+        foreach (var line in text.Split('\n'))
+        {
+            var start = line.TrimStart('"');
+            Assert.False(start.Length > 0 && "=+-@\t".Contains(start[0], StringComparison.Ordinal), $"line starts a formula: {line}");
+        }
+        var row = Parse(text)[1];
+        Assert.Equal("Harmless\n'=cmd|' /C calc'!A0\r\n'+2", row[1]);
+        Assert.Equal("ok\n'@SUM(1+1)", row[5]);
     }
 
     [Fact]

@@ -57,4 +57,10 @@ public sealed class MessagingOptions
     public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(1);
 
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// All-in-one: longest a membership write (workspaces) waits for the in-process consumers to apply its events before
+    /// it answers (<see cref="LocalDeliveries"/>); past it the write answers anyway and the copies follow.
+    /// </summary>
+    public TimeSpan LocalConsumerWait { get; set; } = TimeSpan.FromSeconds(3);
 }

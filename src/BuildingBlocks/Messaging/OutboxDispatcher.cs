@@ -62,7 +62,8 @@ public sealed class OutboxDispatcher<TDb>(
     IEventTransport transport,
     OutboxSignal<TDb> signal,
     IOptions<MessagingOptions> options,
-    ILogger<OutboxDispatcher<TDb>> logger) : BackgroundService where TDb : ServiceDb
+    ILogger<OutboxDispatcher<TDb>> logger,
+    LocalDeliveries? deliveries = null) : BackgroundService where TDb : ServiceDb
 {
     readonly string instance = InstanceName();
     static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
@@ -181,6 +182,7 @@ public sealed class OutboxDispatcher<TDb>(
         }
         // One write for the whole batch: the outbox shares its database with the requests that fill it.
         await db.SaveChangesAsync(CancellationToken.None);
+        deliveries?.Delivered(claimed.Where(m => m.ProcessedAt is not null).Select(m => m.Id));
         return claimed.Count;
     }
 

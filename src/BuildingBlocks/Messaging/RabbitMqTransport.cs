@@ -290,6 +290,7 @@ public static class MessagingSetup
         else
         {
             builder.Services.AddSingleton<IEventTransport, InProcessTransport>();
+            builder.Services.AddSingleton<LocalDeliveries>();
             builder.Services.AddSingleton<CommitRelay>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<CommitRelay>());
             builder.Services.AddSingleton<CommitRelayInterceptor>();

@@ -83,10 +83,19 @@ public static class AuthSetup
         builder.Services.AddHttpClient("jwks");
         builder.Services.AddSingleton<ISigningKeySource, JwksSigningKeySource>();
         builder.Services.AddSingleton<SigningKeysConfigurationManager>();
+        builder.Services.AddSingleton<RevokedSessions>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeysConfigurationManager, IOptions<AuthOptions>>((o, keys, auth) =>
+            .Configure<SigningKeysConfigurationManager, IOptions<AuthOptions>, RevokedSessions>((o, keys, auth, revoked) =>
             {
+                // A token of a session that was signed out (logout, password reset, refresh-token reuse) stops at once.
+                o.Events ??= new JwtBearerEvents();
+                var validated = o.Events.OnTokenValidated;
+                o.Events.OnTokenValidated = async context =>
+                {
+                    await validated(context);
+                    if (revoked.IsRevoked(context.Principal?.FindFirst("sid")?.Value)) context.Fail("The session was signed out.");
+                };
                 o.MapInboundClaims = false;
                 o.ConfigurationManager = keys;
                 o.TokenValidationParameters = new TokenValidationParameters

@@ -22,14 +22,29 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
         if (exception is BadHttpRequestException bad)
         {
             var path = FindJsonPath(bad);
+            var message = HasCause<DisallowedCharacterException>(bad)
+                ? "Control characters (such as U+0000) are not allowed; only tab and line breaks are."
+                : "The value is not valid for this field.";
             problem = path is null
                 ? new ProblemDetails { Status = bad.StatusCode, Title = "The request is malformed.", Detail = "The request could not be read. Check the body is JSON of the documented shape and the parameters have the right types." }
-                : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = ["The value is not valid for this field."] })
+                : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path] = [message] })
                 {
                     Status = StatusCodes.Status400BadRequest,
                     Title = "One or more validation errors occurred.",
                 };
             logger.LogInformation("Rejected a malformed request: {Reason}", bad.Message);
+        }
+        else if (exception is ServiceBusyException busy)
+        {
+            logger.LogWarning("Shed a request: {Reason}", busy.Message);
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(busy.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = "https://taskflow.dev/problems/busy",
+                Title = "The server is busy.",
+                Detail = "Nothing was changed. Retry after the number of seconds in the Retry-After header.",
+            };
         }
         else if (IsConcurrentChange(exception))
         {
@@ -68,6 +83,13 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
         _ => false,
     };
 
+    static bool HasCause<T>(Exception exception) where T : Exception
+    {
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+            if (e is T) return true;
+        return false;
+    }
+
     static string? FindJsonPath(Exception exception)
     {
         for (var e = exception.InnerException; e is not null; e = e.InnerException)
@@ -91,4 +113,13 @@ static class ProblemDetailsDefaults
         if (problem.Status == StatusCodes.Status404NotFound && problem.Title is null or "Not Found")
             problem.Detail ??= "No resource exists at this address, or you do not have access to it.";
     }
+}
+
+/// <summary>
+/// Thrown when a bounded resource (e.g. password hashing) has no room within a short wait: the request changed nothing
+/// and is answered 503 with <c>Retry-After</c> at once, instead of queueing behind the work that overloads the process.
+/// </summary>
+public sealed class ServiceBusyException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
 }

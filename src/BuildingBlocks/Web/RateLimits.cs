@@ -43,6 +43,8 @@ public static class RateLimits
                     return RateLimitPartition.GetNoLimiter("infrastructure");
                 if (HttpMethods.IsGet(context.Request.Method) && StaticAssetPrefixes.Any(p => path.StartsWithSegments(p)))
                     return RateLimitPartition.GetNoLimiter("static");
+                // Counted once already, as the outer request of the client it is made for (the web session endpoint).
+                if (InnerCallKey.IsInnerCall(context)) return RateLimitPartition.GetNoLimiter("inner");
                 var user = context.User.FindFirst("sub")?.Value;
                 var (key, limit) = user is not null
                     ? ("user:" + user, options.PerUserPerMinute)

@@ -30,12 +30,17 @@ public static class WebDefaults
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
 
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.Converters.Add(new TextWithoutControlCharacters());
+        });
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 
         builder.AddTokenValidation();
+        builder.Services.AddInnerCalls();
 
         builder.Services.AddHealthChecks();
         builder.Services.AddApiCompression();
@@ -63,6 +68,7 @@ public static class WebDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationMiddleware>();
+        app.UseInnerCalls();
         app.UseAuthentication();
         if (HasRateLimiter(app)) app.UseRateLimiter();
         app.UseAuthorization();

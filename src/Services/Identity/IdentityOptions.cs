@@ -7,6 +7,28 @@ internal sealed class IdentityOptions
 
     public TokenOptions Tokens { get; set; } = new();
     public LockoutOptions Lockout { get; set; } = new();
+    public HashingOptions Hashing { get; set; } = new();
+    public LoginLimitOptions LoginLimits { get; set; } = new();
+
+    internal sealed class HashingOptions
+    {
+        /// <summary><c>Identity:Hashing:MaxConcurrent</c>: password hashes computed at once; 0 = the processor count.</summary>
+        public int MaxConcurrent { get; set; }
+        /// <summary><c>Identity:Hashing:MaxQueued</c>: requests waiting for a hashing slot; more are answered 503 at once.</summary>
+        public int MaxQueued { get; set; } = 8;
+        /// <summary><c>Identity:Hashing:QueueTimeout</c>: longest wait for a slot before 503.</summary>
+        public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    }
+
+    internal sealed class LoginLimitOptions
+    {
+        /// <summary><c>Identity:LoginLimits:Enabled</c>.</summary>
+        public bool Enabled { get; set; } = true;
+        /// <summary><c>Identity:LoginLimits:PerAddressPerMinute</c>: sign-in attempts from one client address (burst and rate).</summary>
+        public int PerAddressPerMinute { get; set; } = 30;
+        /// <summary><c>Identity:LoginLimits:PerAccountPerMinute</c>: sign-in attempts on one email, from anywhere.</summary>
+        public int PerAccountPerMinute { get; set; } = 10;
+    }
 
     internal sealed class TokenOptions
     {
@@ -43,5 +65,7 @@ internal sealed class IdentityOptions
         && Tokens.PasswordResetLifetime > TimeSpan.Zero
         && Tokens.EmailVerificationLifetime > TimeSpan.Zero
         && Lockout.MaxFailures > 0
-        && Lockout.Duration > TimeSpan.Zero;
+        && Lockout.Duration > TimeSpan.Zero
+        && Hashing.MaxConcurrent >= 0 && Hashing.MaxQueued >= 0 && Hashing.QueueTimeout > TimeSpan.Zero
+        && LoginLimits.PerAddressPerMinute > 0 && LoginLimits.PerAccountPerMinute > 0;
 }

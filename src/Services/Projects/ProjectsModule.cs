@@ -28,6 +28,8 @@ public sealed class ProjectsModule : IServiceModule
         builder.AddServiceDb<ProjectsDb, SqliteProjectsDb, PostgresProjectsDb>(Name);
         builder.Services.AddScoped<CurrentAccess>();
         builder.Services.AddScoped<MembershipCopy>();
+        builder.Services.AddScoped<OwnerMembership>();
+        builder.Services.AddHttpClient(OwnerMembership.ClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
         builder.Services.AddEventHandler<ProjectsDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
         builder.Services.AddEventHandler<ProjectsDb, MemberAdded, MemberAddedHandler>(Name);
         builder.Services.AddEventHandler<ProjectsDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);

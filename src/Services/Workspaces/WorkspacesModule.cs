@@ -30,23 +30,28 @@ public sealed class WorkspacesModule : IServiceModule
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<CurrentMembership>();
+        builder.Services.AddSingleton<IWorkspaceMembershipSource, MembershipSource>();
         builder.Services.AddEventHandler<WorkspacesDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
     }
 
+    /// <summary>
+    /// The membership writes answer, all-in-one, only once the other services' copies have them (a removed member is out
+    /// everywhere at once); see docs/adr/0005.
+    /// </summary>
     public void MapEndpoints(IEndpointRouteBuilder app)
     {
         var workspaces = app.MapGroup("/v1/workspaces").WithTags("Workspaces").RequireAuthorization()
             .ProducesProblemForUnauthorized();
-        CreateWorkspace.Map(workspaces);
+        CreateWorkspace.Map(workspaces).WaitForLocalConsumers<WorkspacesDb, RouteHandlerBuilder>();
         ListWorkspaces.Map(workspaces);
 
         var workspace = workspaces.MapWorkspaceGroup();
         GetWorkspace.Map(workspace);
         RenameWorkspace.Map(workspace);
-        DeleteWorkspace.Map(workspace);
+        DeleteWorkspace.Map(workspace).WaitForLocalConsumers<WorkspacesDb, RouteHandlerBuilder>();
         ListMembers.Map(workspace);
-        ChangeMemberRole.Map(workspace);
-        RemoveMember.Map(workspace);
+        ChangeMemberRole.Map(workspace).WaitForLocalConsumers<WorkspacesDb, RouteHandlerBuilder>();
+        RemoveMember.Map(workspace).WaitForLocalConsumers<WorkspacesDb, RouteHandlerBuilder>();
         CreateInvitation.Map(workspace);
         ListInvitations.Map(workspace);
         RevokeInvitation.Map(workspace);
@@ -54,7 +59,7 @@ public sealed class WorkspacesModule : IServiceModule
         var invitations = app.MapGroup("/v1/invitations").WithTags("Invitations").RequireAuthorization()
             .ProducesProblemForUnauthorized();
         ListMyInvitations.Map(invitations);
-        AcceptInvitation.Map(invitations);
+        AcceptInvitation.Map(invitations).WaitForLocalConsumers<WorkspacesDb, RouteHandlerBuilder>();
     }
 }
 

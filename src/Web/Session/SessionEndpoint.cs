@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Web.Client.Auth;
 
 namespace TaskFlow.Web.Session;
@@ -82,9 +83,31 @@ internal static class SessionEndpoint
         group.MapPost("/logout", Logout);
     }
 
+    /// <summary>True when the identity API is this very process (all-in-one): its calls are then inner calls.</summary>
+    static bool IdentityIsThisProcess(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<SessionOptions>>().Value.IdentityUrl is null
+        && services.GetRequiredService<IConfiguration>()["Gateway:Services:identity"] is not { Length: > 0 };
+
+    /// <summary>
+    /// Calls identity for the browser that sent <paramref name="http"/>. This endpoint was rate limited by that browser's
+    /// address; the call carries the address on, so identity's own per-address limits count the browser, not this process:
+    /// in process as a signed inner call (which the edge limiter does not count again and an outside client cannot forge),
+    /// to a separate identity service as <c>X-Forwarded-For</c>, which it believes from the gateway (a known proxy).
+    /// </summary>
+    static async Task<HttpResponseMessage> CallIdentity<T>(HttpContext http, IHttpClientFactory clients, string path, T body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        var client = http.Connection.RemoteIpAddress;
+        if (IdentityIsThisProcess(http.RequestServices))
+            http.RequestServices.GetRequiredService<InnerCallKey>().Sign(request, client);
+        else if (client is not null)
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", client.ToString());
+        return await clients.CreateClient(ClientName).SendAsync(request, ct);
+    }
+
     static async Task<IResult> Login(Credentials credentials, HttpContext http, IHttpClientFactory clients, IOptions<SessionOptions> options, CancellationToken ct)
     {
-        using var response = await clients.CreateClient(ClientName).PostAsJsonAsync("v1/auth/login", credentials, ct);
+        using var response = await CallIdentity(http, clients, "v1/auth/login", credentials, ct);
         return await Issue(response, http, options.Value, ct);
     }
 
@@ -92,7 +115,7 @@ internal static class SessionEndpoint
     {
         if (http.Request.Cookies[CookieName] is not { Length: > 0 } refreshToken)
             return TypedResults.Problem(statusCode: 401, title: "Not signed in.", type: "https://taskflow.dev/problems/no-session");
-        using var response = await clients.CreateClient(ClientName).PostAsJsonAsync("v1/auth/refresh", new RefreshRequest(refreshToken), ct);
+        using var response = await CallIdentity(http, clients, "v1/auth/refresh", new RefreshRequest(refreshToken), ct);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest) DeleteCookie(http);
         return await Issue(response, http, options.Value, ct);
     }
@@ -103,7 +126,7 @@ internal static class SessionEndpoint
         {
             try
             {
-                using var response = await clients.CreateClient(ClientName).PostAsJsonAsync("v1/auth/logout", new RefreshRequest(refreshToken), ct);
+                using var response = await CallIdentity(http, clients, "v1/auth/logout", new RefreshRequest(refreshToken), ct);
             }
             catch (HttpRequestException)
             {

@@ -13,3 +13,9 @@ public sealed record PasswordResetRequested(Guid UserId, string Email, string Di
 
 /// <summary>The user changed their profile (display name, avatar, time zone or locale).</summary>
 public sealed record UserProfileUpdated(Guid UserId, string Email, string DisplayName) : IntegrationEvent;
+
+/// <summary>
+/// Sign-in sessions (the access token's <c>sid</c>) ended by logout, password reset or change, or refresh-token reuse:
+/// every service rejects their access tokens from now on, although they have not expired.
+/// </summary>
+public sealed record SessionsRevoked(Guid UserId, IReadOnlyList<Guid> SessionIds) : IntegrationEvent;

@@ -18,13 +18,16 @@ internal static class Login
         auth.MapPost("/login", Handle).AllowAnonymous()
             .WithSummary("Sign in")
             .WithDescription("Returns an access token and a refresh token. Wrong credentials give 401 whether or not the email exists; "
-                + "after Identity:Lockout:MaxFailures consecutive failures the account is locked (423 with Retry-After).")
+                + "after Identity:Lockout:MaxFailures consecutive failures the account is locked (423 with Retry-After). "
+                + "Attempts are limited per client address and per account (429 with Retry-After); when password hashing is saturated the answer is 503 with Retry-After.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status423Locked);
+            .ProducesProblem(StatusCodes.Status423Locked)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         LoginRequest request, IdentityDb db, Sessions sessions, IOptions<IdentityOptions> options, TimeProvider time,
-        HttpContext context, CancellationToken ct)
+        PasswordWork passwords, LoginThrottle throttle, HttpContext context, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Check("email", string.IsNullOrWhiteSpace(request.Email) ? "Email is required." : null)
@@ -32,18 +35,20 @@ internal static class Login
         if (errors.Any) return errors.ToProblem();
 
         var normalized = User.Normalize(request.Email!);
+        // Counted before any hashing, per client address and per account, whether the email exists or not.
+        if (throttle.Attempt(context.Connection.RemoteIpAddress, normalized) is { } wait) return Problems.TooManyAttempts(context, wait);
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
         if (user is null)
         {
             // Same work as for a wrong password, so timing does not tell which emails exist.
-            PasswordHasher.Verify(PasswordHasher.DummyHash, request.Password!);
+            await passwords.Verify(PasswordHasher.DummyHash, request.Password!, ct);
             return Problems.InvalidCredentials();
         }
 
         var now = time.GetUtcNow().UtcDateTime;
         if (user.LockedUntil is { } lockedUntil && lockedUntil > now) return Problems.Locked(context, lockedUntil - now);
 
-        var check = PasswordHasher.Verify(user.PasswordHash, request.Password!);
+        var check = await passwords.Verify(user.PasswordHash, request.Password!, ct);
         if (check == PasswordCheck.Failed)
         {
             var lockout = options.Value.Lockout;
@@ -60,7 +65,7 @@ internal static class Login
 
         user.FailedLoginCount = 0;
         user.LockedUntil = null;
-        if (check == PasswordCheck.SucceededNeedsRehash) user.PasswordHash = PasswordHasher.Hash(request.Password!);
+        if (check == PasswordCheck.SucceededNeedsRehash) user.PasswordHash = await passwords.Hash(request.Password!, ct);
         var tokens = await sessions.Issue(db, user, Guid.CreateVersion7(), ct);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(tokens);

@@ -56,7 +56,8 @@ internal static class Passwords
         return TypedResults.Accepted((string?)null);
     }
 
-    static async Task<Results<NoContent, ValidationProblem>> Reset(ResetPasswordRequest request, IdentityDb db, TimeProvider time, CancellationToken ct)
+    static async Task<Results<NoContent, ValidationProblem>> Reset(
+        ResetPasswordRequest request, IdentityDb db, TimeProvider time, PasswordWork passwords, RevokedSessions revoked, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Check("token", string.IsNullOrWhiteSpace(request.Token) ? "Token is required." : null)
@@ -69,18 +70,20 @@ internal static class Passwords
         var user = userId is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null) return Problems.Validation("token", "The token is invalid, used or expired. Request a new reset email.");
 
-        user.PasswordHash = PasswordHasher.Hash(request.NewPassword!);
+        user.PasswordHash = await passwords.Hash(request.NewPassword!, ct);
         user.FailedLoginCount = 0;
         user.LockedUntil = null;
         user.UpdatedAt = now;
-        await RefreshTokens.RevokeAll(db, user.Id, keepFamilyId: null, now, ct);
+        var ended = await RefreshTokens.RevokeAll(db, user.Id, keepFamilyId: null, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        revoked.Revoke(ended);
         return TypedResults.NoContent();
     }
 
     static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Change(
-        ChangePasswordRequest request, ClaimsPrincipal principal, IdentityDb db, TimeProvider time, CancellationToken ct)
+        ChangePasswordRequest request, ClaimsPrincipal principal, IdentityDb db, TimeProvider time, PasswordWork passwords, RevokedSessions revoked,
+        CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Check("currentPassword", string.IsNullOrEmpty(request.CurrentPassword) ? "Current password is required." : null)
@@ -91,17 +94,18 @@ internal static class Passwords
         var userId = principal.UserId();
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null) return Problems.UserNotFound();
-        if (PasswordHasher.Verify(user.PasswordHash, request.CurrentPassword!) == PasswordCheck.Failed)
+        if (await passwords.Verify(user.PasswordHash, request.CurrentPassword!, ct) == PasswordCheck.Failed)
             return Problems.Validation("currentPassword", "The current password is wrong.");
 
         var now = time.GetUtcNow().UtcDateTime;
-        user.PasswordHash = PasswordHasher.Hash(request.NewPassword!);
+        user.PasswordHash = await passwords.Hash(request.NewPassword!, ct);
         user.UpdatedAt = now;
         Guid? session = Guid.TryParse(principal.FindFirstValue(Sessions.SessionClaim), out var sid) ? sid : null;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await RefreshTokens.RevokeAll(db, user.Id, session, now, ct);
+        var ended = await RefreshTokens.RevokeAll(db, user.Id, session, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        revoked.Revoke(ended);
         return TypedResults.NoContent();
     }
 }

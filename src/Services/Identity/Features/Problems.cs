@@ -26,6 +26,16 @@ internal static class Problems
             detail: "Too many failed sign-ins. Retry after the number of seconds in the Retry-After header, or reset the password.");
     }
 
+    public static ProblemHttpResult TooManyAttempts(HttpContext context, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests, type: Base + "too-many-sign-ins",
+            title: "Too many sign-in attempts.",
+            detail: "Wait for the number of seconds in the Retry-After header, then try again.");
+    }
+
     public static ProblemHttpResult InvalidRefreshToken() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized, type: Base + "invalid-refresh-token",
         title: "The refresh token is invalid, expired or revoked.", detail: "Sign in again.");

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Identity.Data;
+using TaskFlow.Identity.Events;
 using TaskFlow.Identity.Security;
 
 namespace TaskFlow.Identity.Features;
@@ -27,7 +29,7 @@ internal static class RefreshTokens
     }
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Refresh(
-        RefreshTokenRequest request, IdentityDb db, Sessions sessions, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        RefreshTokenRequest request, IdentityDb db, Sessions sessions, TimeProvider time, ILoggerFactory loggers, RevokedSessions revoked, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken)) return Problems.Validation("refreshToken", "Refresh token is required.");
 
@@ -44,8 +46,10 @@ internal static class RefreshTokens
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct) == 1;
         if (!claimed)
         {
-            await RevokeFamily(db, stored.FamilyId, now, ct);
+            var ended = await RevokeFamily(db, stored.UserId, stored.FamilyId, now, ct);
+            await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            revoked.Revoke(ended);
             loggers.CreateLogger(typeof(RefreshTokens)).LogWarning(
                 "A used refresh token was presented again; revoked session {FamilyId} of user {UserId}", stored.FamilyId, stored.UserId);
             return Problems.InvalidRefreshToken();
@@ -59,21 +63,40 @@ internal static class RefreshTokens
         return TypedResults.Ok(tokens);
     }
 
-    static async Task<Results<NoContent, ValidationProblem>> Logout(RefreshTokenRequest request, IdentityDb db, TimeProvider time, CancellationToken ct)
+    static async Task<Results<NoContent, ValidationProblem>> Logout(
+        RefreshTokenRequest request, IdentityDb db, TimeProvider time, RevokedSessions revoked, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken)) return Problems.Validation("refreshToken", "Refresh token is required.");
         var hash = OpaqueToken.Hash(request.RefreshToken);
-        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(ct);
-        if (familyId is { } family) await RevokeFamily(db, family, time.GetUtcNow().UtcDateTime, ct);
+        var session = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => new { t.FamilyId, t.UserId }).SingleOrDefaultAsync(ct);
+        if (session is not null)
+        {
+            var ended = await RevokeFamily(db, session.UserId, session.FamilyId, time.GetUtcNow().UtcDateTime, ct);
+            await db.SaveChangesAsync(ct);
+            revoked.Revoke(ended);
+        }
         return TypedResults.NoContent();
     }
 
-    public static Task<int> RevokeFamily(IdentityDb db, Guid familyId, DateTime now, CancellationToken ct) =>
-        db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+    /// <summary>
+    /// Revokes one session and publishes <see cref="SessionsRevoked"/> (saved with the caller's next SaveChanges), so its
+    /// access tokens stop everywhere; the caller passes the ids to <see cref="RevokedSessions"/> once committed.
+    /// </summary>
+    public static async Task<Guid[]> RevokeFamily(IdentityDb db, Guid userId, Guid familyId, DateTime now, CancellationToken ct)
+    {
+        await db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+        db.Publish(new SessionsRevoked(userId, [familyId]));
+        return [familyId];
+    }
 
-    /// <summary>Revokes every session of the user except <paramref name="keepFamilyId"/>.</summary>
-    public static Task<int> RevokeAll(IdentityDb db, Guid userId, Guid? keepFamilyId, DateTime now, CancellationToken ct) =>
-        db.RefreshTokens.Where(t => t.UserId == userId && t.RevokedAt == null && (keepFamilyId == null || t.FamilyId != keepFamilyId))
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+    /// <summary>Revokes every session of the user except <paramref name="keepFamilyId"/>; publishes as <see cref="RevokeFamily"/>.</summary>
+    public static async Task<Guid[]> RevokeAll(IdentityDb db, Guid userId, Guid? keepFamilyId, DateTime now, CancellationToken ct)
+    {
+        var live = db.RefreshTokens.Where(t => t.UserId == userId && t.RevokedAt == null && (keepFamilyId == null || t.FamilyId != keepFamilyId));
+        var families = await live.Select(t => t.FamilyId).Distinct().ToArrayAsync(ct);
+        await live.ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+        if (families.Length > 0) db.Publish(new SessionsRevoked(userId, families));
+        return families;
+    }
 }

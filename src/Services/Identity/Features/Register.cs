@@ -28,7 +28,7 @@ internal static class Register
             .ProducesProblem(StatusCodes.Status409Conflict);
 
     static async Task<Results<Created<RegisterResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        RegisterRequest request, IdentityDb db, IOptions<IdentityOptions> options, TimeProvider time, CancellationToken ct)
+        RegisterRequest request, IdentityDb db, IOptions<IdentityOptions> options, TimeProvider time, PasswordWork passwords, CancellationToken ct)
     {
         var errors = new FieldErrors()
             .Check("email", Rules.Email(request.Email))
@@ -47,7 +47,7 @@ internal static class Register
             Email = email,
             NormalizedEmail = normalized,
             DisplayName = request.DisplayName!.Trim(),
-            PasswordHash = PasswordHasher.Hash(request.Password!),
+            PasswordHash = await passwords.Hash(request.Password!, ct),
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -15,18 +15,39 @@ internal static class ExportTasks
 {
     public static readonly string[] Columns = ["key", "title", "status", "priority", "assignees", "labels", "dueDate", "estimate", "createdAt", "updatedAt"];
 
-    /// <summary>RFC 4180 (CRLF, quotes doubled) and cells that a spreadsheet would run as a formula start with a quote.</summary>
+    /// <summary>
+    /// RFC 4180 (CRLF, quotes doubled), every field quoted; text cells are defused by <see cref="Defuse"/> (CsvHelper's own
+    /// escaping looks only at a cell's first character, and a line break inside a title let a formula start a line).
+    /// </summary>
     internal static readonly CsvConfiguration Csv = new(CultureInfo.InvariantCulture)
     {
         NewLine = "\r\n",
-        InjectionOptions = InjectionOptions.Escape,
+        ShouldQuote = _ => true,
+        InjectionOptions = InjectionOptions.None,
     };
+
+    /// <summary>
+    /// A spreadsheet runs a cell (or, in some importers, a line of a multi-line cell) that starts with = + - @ tab or CR as
+    /// a formula: prefix a quote at the start of the text and after every line break.
+    /// </summary>
+    internal static string Defuse(string value)
+    {
+        var builder = new StringBuilder(value.Length + 2);
+        var lineStart = true;
+        foreach (var c in value)
+        {
+            if (lineStart && c is '=' or '+' or '-' or '@' or '\t' or '\r') builder.Append('\'');
+            builder.Append(c);
+            lineStart = c is '\n' or '\r';
+        }
+        return builder.ToString();
+    }
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder project) =>
         project.MapGet("/tasks/export", Handle)
             .WithName("ExportTasks")
             .WithSummary("Export the project's tasks as CSV")
-            .WithDescription("Takes the list's filters (status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q) and sort; every matching task, streamed as text/csv with a header row: key, title, status (name), priority, assignees (emails, ids for unknown users, separated by \"; \"), labels (names, separated by \"; \"), dueDate, estimate, createdAt, updatedAt (UTC). RFC 4180 quoting; a cell starting with = + - @ (or tab/CR) is prefixed with ' so spreadsheets do not run it.")
+            .WithDescription("Takes the list's filters (status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q) and sort; every matching task, streamed as text/csv with a header row: key, title, status (name), priority, assignees (emails, ids for unknown users, separated by \"; \"), labels (names, separated by \"; \"), dueDate, estimate, createdAt, updatedAt (UTC). RFC 4180, every field quoted; a text cell starting with = + - @ (or tab/CR), and every line of a multi-line cell that does, is prefixed with ' so spreadsheets do not run it.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
 
     sealed record Row(string Key, string Title, Guid StatusId, Priority Priority, List<Guid> Assignees, List<string> Labels, DateOnly? DueDate, double? Estimate, DateTime CreatedAt, DateTime UpdatedAt);
@@ -55,12 +76,12 @@ internal static class ExportTasks
             await csv.NextRecordAsync();
             await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
             {
-                csv.WriteField(row.Key);
-                csv.WriteField(row.Title);
-                csv.WriteField(statuses.GetValueOrDefault(row.StatusId, row.StatusId.ToString()));
+                csv.WriteField(Defuse(row.Key));
+                csv.WriteField(Defuse(row.Title));
+                csv.WriteField(Defuse(statuses.GetValueOrDefault(row.StatusId, row.StatusId.ToString())));
                 csv.WriteField(row.Priority.ToName());
-                csv.WriteField(string.Join("; ", row.Assignees.Order().Select(a => emails.GetValueOrDefault(a, a.ToString()))));
-                csv.WriteField(string.Join("; ", row.Labels.Order(StringComparer.OrdinalIgnoreCase)));
+                csv.WriteField(Defuse(string.Join("; ", row.Assignees.Order().Select(a => emails.GetValueOrDefault(a, a.ToString())))));
+                csv.WriteField(Defuse(string.Join("; ", row.Labels.Order(StringComparer.OrdinalIgnoreCase))));
                 csv.WriteField(TaskFields.Text(row.DueDate) ?? "");
                 csv.WriteField(TaskFields.Text(row.Estimate) ?? "");
                 csv.WriteField(row.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
