@@ -14,8 +14,8 @@ public sealed record NewTaskRequest(
 /// <summary>One problem of one row of an imported file (the header is row 1).</summary>
 public sealed record ImportError(int Row, string Field, string Message);
 
-/// <summary>What an import did.</summary>
-public sealed record ImportReport(int Imported, int Skipped, List<ImportError> Errors);
+/// <summary>What an import did; <see cref="Warnings"/> lists what a Trello or Jira import mapped or left out.</summary>
+public sealed record ImportReport(int Imported, int Skipped, List<ImportError> Errors, List<ImportError>? Warnings = null);
 
 /// <summary>The inbox's filters: null = all.</summary>
 public sealed record InboxFilter(bool UnreadOnly = false, string? Kind = null, Guid? ProjectId = null)
@@ -50,7 +50,8 @@ public sealed class TeamApi(ApiClient api)
     public Task<ApiResult<(byte[] Bytes, string? FileName, string ContentType)>> Export(Guid projectId) => api.GetBytes($"v1/projects/{projectId}/tasks/export");
 
     /// <summary>
-    /// Imports a file as multipart/form-data; <paramref name="format"/> is <c>csv</c> (TaskFlow's columns). Valid rows are
+    /// Imports a file as multipart/form-data; <paramref name="format"/> is <c>csv</c> (TaskFlow's columns), <c>trello</c> (a board's JSON
+    /// export) or <c>jira</c> (a Jira CSV export). Valid rows are
     /// imported and the others reported (skipInvalid=true).
     /// </summary>
     public Task<ApiResult<ImportReport>> Import(Guid projectId, string format, string fileName, string contentType, Func<Stream> open, CancellationToken ct = default) =>
