@@ -31,6 +31,8 @@ public static class ClientServices
         services.AddScoped<TaskListApi>();
         services.AddScoped<TaskDetailsApi>();
         services.AddScoped<NotificationsApi>();
+        services.AddScoped<TeamApi>();
+        services.AddScoped<Favourites>();
         services.AddScoped<RealtimeClient>();
         services.AddScoped<AppState>();
         services.AddScoped<WorkspaceSearch>();

@@ -289,6 +289,37 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
     }
 
     [Fact]
+    public async Task The_inbox_filters_by_kind_and_project_and_a_read_notification_can_be_marked_unread()
+    {
+        var ada = await NewUser("Ada Inbox");
+        var bob = await NewUser("Bob Inbox");
+        var (taskA, projectA) = await NewTask("IN-1", "Assigned one", ada.Id);
+        var (taskB, projectB) = await NewTask("IN-2", "Mentioned one", ada.Id);
+        await app.Publish(new TaskAssigned(taskA, projectA, bob.Id, ada.Id), new MemberMentioned(taskB, projectB, Guid.NewGuid(), bob.Id, ada.Id));
+        var items = await WaitForNotifications(bob, 2);
+
+        var mentions = await Items(bob, "?kind=mentioned");
+        Assert.Equal(taskB, Assert.Single(mentions).GetProperty("taskId").GetGuid());
+        var inProjectA = await Items(bob, $"?projectId={projectA}");
+        Assert.Equal("task_assigned", Assert.Single(inProjectA).GetProperty("kind").GetString());
+        Assert.Empty(await Items(bob, $"?kind=mentioned&projectId={projectA}"));
+
+        var id = items[0].GetProperty("id").GetGuid();
+        using (var read = await bob.Client.PostAsync(new Uri($"/v1/notifications/{id}/read", UriKind.Relative), null, Ct))
+            Assert.Equal(HttpStatusCode.NoContent, read.StatusCode);
+        Assert.Equal(1, (await Page(bob)).GetProperty("unreadCount").GetInt32());
+        using (var unread = await bob.Client.PostAsync(new Uri($"/v1/notifications/{id}/unread", UriKind.Relative), null, Ct))
+            Assert.Equal(HttpStatusCode.NoContent, unread.StatusCode);
+        var page = await Page(bob);
+        Assert.Equal(2, page.GetProperty("unreadCount").GetInt32());
+        Assert.Equal(JsonValueKind.Null, page.GetProperty("data").EnumerateArray().Single(n => n.GetProperty("id").GetGuid() == id).GetProperty("readAt").ValueKind);
+
+        // Nobody else can touch it.
+        using (var other = await ada.Client.PostAsync(new Uri($"/v1/notifications/{id}/unread", UriKind.Relative), null, Ct))
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+
+    [Fact]
     public async Task Read_all_delete_and_another_users_notification_is_404()
     {
         var ada = await NewUser("Ada Owner");

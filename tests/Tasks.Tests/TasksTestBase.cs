@@ -27,10 +27,10 @@ public abstract partial class TasksTestBase(TaskFlowApp app)
 
     protected HttpClient Anonymous() => App.CreateClient();
 
-    protected async Task<User> NewUser()
+    protected async Task<User> NewUser(string? email = null)
     {
         var anonymous = App.CreateClient();
-        var registered = await Accounts.Register(anonymous);
+        var registered = await Accounts.Register(anonymous, email);
         var token = await Accounts.SignIn(anonymous, registered.Email, registered.Password);
         return new User(registered.Id, registered.Email, App.Authorized(token));
     }
@@ -48,9 +48,9 @@ public abstract partial class TasksTestBase(TaskFlowApp app)
     private static partial Regex TokenPattern();
 
     /// <summary>A new account that joined the workspace through an emailed invitation, once the tasks service knows.</summary>
-    protected async Task<User> JoinWorkspace(User owner, Guid workspaceId, string role)
+    protected async Task<User> JoinWorkspace(User owner, Guid workspaceId, string role, string? email = null)
     {
-        var user = await NewUser();
+        var user = await NewUser(email);
         var invited = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/invitations", new { email = user.Email, role }, Ct);
         Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
         var mail = await App.WaitForMail(user.Email, m => (m.TextBody ?? m.HtmlBody ?? "").Contains("/invitations/accept", StringComparison.Ordinal));

@@ -55,6 +55,9 @@ namespace TaskFlow.Web.Client.Api;
 [JsonSerializable(typeof(BulkResult))]
 [JsonSerializable(typeof(List<SavedView>))]
 [JsonSerializable(typeof(SaveViewRequest))]
+// The "New task" dialog, import (ImportReport) and the inbox (TeamApi)
+[JsonSerializable(typeof(NewTaskRequest))]
+[JsonSerializable(typeof(ImportReport))]
 // Notifications
 [JsonSerializable(typeof(NotificationPage))]
 [JsonSerializable(typeof(Dictionary<string, ChannelSettings>))]

@@ -45,11 +45,15 @@ internal static class InAppNotifications
             .RequireAuthorization()
             .WithName("ListNotifications")
             .WithSummary("List my notifications")
-            .WithDescription("Newest first, cursor paginated (limit 1–100, default 20); `unread=true` for unread only. `unreadCount` counts all unread notifications.");
+            .WithDescription("Newest first, cursor paginated (limit 1–100, default 20); `unread=true` for unread only, `kind` (e.g. `mentioned`) and `projectId` to narrow the list. `unreadCount` counts all unread notifications.");
         group.MapPost("/{id:guid}/read", MarkRead)
             .RequireAuthorization()
             .WithName("MarkNotificationRead")
             .WithSummary("Mark one notification read");
+        group.MapPost("/{id:guid}/unread", MarkUnread)
+            .RequireAuthorization()
+            .WithName("MarkNotificationUnread")
+            .WithSummary("Mark one notification unread again");
         group.MapPost("/read-all", MarkAllRead)
             .RequireAuthorization()
             .WithName("MarkAllNotificationsRead")
@@ -61,7 +65,7 @@ internal static class InAppNotifications
     }
 
     static async Task<Results<Ok<NotificationPage>, ValidationProblem>> List(
-        ClaimsPrincipal user, NotificationsDb db, bool? unread, string? cursor, int? limit, CancellationToken ct)
+        ClaimsPrincipal user, NotificationsDb db, bool? unread, string? kind, Guid? projectId, string? cursor, int? limit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var take = limit ?? DefaultLimit;
@@ -75,6 +79,8 @@ internal static class InAppNotifications
         var unreadCount = await mine.CountAsync(n => n.ReadAt == null, ct);
 
         var query = unread == true ? mine.Where(n => n.ReadAt == null) : mine;
+        if (!string.IsNullOrWhiteSpace(kind)) query = query.Where(n => n.Kind == kind);
+        if (projectId is { } project) query = query.Where(n => n.ProjectId == project);
         if (after is not null)
         {
             var (at, id) = (after.CreatedAt, after.Id);
@@ -103,6 +109,20 @@ internal static class InAppNotifications
         {
             notification.ReadAt = DateTime.UtcNow;
             db.Publish(new UnreadCountChanged(me, await UnreadCount(db, me, ct) - 1));
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Results<NoContent, NotFound>> MarkUnread(Guid id, ClaimsPrincipal user, NotificationsDb db, CancellationToken ct)
+    {
+        var me = user.UserId();
+        var notification = await db.Notifications.SingleOrDefaultAsync(n => n.Id == id && n.RecipientId == me, ct);
+        if (notification is null) return TypedResults.NotFound();
+        if (notification.ReadAt is not null)
+        {
+            notification.ReadAt = null;
+            db.Publish(new UnreadCountChanged(me, await UnreadCount(db, me, ct) + 1));
             await db.SaveChangesAsync(ct);
         }
         return TypedResults.NoContent();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -22,7 +23,9 @@ internal sealed record ImportError(int Row, string Field, string Message);
 /// <param name="Imported">Tasks created, keys in file order.</param>
 /// <param name="Skipped">Invalid rows left out (only with skipInvalid=true).</param>
 /// <param name="Errors">Every problem found, by row.</param>
-internal sealed record ImportReport(int Imported, int Skipped, IReadOnlyList<ImportError> Errors);
+/// <param name="Warnings">What a Trello or Jira import mapped or left out (a status taken by its category, an unknown label, a person who is
+/// not a member and was left unassigned), once per name, at the first row that had it. Empty for CSV.</param>
+internal sealed record ImportReport(int Imported, int Skipped, IReadOnlyList<ImportError> Errors, IReadOnlyList<ImportError> Warnings);
 
 internal static class ImportTasks
 {
@@ -54,19 +57,22 @@ internal static class ImportTasks
     public static RouteHandlerBuilder Map(RouteGroupBuilder project) =>
         project.MapPost("/tasks/import", Handle)
             .RequireProjectRole(ProjectRole.Member)
-            .Accepts<string>("text/csv", "multipart/form-data")
+            .Accepts<string>("text/csv", "application/json", "multipart/form-data")
             .WithName("ImportTasks")
-            .WithSummary("Import tasks from CSV")
-            .WithDescription($"Project members and admins. Body: text/csv, or multipart/form-data with the file in field \"file\"; at most {MaxBytes / (1024 * 1024)} MiB (413) and {MaxRows} rows. Header row required: title (required), description, status (a status name of the project), priority (none, low, medium, high, urgent), dueDate (yyyy-MM-dd), estimate, assignee (emails of workspace members, separated by ; or ,), labels (label names of the project, separated by ; or ,); other columns (e.g. an export's key) are ignored. Each row is created as by POST /tasks (keys in file order, activity, TaskCreated). If any row is invalid nothing is imported (422 import-invalid with errors [{{row, field, message}}], the header being row 1), unless skipInvalid=true, which imports the valid rows and reports the others.")
+            .WithSummary("Import tasks from CSV, a Trello board or a Jira export")
+            .WithDescription($"Project members and admins. Body: text/csv, or multipart/form-data with the file in field \"file\"; at most {MaxBytes / (1024 * 1024)} MiB (413) and {MaxRows} rows. Header row required: title (required), description, status (a status name of the project), priority (none, low, medium, high, urgent), dueDate (yyyy-MM-dd), estimate, assignee (emails of workspace members, separated by ; or ,), labels (label names of the project, separated by ; or ,); other columns (e.g. an export's key) are ignored. Each row is created as by POST /tasks (keys in file order, activity, TaskCreated). If any row is invalid nothing is imported (422 import-invalid with errors [{{row, field, message}}], the header being row 1), unless skipInvalid=true, which imports the valid rows and reports the others. format=trello takes a Trello board's JSON export (open cards; the list's name is the status, else the status of the category the name suggests; labels by name; members by email or by the name of a member's email, e.g. Ada Lovelace = ada.lovelace@…); format=jira a Jira CSV export (Summary, Description, Status, Priority, Assignee, Labels, Due date). What was mapped or left out (unknown labels, people who are not members: unassigned) is listed in warnings.")
             .Produces<ImportReport>();
 
     sealed record Line(int Row, string[] Values);
 
     static async Task<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>> Handle(
-        bool? skipInvalid, CurrentAccess access, TasksDb db, HttpContext http, CancellationToken ct)
+        bool? skipInvalid, string? format, CurrentAccess access, TasksDb db, HttpContext http, CancellationToken ct)
     {
+        format = string.IsNullOrWhiteSpace(format) ? "csv" : format.Trim().ToLowerInvariant();
+        if (format is not ("csv" or "trello" or "jira")) return FileProblem("format", "The format must be csv, trello or jira.");
         var (text, problem) = await ReadBody(http.Request, ct);
         if (problem is not null) return problem;
+        if (format != "csv") return await ImportForeign(format, text!, skipInvalid, access, db, ct);
 
         string[] header;
         var lines = new List<Line>();
@@ -141,7 +147,119 @@ internal static class ImportTasks
                 extensions: new Dictionary<string, object?> { ["errors"] = errors });
         }
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok(new ImportReport(imported, skipped, errors));
+        return TypedResults.Ok(new ImportReport(imported, skipped, errors, []));
+    }
+
+    /// <summary>A Trello board or Jira export: names are mapped leniently (see the endpoint's description), each row created as by POST /tasks.</summary>
+    static async Task<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>> ImportForeign(
+        string format, string text, bool? skipInvalid, CurrentAccess access, TasksDb db, CancellationToken ct)
+    {
+        List<ImportFormats.SourceTask> source;
+        try
+        {
+            source = format == "trello" ? ImportFormats.Trello(text) : ImportFormats.Jira(text);
+        }
+        catch (JsonException)
+        {
+            return FileProblem("file", "The file is not JSON: in Trello, open the board menu, then Print, export and share, then Export as JSON.");
+        }
+        catch (FormatException e)
+        {
+            return FileProblem("file", e.Message);
+        }
+        catch (ImportRowException e)
+        {
+            return FileProblem(e.Field, $"Row {e.Row.ToString(CultureInfo.InvariantCulture)}: {e.Message}");
+        }
+        catch (CsvHelperException e)
+        {
+            return FileProblem("file", $"Row {e.Context?.Parser?.Row.ToString(CultureInfo.InvariantCulture) ?? "?"} is not valid CSV.");
+        }
+        if (source.Count > MaxRows) return FileProblem("file", $"At most {MaxRows} rows can be imported at once.");
+
+        var project = access.Project;
+        var statuses = await TaskFields.Statuses(db, project.Id, ct);
+        if (statuses.Count == 0) return Problems.NoWorkflow();
+        var people = await db.Users.AsNoTracking()
+            .Where(u => db.WorkspaceMembers.Any(m => m.WorkspaceId == project.WorkspaceId && m.UserId == u.Id && m.Active))
+            .Select(u => new { u.Id, u.NormalizedEmail })
+            .ToListAsync(ct);
+        var labels = await db.Labels.AsNoTracking().Where(l => l.ProjectId == project.Id && !l.Deleted).ToListAsync(ct);
+
+        var warnings = new List<ImportError>();
+        var warned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        void Warn(int row, string field, string name, string message)
+        {
+            if (warned.Add(field + ":" + name)) warnings.Add(new ImportError(row, field, message));
+        }
+
+        Guid? Person(string name)
+        {
+            var email = name.Trim().ToLowerInvariant();
+            if (people.FirstOrDefault(p => p.NormalizedEmail == email) is { } byEmail) return byEmail.Id;
+            var squashed = ImportFormats.Squash(name);
+            if (squashed.Length == 0) return null;
+            var byName = people.Where(p => ImportFormats.Squash(p.NormalizedEmail.Split('@')[0]) == squashed).Take(2).ToList();
+            return byName.Count == 1 ? byName[0].Id : null;
+        }
+
+        var errors = new List<ImportError>();
+        int imported = 0, skipped = 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var task in source)
+        {
+            Guid? statusId = null;
+            if (task.Status is { Length: > 0 } statusName)
+            {
+                var status = statuses.FirstOrDefault(s => string.Equals(s.Name, statusName, StringComparison.OrdinalIgnoreCase));
+                if (status is null)
+                {
+                    var category = ImportFormats.Category(statusName);
+                    status = statuses.FirstOrDefault(s => s.Category == category) ?? statuses.FirstOrDefault(s => s.Category == "todo") ?? statuses[0];
+                    Warn(task.Row, "status", statusName, $"\"{statusName}\" is not a status of this project: imported as {status.Name}.");
+                }
+                statusId = status.Id;
+            }
+            var assignees = new List<Guid>();
+            foreach (var name in task.People)
+            {
+                if (Person(name) is { } id) { if (!assignees.Contains(id)) assignees.Add(id); }
+                else Warn(task.Row, "assignee", name, $"{name} is not a member of this workspace: left unassigned.");
+            }
+            var labelIds = new List<Guid>();
+            foreach (var name in task.Labels)
+            {
+                if (labels.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase)) is { } label) { if (!labelIds.Contains(label.Id)) labelIds.Add(label.Id); }
+                else Warn(task.Row, "labels", name, $"No label named \"{name}\" in this project: left out (create it in the project's settings and import again).");
+            }
+            var priority = task.Priority is { } p && Priorities.TryParse(p, out _) ? p : null;
+            if (task.Priority is { } unknown && priority is null) Warn(task.Row, "priority", unknown, $"\"{unknown}\" is not a priority TaskFlow has: imported as none.");
+            var request = new CreateTask.Request(task.Title, task.Description, statusId, priority, [.. assignees], task.DueDate, null, null, null,
+                labelIds.Count == 0 ? null : [.. labelIds], null);
+            switch ((await CreateTask.Handle(request, access, db, ct)).Result)
+            {
+                case Created<TaskResponse>:
+                    imported++;
+                    break;
+                case ValidationProblem invalid:
+                    skipped++;
+                    errors.AddRange(invalid.ProblemDetails.Errors.Select(e => new ImportError(task.Row, CreateFields.GetValueOrDefault(e.Key, e.Key), e.Value[0])));
+                    break;
+                case ProblemHttpResult other:
+                    return other;
+            }
+            db.ChangeTracker.Clear();
+        }
+
+        if (errors.Count > 0 && skipInvalid != true)
+        {
+            await transaction.RollbackAsync(ct);
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, type: "https://taskflow.dev/problems/import-invalid",
+                title: "Some rows are not valid.", detail: $"{skipped} of {source.Count} rows are not valid, so nothing was imported. Fix them, or pass skipInvalid=true to import the valid rows.",
+                extensions: new Dictionary<string, object?> { ["errors"] = errors, ["warnings"] = warnings });
+        }
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(new ImportReport(imported, skipped, errors, warnings));
     }
 
     static string Column(string[] header, Line line, string name)
@@ -206,14 +324,15 @@ internal static class ImportTasks
             if (file.Length > MaxBytes) return (null, TooLarge());
             source = file.OpenReadStream();
         }
-        else if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)))
+        else if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && (type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase)
+            || type.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
         {
             source = request.Body;
         }
         else
         {
             return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, type: "https://taskflow.dev/problems/unsupported-media-type",
-                title: "Send CSV.", detail: "The body must be text/csv, or multipart/form-data with the file in \"file\"."));
+                title: "Send CSV or JSON.", detail: "The body must be text/csv (application/json for a Trello board), or multipart/form-data with the file in \"file\"."));
         }
 
         await using (source == request.Body ? null : source)
