@@ -127,7 +127,7 @@ public sealed class KeyboardBoardTests(BrowserFixture fixture)
         Assert.Equal(200, moved.Status);
         await Expect(Column(page, "In Progress").Locator($"[data-key='{a}']")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("board-announcer")).ToContainTextAsync($"{a} moved to In Progress");
-        Assert.Equal(a, await FocusedKey(page));
+        await Expect(Card(page, a)).ToBeFocusedAsync();
 
         // Alt+Down in Todo: B goes below C.
         await Card(page, b).FocusAsync();
@@ -142,7 +142,7 @@ public sealed class KeyboardBoardTests(BrowserFixture fixture)
         Assert.Equal([c, b, child.Key], todoKeys);
 
         // J with nothing focused takes the first card; Enter opens it.
-        await page.Locator("body").ClickAsync(new() { Position = new() { X = 5, Y = 300 } });
+        await page.GetByTestId("board-title").ClickAsync();
         await page.Keyboard.PressAsync("j");
         var first = await FocusedKey(page);
         Assert.NotNull(first);
@@ -207,7 +207,7 @@ public sealed class KeyboardBoardTests(BrowserFixture fixture)
         await Expect(Card(page, "PAL-2").GetByTestId("task-priority")).ToHaveTextAsync("urgent");
 
         // The shortcuts dialog lists the keys.
-        await page.Locator("body").ClickAsync(new() { Position = new() { X = 5, Y = 300 } });
+        await page.GetByTestId("board-title").ClickAsync();
         await page.Keyboard.PressAsync("?");
         await Expect(page.GetByTestId("shortcuts")).ToContainTextAsync("Next or previous task");
         NoConsoleErrors(page, errors);

@@ -25,7 +25,7 @@ internal sealed class BoardDrops : IDisposable
             ? dropped(task, status, Math.Max(0, indexInZone))
             : Task.CompletedTask;
 
-    /// <summary>A card moved with the keyboard: <paramref name="columns"/> columns right (negative: left), <paramref name="places"/> places down (negative: up).</summary>
+    /// <summary>A card moved with the keyboard: the task, columns to the right (negative: left), places down (negative: up).</summary>
     public Func<Guid, int, int, Task>? MovedBy { get; init; }
 
     /// <summary>The server answers again after a time offline.</summary>

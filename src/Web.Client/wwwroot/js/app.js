@@ -30,10 +30,10 @@ window.taskflowAfterPaint = () => new Promise(resolve => requestAnimationFrame((
     register: ref => { board = ref; },
     unregister: ref => { if (board === ref) board = null; },
     // After a keyboard move the card is rendered anew in its column: give it (or a list row's link) the focus back.
-    focusCard: id => {
+    focusCard: id => requestAnimationFrame(() => {
       const card = document.querySelector(`[data-task-id="${id}"]`);
       if (card) { card.focus(); card.scrollIntoView({ block: 'nearest', inline: 'nearest' }); }
-    },
+    }),
     // The palette's "Create task": the first column's quick-add field.
     focusQuickAdd: () => document.querySelector('[data-testid=quick-add] input, input[id^=quick-add-]')?.focus()
   };
