@@ -339,7 +339,9 @@ public sealed class KeyboardBoardTests(BrowserFixture fixture)
         var overflow = await page.EvaluateAsync<int>("document.documentElement.scrollWidth - window.innerWidth");
         Assert.True(overflow <= 0, $"The page is {overflow}px wider than the 390px screen.");
         var right = await page.GetByTestId("my-task").EvaluateAllAsync<double[]>("rows => rows.map(r => r.getBoundingClientRect().right)");
-        Assert.All(right, r => Assert.True(r <= 390, $"A task ends at {r}px."));
+        var chain = await page.GetByTestId("my-task").First.EvaluateAsync<string>(
+            "r => { const out = []; for (let e = r; e; e = e.parentElement) out.push(`${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().left)}-${Math.round(e.getBoundingClientRect().right)}`); return out.join('\\n'); }");
+        Assert.All(right, r => Assert.True(r <= 390, $"A task ends at {r}px:\n{chain}"));
         await Expect(page.GetByTestId("my-task-title").First).ToBeVisibleAsync();
         await BrowserTests.Shot(page, "my-tasks-390px");
         NoConsoleErrors(page, errors);
