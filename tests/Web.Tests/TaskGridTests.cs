@@ -107,7 +107,9 @@ public sealed class TaskGridTests : ComponentContext
         Assert.Equal(["WEB-1", "WEB-3"], change.Tasks.Select(t => t.Key).Order());
         Assert.Equal("high", change.Priority);
         Assert.Null(change.StatusId);
-        // Applied: the selection is cleared.
+        // Applied: the selection stays for a next change to the same tasks, until cleared.
+        Assert.Equal("2 selected", cut.Find("[data-testid=selected-count]").TextContent.Trim());
+        cut.Find("[data-testid=bulk-clear]").Click();
         Assert.Empty(cut.FindAll("[data-testid=bulk-bar]"));
 
         var problem = new ApiProblem(400, null, "One or more validation errors occurred.", null, new Dictionary<string, string[]>
