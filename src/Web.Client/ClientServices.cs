@@ -36,6 +36,7 @@ public static class ClientServices
         services.AddScoped<RealtimeClient>();
         services.AddScoped<AppState>();
         services.AddScoped<WorkspaceSearch>();
+        services.AddScoped<PaletteContext>();
         services.AddScoped<ThemeState>();
         return services;
     }

@@ -108,6 +108,30 @@ public abstract class SearchTests(TaskFlowApp app) : TasksTestBase(app)
     }
 
     [Fact]
+    public async Task A_task_key_finds_that_task_first_in_any_case_and_only_in_the_callers_workspace()
+    {
+        var s = await WorkspaceWithProject();
+        var tasks = new List<JsonElement>();
+        for (var i = 0; i < 12; i++) tasks.Add(await CreateTask(s.Owner, s.ProjectId, new { title = $"Web page {i}", description = "web 12 web 12" }));
+        var twelfth = tasks[11];
+        Assert.Equal("WEB-12", twelfth.GetProperty("key").GetString());
+        var other = await WorkspaceWithProject();
+        await CreateTask(other.Owner, other.ProjectId, new { title = "Elsewhere" });
+
+        foreach (var typed in new[] { "WEB-12", "web-12", " Web-12 " })
+        {
+            var hits = await Search(s.Owner, s.WorkspaceId, "q=" + Uri.EscapeDataString(typed));
+            Assert.Equal(Id(twelfth), TaskIdOf(hits[0]));
+            Assert.Equal("WEB-12", hits[0].GetProperty("key").GetString());
+            Assert.Single(hits, h => TaskIdOf(h) == Id(twelfth));
+        }
+        // The title alone (no key) still searches the text; an unknown number finds no task by key.
+        Assert.DoesNotContain(await Search(s.Owner, s.WorkspaceId, "q=WEB-99"), h => h.GetProperty("key").GetString() == "WEB-99");
+        // Another workspace's key is not found from here.
+        Assert.Empty(await Search(other.Owner, other.WorkspaceId, "q=WEB-12"));
+    }
+
+    [Fact]
     public async Task Search_validates_its_query()
     {
         var s = await WorkspaceWithProject();

@@ -7,7 +7,18 @@ namespace TaskFlow.Web.Client.Api;
 /// <summary>An RFC 9457 problem as the API returns it; <see cref="Errors"/> holds the validation messages keyed by camelCase field.</summary>
 public sealed record ApiProblem(int Status, string? Type, string? Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
 {
-    public static ApiProblem Network(string message) => new(0, null, message, null, new Dictionary<string, string[]>());
+    /// <summary>
+    /// No answer at all. The browser's own text ("TypeError: Failed to fetch") means nothing to a user: say it in plain words.
+    /// </summary>
+    /// <param name="message">The browser's text, kept out of sight.</param>
+    public static ApiProblem Network(string message)
+    {
+        _ = message;
+        return new(0, "about:network", "Can't reach the server. Check your connection; nothing was saved, so you can try again.", null, new Dictionary<string, string[]>());
+    }
+
+    /// <summary>The server could not be reached.</summary>
+    public bool IsNetwork => Status == 0;
 
     /// <summary>The first message for <paramref name="field"/>, for a field's helper text.</summary>
     public string? For(string field) => Errors.TryGetValue(field, out var messages) && messages.Length > 0 ? string.Join(" ", messages) : null;

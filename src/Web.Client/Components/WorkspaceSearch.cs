@@ -56,9 +56,29 @@ public sealed class WorkspaceSearch(TasksApi tasks, ProjectsApi projects, Worksp
         {
             var found = await tasks.Search(workspaceId, q, MaxTasks, ct);
             if (found.Problem is { } p) return new ApiResult<List<SearchResult>>(null, p);
-            results.AddRange(found.Value!.Data.Select(h => new SearchResult(SearchResult.TaskKind, h.TaskId, h.Key, h.Title, h.Snippet, $"/tasks/{h.TaskId}")));
+            var hits = found.Value!.Data.Select(h => new SearchResult(SearchResult.TaskKind, h.TaskId, h.Key, h.Title, h.Snippet, $"/tasks/{h.TaskId}")).ToList();
+            // A task key typed in full ("WEB-12") means that task: it goes before the projects whose key it starts with.
+            var exact = hits.FindIndex(h => h.Key.Equals(q, StringComparison.OrdinalIgnoreCase));
+            if (exact >= 0)
+            {
+                results.Insert(0, hits[exact]);
+                hits.RemoveAt(exact);
+            }
+            results.AddRange(hits);
         }
         return new ApiResult<List<SearchResult>>(results, null);
+    }
+
+    /// <summary>The workspace's projects that are not archived, by name (for the palette's "Go to project" actions).</summary>
+    public async Task<List<Project>> Projects(Guid workspaceId)
+    {
+        if (projectsOf != workspaceId || projectList is null)
+        {
+            var loaded = await projects.List(workspaceId);
+            if (loaded.Value is null) return [];
+            (projectsOf, projectList) = (workspaceId, loaded.Value);
+        }
+        return [.. projectList.Where(p => !p.Archived).OrderBy(p => p.Name, StringComparer.CurrentCultureIgnoreCase)];
     }
 
     /// <summary>Forget the cached project list (projects may have been created since the dialog last opened).</summary>

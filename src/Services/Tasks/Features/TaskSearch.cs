@@ -176,7 +176,7 @@ internal static class TaskSearch
             .WithTags("Search")
             .WithName("SearchTasks")
             .WithSummary("Search tasks across a workspace")
-            .WithDescription("Full-text search over task titles, descriptions and comments in every project of the workspace the caller can read (all of them, for a member). q uses web-search syntax: words (stemmed: \"deploying\" finds \"deployment\"), \"a phrase\", -excluded, or; the last word also matches as a prefix. Best matches first. projectId narrows to one project; limit 1–50, default 20. Not a member of the workspace: 404.")
+            .WithDescription("Full-text search over task titles, descriptions and comments in every project of the workspace the caller can read (all of them, for a member). A task key (WEB-12, any case) puts that task first. q uses web-search syntax: words (stemmed: \"deploying\" finds \"deployment\"), \"a phrase\", -excluded, or; the last word also matches as a prefix. Best matches first. projectId narrows to one project; limit 1–50, default 20. Not a member of the workspace: 404.")
             .Produces<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")
             .Produces(StatusCodes.Status401Unauthorized);
 
@@ -219,13 +219,32 @@ internal static class TaskSearch
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var projectIds = readable.Select(p => p.Id);
+        // A task key ("WEB-12") finds that task first, whatever its text says: a person who knows the key wants that task.
+        var byKey = await ByKey(q!, projectIds);
         // The best candidates across workspaces first, then the caller's projects among them: exact whenever a page's
         // worth survives (the candidates are a prefix of the full ranking); otherwise (few matches, or most of the best
         // in other workspaces) the full ranking.
         var page = await Page(Candidates * take);
         if (page.Count < take) page = await Page(null);
         var snippets = await Snippets(db, text!, [.. page.Select(p => p.Id)], ct, [.. page.Select(p => p.DocId)]);
-        return TypedResults.Ok(new Response([.. page.Select(p => new Hit(p.Id, p.Key, p.Title, p.ProjectId, snippets.GetValueOrDefault(p.Id, p.Title), p.Score))]));
+        var hits = page.Select(p => new Hit(p.Id, p.Key, p.Title, p.ProjectId, snippets.GetValueOrDefault(p.Id, p.Title), p.Score)).ToList();
+        if (byKey is not null)
+        {
+            hits.RemoveAll(h => h.TaskId == byKey.Id);
+            var top = hits.Count == 0 ? 1 : hits.Max(h => h.Rank) + 1;
+            hits.Insert(0, new Hit(byKey.Id, byKey.Key, byKey.Title, byKey.ProjectId, byKey.Title, top));
+            if (hits.Count > take) hits.RemoveAt(hits.Count - 1);
+        }
+        return TypedResults.Ok(new Response(hits));
+
+        async Task<PageRow?> ByKey(string query, IQueryable<Guid> projects)
+        {
+            if (!TryParseKey(query, out var key, out var number)) return null;
+            return await db.Tasks.AsNoTracking()
+                .Where(t => projects.Contains(t.ProjectId) && t.Number == number && t.Key == key)
+                .Select(t => new PageRow(t.Id, t.Key, t.Title, t.ProjectId, 0, 0))
+                .FirstOrDefaultAsync(ct);
+        }
 
         Task<List<PageRow>> Page(int? limit) => (
                 from h in Ranked(db, text!, limit)
@@ -234,6 +253,19 @@ internal static class TaskSearch
                 orderby h.Score descending, h.DocId descending, h.TaskId descending
                 select new PageRow(t.Id, t.Key, t.Title, t.ProjectId, h.Score, h.DocId))
             .AsNoTracking().Take(take).ToListAsync(ct);
+    }
+
+    /// <summary>A task key as typed (<c>web-12</c>, <c> WEB-12 </c>): the key in upper case and its number.</summary>
+    internal static bool TryParseKey(string query, out string key, out long number)
+    {
+        (key, number) = ("", 0);
+        var q = query.Trim();
+        var dash = q.LastIndexOf('-');
+        if (dash < 1 || dash > 10 || !char.IsAsciiLetter(q[0]) || !q[..dash].All(char.IsAsciiLetterOrDigit)
+            || !long.TryParse(q.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out number) || number < 1)
+            return false;
+        key = q.ToUpperInvariant();
+        return true;
     }
 
     /// <summary>How many candidates per requested hit the search ranks before filtering by workspace.</summary>

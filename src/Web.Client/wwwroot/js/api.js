@@ -58,7 +58,43 @@
     }).catch(() => { });
   }
 
+  // Whether the server answers. A request that gets no answer at all (the server is down, the network is gone) shows a
+  // banner and starts asking /health/live every few seconds; the first answer (to that or to any request) hides it and
+  // raises a 'taskflow-online' event, on which the board reloads what it may have missed (js/app.js).
+  const connection = (() => {
+    let offline = false, probe = null, banner = null;
+    const show = visible => {
+      if (!banner && visible) {
+        banner = document.createElement('div');
+        banner.className = 'offline-banner';
+        banner.setAttribute('role', 'status');
+        banner.setAttribute('data-testid', 'offline-banner');
+        banner.textContent = "Can't reach the server. You can keep looking; changes are not saved until it answers again. Retrying…";
+        document.body.appendChild(banner);
+      }
+      if (banner) banner.hidden = !visible;
+    };
+    const up = () => {
+      if (!offline) return;
+      offline = false;
+      clearInterval(probe);
+      probe = null;
+      show(false);
+      window.dispatchEvent(new Event('taskflow-online'));
+    };
+    const down = () => {
+      if (offline) return;
+      offline = true;
+      show(true);
+      probe = setInterval(() => {
+        fetch('health/live', { cache: 'no-store', credentials: 'same-origin' }).then(r => { if (r.status < 500) up(); }).catch(() => { });
+      }, 3000);
+    };
+    return { up, down, get offline() { return offline; } };
+  })();
+
   window.taskflowApi = {
+    isOffline: () => connection.offline,
     send: async (id, method, url, headers, bodyType, body, fileField, fileName, fileType) => {
       const answer = takeEarly(method, url, headers);
       if (answer) {
@@ -80,7 +116,15 @@
           init.body = new Uint8Array(body);
           if (bodyType) init.headers.set('Content-Type', bodyType);
         }
-        return await read(await fetch(url, init));
+        let response;
+        try {
+          response = await fetch(url, init);
+        } catch (e) {
+          if (!controller.signal.aborted) connection.down();
+          throw e;
+        }
+        connection.up();
+        return await read(response);
       } finally {
         controllers.delete(id);
       }
