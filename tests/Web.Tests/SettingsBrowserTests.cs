@@ -192,23 +192,45 @@ public sealed class SettingsBrowserTests(BrowserFixture fixture)
     /// <summary>Opens the MudSelect <paramref name="field"/> and picks the option with exactly <paramref name="text"/>.</summary>
     static async Task Choose(IPage page, ILocator field, string text)
     {
-        // MudSelect nests two .mud-select elements; the outer one takes the click.
-        await field.First.ClickAsync();
         var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(text)}\\s*$") });
+        // MudSelect nests two .mud-select elements; the outer one takes the click. A click that lands while the previous
+        // select's overlay is still closing only closes it: open again then.
+        for (var attempt = 0; ; attempt++)
+        {
+            if (attempt == 0) await field.First.ClickAsync();
+            else
+            {
+                await page.Keyboard.PressAsync("Escape");
+                await field.First.Locator(".mud-input").First.ClickAsync();
+            }
+            try
+            {
+                await option.First.WaitForAsync(new() { Timeout = 10_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 2)
+            {
+                await BrowserTests.Shot(page, $"choose-{text}-{attempt}");
+            }
+        }
         await option.First.ClickAsync();
-        await Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
     }
 
     static ILocator Select(IPage page, string inputId) => page.Locator(".mud-select", new() { Has = page.Locator("#" + inputId) });
 
     /// <summary>
-    /// No script error and no error logged, except Chromium's own line for the 401 of the session renewal a signed-out
-    /// page makes on start (the app's way of asking "is anyone signed in?").
+    /// No script error and no error logged, except Chromium's own lines for the 401 of the session renewal a signed-out
+    /// page makes on start (the app's way of asking "is anyone signed in?") and for the favicon's 404 (the browser's own
+    /// request, not the page's: no "response 404" line; issue 15 lists it, another change fixes it).
     /// </summary>
     static void NoConsoleErrors(IPage page)
     {
         var log = BrowserFixture.BrowserLog(page);
-        var errors = log.Split('\n').Where(l => (l.StartsWith("console.error", StringComparison.Ordinal) && !l.Contains("status of 401", StringComparison.Ordinal))
+        var lines = log.Split('\n');
+        var page404 = lines.Any(l => l.StartsWith("response 404", StringComparison.Ordinal));
+        var errors = lines.Where(l => (l.StartsWith("console.error", StringComparison.Ordinal)
+                && !l.Contains("status of 401", StringComparison.Ordinal) && (page404 || !l.Contains("status of 404", StringComparison.Ordinal)))
             || l.StartsWith("pageerror", StringComparison.Ordinal)).ToList();
         Assert.True(errors.Count == 0, log);
     }
