@@ -10,7 +10,7 @@ public abstract class AccessMatrixTests(ProjectsApp app) : ProjectsTestBase(app)
     {
         var (owner, workspaceId, projectId) = await WorkspaceWithProject();
         var viewer = await ProjectMember(owner, workspaceId, projectId, "viewer");
-        var reader = await JoinWorkspace(owner, workspaceId, "member");
+        var reader = await JoinWorkspace(owner, workspaceId, "viewer");
         var member = await ProjectMember(owner, workspaceId, projectId, "member");
         var outsider = TestUser.New();
         var statuses = (await Statuses(owner, projectId)).Select(s => s.GetProperty("id").GetGuid()).ToArray();

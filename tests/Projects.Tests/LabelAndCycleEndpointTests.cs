@@ -44,7 +44,7 @@ public abstract class LabelAndCycleEndpointTests(ProjectsApp app) : ProjectsTest
     {
         var (owner, workspaceId, projectId) = await WorkspaceWithProject();
         var viewer = await ProjectMember(owner, workspaceId, projectId, "viewer");
-        var reader = await JoinWorkspace(owner, workspaceId, "member");
+        var reader = await JoinWorkspace(owner, workspaceId, "viewer");
         var path = $"/v1/projects/{projectId}/labels";
         var labelId = (await Json(await Client(owner).PostAsJsonAsync(path, new { name = "Bug", color = "#FF0000" }, Ct))).GetProperty("id").GetGuid();
 

@@ -124,7 +124,7 @@ public abstract class ProjectEndpointTests(ProjectsApp app) : ProjectsTestBase(a
 
         var list = await Json(await Client(member).GetAsync($"/v1/workspaces/{workspaceId}/projects", Ct));
         Assert.Equal([api, web], list.EnumerateArray().Select(p => p.GetProperty("id").GetGuid()));
-        Assert.Equal(["admin", "reader"], list.EnumerateArray().Select(p => p.GetProperty("role").GetString()));
+        Assert.Equal(["admin", "member"], list.EnumerateArray().Select(p => p.GetProperty("role").GetString()));
 
         var all = await Json(await Client(owner).GetAsync($"/v1/workspaces/{workspaceId}/projects?includeArchived=true", Ct));
         Assert.Equal([api, old, web], all.EnumerateArray().Select(p => p.GetProperty("id").GetGuid()));

@@ -56,7 +56,7 @@ public abstract class ProjectMemberEndpointTests(ProjectsApp app) : ProjectsTest
         var (owner, workspaceId, projectId) = await WorkspaceWithProject();
         var member = await ProjectMember(owner, workspaceId, projectId, "member");
         var viewer = await ProjectMember(owner, workspaceId, projectId, "viewer");
-        var reader = await JoinWorkspace(owner, workspaceId, "member");
+        var reader = await JoinWorkspace(owner, workspaceId, "viewer");
         var path = $"/v1/projects/{projectId}/members";
 
         foreach (var caller in new[] { member, viewer, reader })

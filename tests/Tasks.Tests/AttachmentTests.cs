@@ -62,7 +62,7 @@ public abstract class AttachmentTests(TaskFlowApp app) : TasksTestBase(app)
     {
         var s = await WorkspaceWithProject();
         var member = await ProjectMember(s, "member");
-        var reader = await JoinWorkspace(s.Owner, s.WorkspaceId, "member");
+        var reader = await JoinWorkspace(s.Owner, s.WorkspaceId, "viewer");
         var task = await CreateTask(s.Owner, s.ProjectId);
         var bytes = Png(200_000);
 

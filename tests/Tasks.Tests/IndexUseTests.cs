@@ -42,7 +42,7 @@ public sealed class IndexUseTests(SqliteApp app) : IClassFixture<SqliteApp>
         var value = sort switch { "updated" => "638000000000000000", "dueDate" => "2027-01-01", "priority" => "2", "rank" => "i", _ => null };
         // The list runs as split queries: the page (with its cycle), then each collection joined to the page by key.
         var query = (workspace
-                ? ListTasks.WorkspaceQuery(db, id, f, sort, paged ? new Cursor.Position(sort, value, 5, Guid.NewGuid()) : null)
+                ? ListTasks.WorkspaceQuery(db, id, f, sort, paged ? new Cursor.Position(sort, value, 5, Guid.NewGuid()) : null, Guid.NewGuid())
                 : ListTasks.Query(db, id, f, sort, paged ? new Cursor.Position(sort, value, 5) : null))
             .Include(t => t.Cycle).Include(t => t.Assignees).Take(51);
 

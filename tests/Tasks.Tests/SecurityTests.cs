@@ -92,7 +92,7 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
     {
         var s = await WorkspaceWithProject();
         var viewer = await ProjectMember(s, "viewer");
-        var reader = await JoinWorkspace(s.Owner, s.WorkspaceId, "member");
+        var reader = await JoinWorkspace(s.Owner, s.WorkspaceId, "viewer");
         var outsider = await NewUser();
         const string secret = "Secret launch plan";
         var task = await CreateTask(s.Owner, s.ProjectId, new { title = secret });

@@ -106,19 +106,31 @@ public abstract partial class InvitationEndpointTests(WorkspacesApp app) : Works
     }
 
     [Fact]
-    public async Task Reinviting_a_pending_email_replaces_the_old_invitation()
+    public async Task Reinviting_a_pending_email_resends_the_same_invitation_with_the_new_role()
     {
         var owner = TestUser.New();
         var id = await CreateWorkspace(owner);
         var invitee = TestUser.New();
         var (oldId, oldToken) = await Invite(owner, id, invitee.Email, "viewer");
-        var (newId, newToken) = await Invite(owner, id, invitee.Email.ToUpperInvariant(), "admin");
+        var before = (await Outbox("InvitationCreated")).Count;
 
+        var again = await Client(owner).PostAsJsonAsync($"/v1/workspaces/{id}/invitations", new { email = invitee.Email.ToUpperInvariant(), role = "admin" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var body = await Json(again);
+        Assert.Equal((oldId, true, "admin"), (body.GetProperty("id").GetGuid(), body.GetProperty("resent").GetBoolean(), body.GetProperty("role").GetString()));
+        Assert.Equal(before + 1, (await Outbox("InvitationCreated")).Count);
         var pending = (await Json(await Client(owner).GetAsync($"/v1/workspaces/{id}/invitations", Ct))).EnumerateArray().ToList();
-        Assert.Equal([newId], pending.Select(p => p.GetProperty("id").GetGuid()));
-        Assert.NotEqual(oldId, newId);
+        Assert.Equal([oldId], pending.Select(p => p.GetProperty("id").GetGuid()));
 
-        await AssertProblem(await Client(invitee).PostAsJsonAsync("/v1/invitations/accept", new { token = oldToken }, Ct), HttpStatusCode.Gone, "invitation-revoked");
+        // The resend endpoint does the same for a listed invitation; an unknown one is 404.
+        var resent = await Client(owner).PostAsync($"/v1/workspaces/{id}/invitations/{oldId}/resend", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.True((await Json(resent)).GetProperty("resent").GetBoolean());
+        await AssertProblem(await Client(owner).PostAsync($"/v1/workspaces/{id}/invitations/{Guid.NewGuid()}/resend", null, Ct), HttpStatusCode.NotFound);
+
+        // The newest mailed link accepts, with the role of the last invitation.
+        var newToken = (await Outbox("InvitationCreated")).Last(e => e.GetProperty("invitationId").GetGuid() == oldId).GetProperty("token").GetString();
+        Assert.NotEqual(oldToken, newToken);
         var accepted = await Client(invitee).PostAsJsonAsync("/v1/invitations/accept", new { token = newToken }, Ct);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal("admin", (await Json(accepted)).GetProperty("role").GetString());

@@ -49,6 +49,7 @@ public sealed class TasksModule : IServiceModule
         services.AddEventHandler<TasksDb, UserRegistered, UserRegisteredHandler>(Name);
         services.AddEventHandler<TasksDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
         services.AddEventHandler<TasksDb, ProjectCreated, ProjectCreatedHandler>(Name);
+        services.AddEventHandler<TasksDb, ProjectUpdated, ProjectUpdatedHandler>(Name);
         services.AddEventHandler<TasksDb, ProjectArchived, ProjectArchivedHandler>(Name);
         services.AddEventHandler<TasksDb, ProjectUnarchived, ProjectUnarchivedHandler>(Name);
         services.AddEventHandler<TasksDb, ProjectDeleted, ProjectDeletedHandler>(Name);

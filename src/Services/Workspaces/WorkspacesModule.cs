@@ -55,6 +55,7 @@ public sealed class WorkspacesModule : IServiceModule
         CreateInvitation.Map(workspace);
         ListInvitations.Map(workspace);
         RevokeInvitation.Map(workspace);
+        ResendInvitation.Map(workspace);
 
         var invitations = app.MapGroup("/v1/invitations").WithTags("Invitations").RequireAuthorization()
             .ProducesProblemForUnauthorized();

@@ -4,7 +4,8 @@ namespace TaskFlow.Web.Client.Api;
 
 public sealed record Project(
     Guid Id, Guid WorkspaceId, string Key, string Name, string? Description, Guid? LeadId,
-    DateOnly? StartDate, DateOnly? TargetDate, bool Archived, DateTime? ArchivedAt, DateTime CreatedAt, Guid CreatedBy, string Role)
+    DateOnly? StartDate, DateOnly? TargetDate, bool Archived, DateTime? ArchivedAt, DateTime CreatedAt, Guid CreatedBy, string Role,
+    string Visibility = "workspace")
 {
     /// <summary>Project members and admins may change tasks; viewers and readers only look.</summary>
     public bool CanWrite => !Archived && Role is "admin" or "member";

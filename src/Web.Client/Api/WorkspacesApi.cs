@@ -7,7 +7,8 @@ public sealed record WorkspaceDetails(Guid Id, string Name, string Slug, string 
 public sealed record Member(Guid UserId, string Email, string DisplayName, string Role, DateTime JoinedAt);
 public sealed record CreateWorkspaceRequest(string Name);
 public sealed record InviteRequest(string Email, string Role);
-public sealed record Invitation(Guid Id, string Email, string Role, DateTime ExpiresAt, string Status);
+// Resent: true when inviting the address again re-sent its pending invitation.
+public sealed record Invitation(Guid Id, string Email, string Role, DateTime ExpiresAt, string Status, bool Resent = false);
 public sealed record AcceptedInvitation(Guid WorkspaceId, string Role);
 
 public sealed class WorkspacesApi(ApiClient api)

@@ -10,8 +10,8 @@ internal enum WorkspaceRole
 }
 
 /// <summary>
-/// What a caller may do in one project, strongest first. <see cref="Reader"/> is a workspace member who is not a member
-/// of the project: projects are visible to the whole workspace, but only project members change them.
+/// What a caller may do in one project, strongest first. <see cref="Reader"/> is a workspace viewer who is not a member
+/// of the project: they read the workspace's (non-private) projects and change nothing.
 /// </summary>
 internal enum ProjectRole
 {
@@ -70,14 +70,16 @@ internal static class Roles
     public static bool IsManager(this WorkspaceRole role) => role <= WorkspaceRole.Admin;
 
     /// <summary>
-    /// Workspace owners and admins act as project admin everywhere; a workspace viewer never writes, whatever their
-    /// project role; otherwise the project role, or <see cref="ProjectRole.Reader"/> without one.
+    /// The caller's role in a project, or null when the project is hidden from them (ADR 0005). Workspace owners and
+    /// admins act as project admin everywhere; an explicit project role wins otherwise (a workspace viewer at most
+    /// viewer). Without one, a workspace member acts as project member and a workspace viewer as
+    /// <see cref="ProjectRole.Reader"/> in a <c>workspace</c> project; a private project is hidden from both.
     /// </summary>
-    public static ProjectRole Effective(WorkspaceRole workspaceRole, ProjectRole? projectRole) => workspaceRole switch
+    public static ProjectRole? Effective(WorkspaceRole workspaceRole, ProjectRole? projectRole, bool isPrivate) => workspaceRole switch
     {
         WorkspaceRole.Owner or WorkspaceRole.Admin => ProjectRole.Admin,
-        WorkspaceRole.Viewer => projectRole is null ? ProjectRole.Reader : ProjectRole.Viewer,
-        _ => projectRole ?? ProjectRole.Reader,
+        WorkspaceRole.Viewer => projectRole is not null ? ProjectRole.Viewer : isPrivate ? null : ProjectRole.Reader,
+        _ => projectRole ?? (isPrivate ? null : ProjectRole.Member),
     };
 }
 
@@ -114,6 +116,10 @@ internal sealed class Project
     public DateTime CreatedAt { get; set; }
     public Guid CreatedBy { get; set; }
     public DateTime? ArchivedAt { get; set; }
+    /// <summary>Who sees the project besides its members; <see cref="ProjectVisibility.Workspace"/> by default.</summary>
+    public ProjectVisibility Visibility { get; set; }
+
+    public bool IsPrivate => Visibility == ProjectVisibility.Private;
 
     public List<ProjectMember> Members { get; } = [];
     public List<WorkflowStatus> Statuses { get; } = [];
@@ -125,6 +131,32 @@ internal sealed class ProjectMember
     public Guid UserId { get; set; }
     public ProjectRole Role { get; set; }
     public DateTime AddedAt { get; set; }
+}
+
+/// <summary>Who sees a project besides its explicit members and the workspace's owners and admins.</summary>
+internal enum ProjectVisibility
+{
+    /// <summary>Every workspace member (members work in it, viewers read it). The default.</summary>
+    Workspace = 0,
+    /// <summary>Only the project's members (and workspace owners/admins).</summary>
+    Private = 1,
+}
+
+internal static class Visibilities
+{
+    public static readonly string[] Names = ["workspace", "private"];
+
+    public static bool TryParse(string? value, out ProjectVisibility visibility)
+    {
+        switch (value)
+        {
+            case "workspace": visibility = ProjectVisibility.Workspace; return true;
+            case "private": visibility = ProjectVisibility.Private; return true;
+            default: visibility = default; return false;
+        }
+    }
+
+    public static string ToName(this ProjectVisibility visibility) => visibility == ProjectVisibility.Private ? "private" : "workspace";
 }
 
 internal static class StatusCategories

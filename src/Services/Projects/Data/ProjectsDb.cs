@@ -42,6 +42,8 @@ internal abstract class ProjectsDb(DbContextOptions options) : ServiceDb(options
             e.Property(p => p.Key).HasMaxLength(10);
             e.Property(p => p.Name).HasMaxLength(100);
             e.Property(p => p.Description).HasMaxLength(2000);
+            e.Property(p => p.Visibility).HasConversion<string>().HasMaxLength(20).HasDefaultValue(ProjectVisibility.Workspace).HasSentinel((ProjectVisibility)(-1));
+            e.Ignore(p => p.IsPrivate);
             e.HasIndex(p => new { p.WorkspaceId, p.Key }).IsUnique();
             e.HasMany(p => p.Members).WithOne().HasForeignKey(m => m.ProjectId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(p => p.Statuses).WithOne().HasForeignKey(s => s.ProjectId).OnDelete(DeleteBehavior.Cascade);

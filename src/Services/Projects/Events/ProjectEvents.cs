@@ -2,11 +2,18 @@ using TaskFlow.BuildingBlocks.Messaging;
 
 namespace TaskFlow.Projects.Events;
 
-/// <summary>A project was created in a workspace; <paramref name="Key"/> prefixes its task numbers.</summary>
-public sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name) : IntegrationEvent;
+/// <summary>
+/// A project was created in a workspace; <paramref name="Key"/> prefixes its task numbers. <paramref name="Visibility"/>:
+/// <c>workspace</c> (every workspace member works in it) or <c>private</c> (only its members and workspace owners/admins).
+/// Consumers read a missing visibility (events published before it existed) as <c>workspace</c>.
+/// </summary>
+public sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name, string Visibility) : IntegrationEvent;
 
-/// <summary>Project details changed; <paramref name="ChangedFields"/> names them (camelCase, e.g. name, leadId).</summary>
-public sealed record ProjectUpdated(Guid ProjectId, Guid WorkspaceId, string[] ChangedFields) : IntegrationEvent;
+/// <summary>
+/// Project details changed; <paramref name="ChangedFields"/> names them (camelCase, e.g. name, leadId, visibility).
+/// <paramref name="Visibility"/> is the project's visibility after the change (workspace or private).
+/// </summary>
+public sealed record ProjectUpdated(Guid ProjectId, Guid WorkspaceId, string[] ChangedFields, string Visibility) : IntegrationEvent;
 
 /// <summary>A project became read-only.</summary>
 public sealed record ProjectArchived(Guid ProjectId, Guid WorkspaceId) : IntegrationEvent;

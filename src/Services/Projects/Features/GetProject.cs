@@ -11,7 +11,7 @@ internal static class GetProject
         project.MapGet("/", Handle)
             .WithName("GetProject")
             .WithSummary("Get a project")
-            .WithDescription("Any member of the project's workspace (projects are visible to the whole workspace).");
+            .WithDescription("Any member of the project's workspace for a workspace-visible project; for a private one only its members and workspace owners/admins (others get 404). Carries the caller's effective role and the visibility.");
 
     static Ok<ProjectResponse> Handle(CurrentAccess access) => TypedResults.Ok(ProjectResponse.From(access.Project, access.ProjectRole));
 }

@@ -13,7 +13,7 @@ internal static class ListProjects
         projects.MapGet("/", Handle)
             .WithName("ListProjects")
             .WithSummary("List the projects of a workspace")
-            .WithDescription("Any workspace member, by key. Archived projects only with includeArchived=true. Each carries the caller's effective role.");
+            .WithDescription("Any workspace member, by key: every project visible to the caller (private projects only to their members and workspace owners/admins). Archived projects only with includeArchived=true. Each carries the caller's effective role.");
 
     static async Task<Ok<List<ProjectResponse>>> Handle(bool? includeArchived, CurrentAccess access, ProjectsDb db, CancellationToken ct)
     {
@@ -23,8 +23,10 @@ internal static class ListProjects
         var mine = await db.ProjectMembers.AsNoTracking()
             .Where(m => m.UserId == access.UserId && db.Projects.Any(p => p.Id == m.ProjectId && p.WorkspaceId == access.WorkspaceId))
             .ToDictionaryAsync(m => m.ProjectId, m => m.Role, ct);
-        return TypedResults.Ok(projects
-            .Select(p => ProjectResponse.From(p, Roles.Effective(access.WorkspaceRole, mine.TryGetValue(p.Id, out var r) ? r : null)))
-            .ToList());
+        var visible = new List<ProjectResponse>(projects.Count);
+        foreach (var p in projects)
+            if (Roles.Effective(access.WorkspaceRole, mine.TryGetValue(p.Id, out var r) ? r : null, p.IsPrivate) is { } role)
+                visible.Add(ProjectResponse.From(p, role));
+        return TypedResults.Ok(visible);
     }
 }

@@ -54,12 +54,14 @@ internal sealed record AllowedWhenArchived;
 /// (<c>workspace_members</c>), never from its database:
 /// <list type="bullet">
 /// <item>Under <c>/v1/workspaces/{workspaceId}/projects</c>: a caller who is not an active member of the workspace gets 404.</item>
-/// <item>Under <c>/v1/projects/{projectId}</c>: an unknown project, or a caller outside the project's workspace, gets 404.</item>
+/// <item>Under <c>/v1/projects/{projectId}</c>: an unknown project, a caller outside the project's workspace, or a private
+/// project the caller is not a member of (workspace owners/admins see every project), gets 404.</item>
 /// <item>A caller below the endpoint's required workspace or project role gets 403.</item>
 /// <item>A write (anything but GET) to an archived project gets 409, unless the endpoint allows it (unarchive).</item>
 /// </list>
-/// Effective project role: workspace owner/admin → admin on every project; otherwise the project membership's role
-/// (a workspace viewer at most viewer); a workspace member who is not a project member reads only.
+/// Effective project role (<see cref="Roles.Effective"/>): workspace owner/admin → admin on every project; otherwise the
+/// project membership's role (a workspace viewer at most viewer); without one, a workspace member works in every
+/// <c>workspace</c>-visible project as member and a workspace viewer reads it; private projects are hidden from both.
 /// </summary>
 internal static class ProjectAccess
 {
@@ -132,7 +134,8 @@ internal static class ProjectAccess
             .Where(m => m.ProjectId == projectId && m.UserId == userId)
             .Select(m => (ProjectRole?)m.Role)
             .SingleOrDefaultAsync(ct);
-        var role = Roles.Effective(member.Role, projectRole);
+        // A private project the caller cannot see is as unknown as a missing one.
+        if (Roles.Effective(member.Role, projectRole, project.IsPrivate) is not { } role) return Problems.ProjectNotFound();
 
         var metadata = http.GetEndpoint()?.Metadata;
         if (metadata?.GetMetadata<RequiredWorkspaceRole>() is { } workspaceRequired && member.Role > workspaceRequired.Role)

@@ -17,14 +17,16 @@ namespace TaskFlow.Projects.Features;
 /// <param name="ArchivedAt">When it was archived (UTC).</param>
 /// <param name="CreatedAt">When it was created (UTC).</param>
 /// <param name="CreatedBy">Who created it.</param>
-/// <param name="Role">The caller's effective role: admin, member, viewer or reader (workspace member, not a project member).</param>
+/// <param name="Role">The caller's effective role: admin, member, viewer or reader (a workspace viewer who is not a project member). A workspace member without a project role is member.</param>
+/// <param name="Visibility"><c>workspace</c> (every workspace member works in it) or <c>private</c> (only project members and workspace owners/admins see it).</param>
 internal sealed record ProjectResponse(
     Guid Id, Guid WorkspaceId, string Key, string Name, string? Description, Guid? LeadId,
-    DateOnly? StartDate, DateOnly? TargetDate, bool Archived, DateTime? ArchivedAt, DateTime CreatedAt, Guid CreatedBy, string Role)
+    DateOnly? StartDate, DateOnly? TargetDate, bool Archived, DateTime? ArchivedAt, DateTime CreatedAt, Guid CreatedBy, string Role,
+    string Visibility)
 {
     public static ProjectResponse From(Project p, ProjectRole role) => new(
         p.Id, p.WorkspaceId, p.Key, p.Name, p.Description, p.LeadId, p.StartDate, p.TargetDate,
-        p.ArchivedAt is not null, p.ArchivedAt, p.CreatedAt, p.CreatedBy, role.ToName());
+        p.ArchivedAt is not null, p.ArchivedAt, p.CreatedAt, p.CreatedBy, role.ToName(), p.Visibility.ToName());
 }
 
 internal static partial class ProjectFields
@@ -57,6 +59,15 @@ internal static partial class ProjectFields
         var trimmed = description.Trim();
         if (trimmed.Length > DescriptionMax) errors["description"] = [$"The description must be at most {DescriptionMax} characters."];
         return trimmed;
+    }
+
+    /// <summary>Parses a visibility; null when absent ("unchanged" / the default).</summary>
+    public static ProjectVisibility? ValidateVisibility(string? visibility, Dictionary<string, string[]> errors)
+    {
+        if (visibility is null) return null;
+        if (Visibilities.TryParse(visibility, out var parsed)) return parsed;
+        errors["visibility"] = ["The visibility must be workspace or private."];
+        return null;
     }
 
     public static void ValidateDates(DateOnly? start, DateOnly? target, Dictionary<string, string[]> errors)

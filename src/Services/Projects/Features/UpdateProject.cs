@@ -15,14 +15,15 @@ internal static class UpdateProject
     /// <param name="LeadId">New lead; must be a workspace member.</param>
     /// <param name="StartDate">New start date.</param>
     /// <param name="TargetDate">New target date, not before the start date.</param>
-    internal sealed record Request(string? Name, string? Description, Guid? LeadId, DateOnly? StartDate, DateOnly? TargetDate);
+    /// <param name="Visibility">New visibility: <c>workspace</c> (every workspace member works in it) or <c>private</c> (only project members and workspace owners/admins see it).</param>
+    internal sealed record Request(string? Name, string? Description, Guid? LeadId, DateOnly? StartDate, DateOnly? TargetDate, string? Visibility = null);
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder project) =>
         project.MapPatch("/", Handle)
             .RequireProjectRole(ProjectRole.Admin)
             .WithName("UpdateProject")
             .WithSummary("Change a project's details")
-            .WithDescription("Project admins (and workspace owners/admins). Publishes ProjectUpdated naming the changed fields.");
+            .WithDescription("Project admins (and workspace owners/admins). Publishes ProjectUpdated naming the changed fields (and carrying the visibility).");
 
     static async Task<Results<Ok<ProjectResponse>, ValidationProblem>> Handle(
         Request request, CurrentAccess access, ProjectsDb db, CancellationToken ct)
@@ -33,6 +34,7 @@ internal static class UpdateProject
         var description = ProjectFields.ValidateDescription(request.Description, errors);
         ProjectFields.ValidateDates(request.StartDate ?? project.StartDate, request.TargetDate ?? project.TargetDate, errors);
         await ProjectFields.ValidateLead(db, project.WorkspaceId, request.LeadId, errors, ct);
+        var visibility = ProjectFields.ValidateVisibility(request.Visibility, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var changed = new List<string>();
@@ -45,10 +47,11 @@ internal static class UpdateProject
         if (request.LeadId is { } lead && lead != project.LeadId) { project.LeadId = lead; changed.Add("leadId"); }
         if (request.StartDate is { } start && start != project.StartDate) { project.StartDate = start; changed.Add("startDate"); }
         if (request.TargetDate is { } target && target != project.TargetDate) { project.TargetDate = target; changed.Add("targetDate"); }
+        if (visibility is { } v && v != project.Visibility) { project.Visibility = v; changed.Add("visibility"); }
 
         if (changed.Count > 0)
         {
-            db.Publish(new ProjectUpdated(project.Id, project.WorkspaceId, [.. changed]));
+            db.Publish(new ProjectUpdated(project.Id, project.WorkspaceId, [.. changed], project.Visibility.ToName()));
             await db.SaveChangesAsync(ct);
         }
         return TypedResults.Ok(ProjectResponse.From(project, access.ProjectRole));

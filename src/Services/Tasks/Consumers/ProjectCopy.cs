@@ -7,7 +7,11 @@ namespace TaskFlow.Tasks.Consumers;
 
 // This service's copies of the projects service's events.
 
-internal sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name, DateTime OccurredAt);
+/// <summary>Visibility is null in events published before projects had one: read as workspace.</summary>
+internal sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name, DateTime OccurredAt, string? Visibility = null);
+
+/// <summary>Only the visibility matters here (the key never changes); null in events published before it existed.</summary>
+internal sealed record ProjectUpdated(Guid ProjectId, Guid WorkspaceId, string[]? ChangedFields, DateTime OccurredAt, string? Visibility = null);
 
 internal sealed record ProjectArchived(Guid ProjectId, Guid WorkspaceId, DateTime OccurredAt);
 
@@ -40,7 +44,11 @@ internal sealed class ProjectCopy(TasksDb db)
         var project = await db.Projects.FindAsync([projectId], ct);
         if (project is null)
         {
-            project = new KnownProject { Id = projectId, WorkspaceId = workspaceId, ArchiveChangedAt = DateTime.MinValue.ToUniversalTime() };
+            project = new KnownProject
+            {
+                Id = projectId, WorkspaceId = workspaceId,
+                ArchiveChangedAt = DateTime.MinValue.ToUniversalTime(), VisibilityChangedAt = DateTime.MinValue.ToUniversalTime(),
+            };
             db.Projects.Add(project);
         }
         return project;
@@ -51,6 +59,20 @@ internal sealed class ProjectCopy(TasksDb db)
         var project = await Project(projectId, workspaceId, ct);
         if (project.Deleted || occurredAt < project.ArchiveChangedAt) return;
         (project.Archived, project.ArchiveChangedAt) = (archived, occurredAt);
+    }
+
+    /// <summary>Applies a visibility (workspace or private; null: unknown, e.g. an event from before visibilities) unless a newer one was applied.</summary>
+    public async Task Visibility(Guid projectId, Guid workspaceId, string? visibility, DateTime occurredAt, CancellationToken ct)
+    {
+        if (visibility is null) return;
+        var project = await Project(projectId, workspaceId, ct);
+        if (project.Deleted || occurredAt < project.VisibilityChangedAt) return;
+        (project.Private, project.VisibilityChangedAt) = (visibility switch
+        {
+            "private" => true,
+            "workspace" => false,
+            _ => throw new InvalidOperationException($"Unknown project visibility '{visibility}'."),
+        }, occurredAt);
     }
 
     public async Task Member(Guid projectId, Guid userId, ProjectRole? role, DateTime occurredAt, CancellationToken ct)
@@ -76,8 +98,14 @@ internal sealed class ProjectCreatedHandler(TasksDb db, ProjectCopy copy) : IInt
         if (project.Deleted) return;
         project.Key = e.Key;
         project.WorkspaceId = e.WorkspaceId;
+        await copy.Visibility(e.ProjectId, e.WorkspaceId, e.Visibility, e.OccurredAt, ct);
         if (await db.Counters.FindAsync([e.ProjectId], ct) is null) db.Counters.Add(new TaskCounter { ProjectId = e.ProjectId });
     }
+}
+
+internal sealed class ProjectUpdatedHandler(ProjectCopy copy) : IIntegrationEventHandler<ProjectUpdated>
+{
+    public Task Handle(ProjectUpdated e, CancellationToken ct) => copy.Visibility(e.ProjectId, e.WorkspaceId, e.Visibility, e.OccurredAt, ct);
 }
 
 internal sealed class ProjectArchivedHandler(ProjectCopy copy) : IIntegrationEventHandler<ProjectArchived>

@@ -15,7 +15,7 @@ internal enum ProjectRole
     Admin = 0,
     Member = 1,
     Viewer = 2,
-    /// <summary>A workspace member who is not a project member: reads only.</summary>
+    /// <summary>A workspace viewer who is not a project member: reads only.</summary>
     Reader = 3,
 }
 
@@ -71,12 +71,17 @@ internal static class Roles
 
     public static bool IsAtLeast(this ProjectRole role, ProjectRole minimum) => role <= minimum;
 
-    /// <summary>Workspace owners/admins are project admins; a workspace viewer never writes; else the project role, or reader.</summary>
-    public static ProjectRole Effective(WorkspaceRole workspaceRole, ProjectRole? projectRole) => workspaceRole switch
+    /// <summary>
+    /// The projects service's rule (ADR 0005), null when the project is hidden from the caller: workspace owners/admins
+    /// are project admins; an explicit project role wins otherwise (a workspace viewer at most viewer); without one, a
+    /// workspace member is project member and a workspace viewer reader in a workspace-visible project, and a private
+    /// project is hidden from both.
+    /// </summary>
+    public static ProjectRole? Effective(WorkspaceRole workspaceRole, ProjectRole? projectRole, bool isPrivate) => workspaceRole switch
     {
         WorkspaceRole.Owner or WorkspaceRole.Admin => ProjectRole.Admin,
-        WorkspaceRole.Viewer => projectRole is null ? ProjectRole.Reader : ProjectRole.Viewer,
-        _ => projectRole ?? ProjectRole.Reader,
+        WorkspaceRole.Viewer => projectRole is not null ? ProjectRole.Viewer : isPrivate ? null : ProjectRole.Reader,
+        _ => projectRole ?? (isPrivate ? null : ProjectRole.Member),
     };
 }
 
@@ -128,6 +133,10 @@ internal sealed class KnownProject
     public string Key { get; set; } = "";
     public bool Archived { get; set; }
     public DateTime ArchiveChangedAt { get; set; }
+    /// <summary>Private: only project members and workspace owners/admins see it (false: the whole workspace does).</summary>
+    public bool Private { get; set; }
+    /// <summary>OccurredAt of the event that set <see cref="Private"/> (last writer wins).</summary>
+    public DateTime VisibilityChangedAt { get; set; }
     /// <summary>Tombstone: the project was deleted; late events for it are ignored.</summary>
     public bool Deleted { get; set; }
 

@@ -96,11 +96,12 @@ internal static class ListTasks
         Guid? status, string? category, string? assignee, string? priority, Guid? label, Guid? cycle, string? dueBefore, string? dueAfter,
         Guid? parent, string? q, string? sort, string? cursor, string? limit,
         WorkspaceAccess access, TasksDb db, CancellationToken ct) =>
-        await Run(db, access.UserId, tasks => InWorkspace(db, tasks, access.WorkspaceId), true,
+        await Run(db, access.UserId, tasks => InWorkspace(db, tasks, access.WorkspaceId, access.UserId), true,
             new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q), sort, cursor, limit, ct);
 
-    internal static IQueryable<WorkItem> InWorkspace(TasksDb db, IQueryable<WorkItem> tasks, Guid workspaceId) =>
-        tasks.Where(t => db.Projects.Where(p => p.WorkspaceId == workspaceId && !p.Deleted).Select(p => p.Id).Contains(t.ProjectId));
+    /// <summary>Tasks of the workspace's projects the user may read (private ones only as a member).</summary>
+    internal static IQueryable<WorkItem> InWorkspace(TasksDb db, IQueryable<WorkItem> tasks, Guid workspaceId, Guid userId) =>
+        tasks.Where(t => TaskAccess.VisibleProjects(db, workspaceId, userId).Select(p => p.Id).Contains(t.ProjectId));
 
     sealed record RawFilter(
         Guid? Status, string? Category, string? Assignee, string? Priority, Guid? Label, Guid? Cycle, string? DueBefore, string? DueAfter,
@@ -163,9 +164,9 @@ internal static class ListTasks
     static IQueryable<WorkItem> Sorted(TasksDb db, IQueryable<WorkItem> tasks, Filter filter, string sort, Cursor.Position? after, bool crossProject) =>
         sort == "relevance" ? TaskSearch.ByRelevance(db, tasks, filter.Q!, after) : Order(tasks, sort, after, crossProject);
 
-    /// <summary>The workspace list's page query: the same filters over every live project of the workspace.</summary>
-    internal static IQueryable<WorkItem> WorkspaceQuery(TasksDb db, Guid workspaceId, Filter filter, string sort, Cursor.Position? after) =>
-        Order(Filtered(db, InWorkspace(db, db.Tasks.AsNoTracking(), workspaceId), filter), sort, after, crossProject: true);
+    /// <summary>The workspace list's page query: the same filters over every live project of the workspace the user may read.</summary>
+    internal static IQueryable<WorkItem> WorkspaceQuery(TasksDb db, Guid workspaceId, Filter filter, string sort, Cursor.Position? after, Guid userId) =>
+        Order(Filtered(db, InWorkspace(db, db.Tasks.AsNoTracking(), workspaceId, userId), filter), sort, after, crossProject: true);
 
     static IQueryable<WorkItem> Filtered(TasksDb db, IQueryable<WorkItem> tasks, Filter filter)
     {

@@ -51,9 +51,11 @@ internal sealed record RequiredProjectRole(ProjectRole Role);
 /// The single place access is decided, for all three route groups (by project, by task, by comment). Membership and
 /// projects come from this service's local copies, fed by events:
 /// <list type="bullet">
-/// <item>An unknown project/task/comment, or a caller who is not an active member of the project's workspace: 404.</item>
-/// <item>Below the endpoint's required role: 403. Reads need any role (workspace members read every project);
-/// writes need project member unless the endpoint says otherwise.</item>
+/// <item>An unknown project/task/comment, a caller who is not an active member of the project's workspace, or a private
+/// project the caller is not a member of (workspace owners/admins see all): 404.</item>
+/// <item>Below the endpoint's required role: 403. Reads need any role; writes need project member unless the endpoint
+/// says otherwise. A workspace member without a project role is project member in every workspace-visible project;
+/// a workspace viewer reads only (<see cref="Roles.Effective"/>).</item>
 /// <item>A write (anything but GET) to an archived project: 409.</item>
 /// </list>
 /// </summary>
@@ -107,6 +109,17 @@ internal static class TaskAccess
         return group;
     }
 
+    /// <summary>
+    /// The workspace's live projects the user may read: every workspace-visible one, and private ones they are a project
+    /// member of; all of them for workspace owners/admins. Cross-project lists and search filter by it.
+    /// </summary>
+    internal static IQueryable<KnownProject> VisibleProjects(TasksDb db, Guid workspaceId, Guid userId) =>
+        db.Projects.AsNoTracking().Where(p => p.WorkspaceId == workspaceId && !p.Deleted
+            && (!p.Private
+                || db.ProjectMembers.Any(m => m.ProjectId == p.Id && m.UserId == userId && m.Active)
+                || db.WorkspaceMembers.Any(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.Active
+                    && (m.Role == WorkspaceRole.Owner || m.Role == WorkspaceRole.Admin))));
+
     public static TBuilder RequireProjectRole<TBuilder>(this TBuilder builder, ProjectRole role) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredProjectRole(role), Forbidden);
 
@@ -155,7 +168,8 @@ internal static class TaskAccess
             var membership = await Load(db, pid, userId, ct);
             if (membership is not { Project.Deleted: false, WorkspaceRole: { } workspaceRole }) return notFound;
             var project = membership.Project;
-            var role = Roles.Effective(workspaceRole, membership.ProjectRole);
+            // A private project the caller cannot see is as unknown as a missing one.
+            if (Roles.Effective(workspaceRole, membership.ProjectRole, project.Private) is not { } role) return notFound;
 
             var isRead = HttpMethods.IsGet(http.Request.Method);
             var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredProjectRole>()?.Role ?? (isRead ? ProjectRole.Reader : ProjectRole.Member);

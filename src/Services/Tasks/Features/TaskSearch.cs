@@ -210,7 +210,7 @@ internal static class TaskSearch
         var take = 20;
         if (limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) && take is >= 1 and <= 50))
             errors["limit"] = ["The limit must be a whole number from 1 to 50."];
-        var readable = db.Projects.AsNoTracking().Where(p => p.WorkspaceId == workspaceId && !p.Deleted);
+        var readable = TaskAccess.VisibleProjects(db, workspaceId, userId);
         if (projectId is { } pid)
         {
             if (!await readable.AnyAsync(p => p.Id == pid, ct)) errors["projectId"] = ["The project must be a project of this workspace."];

@@ -15,9 +15,11 @@ namespace TaskFlow.Workspaces.Features;
 /// <param name="Role">The role they get on accepting.</param>
 /// <param name="ExpiresAt">After this (UTC) the invitation cannot be accepted.</param>
 /// <param name="Status">pending, accepted, revoked or expired.</param>
-internal sealed record InvitationResponse(Guid Id, string Email, string Role, DateTime ExpiresAt, string Status)
+/// <param name="Resent">True when this answer re-sent an invitation that was already pending (same id, a fresh link mailed).</param>
+internal sealed record InvitationResponse(Guid Id, string Email, string Role, DateTime ExpiresAt, string Status, bool Resent = false)
 {
-    public static InvitationResponse From(Invitation i, DateTime now) => new(i.Id, i.Email, i.Role.ToName(), i.ExpiresAt, i.StatusName(now));
+    public static InvitationResponse From(Invitation i, DateTime now, bool resent = false) =>
+        new(i.Id, i.Email, i.Role.ToName(), i.ExpiresAt, i.StatusName(now), resent);
 }
 
 internal static class CreateInvitation
@@ -32,9 +34,9 @@ internal static class CreateInvitation
             .RequireWorkspaceRole(WorkspaceRole.Admin)
             .WithName("CreateInvitation")
             .WithSummary("Invite someone by email")
-            .WithDescription("Owners and admins. Publishes InvitationCreated (notifications mails the link). Re-inviting an email with a pending invitation replaces it; inviting a member is a 409.");
+            .WithDescription("Owners and admins. Publishes InvitationCreated (notifications mails the link): 201. Inviting an email that already has a pending invitation resends that invitation instead: the same invitation (same id) gets the given role, a fresh expiry and a new link, which is mailed again (the earlier link stops working); the answer is 200 with resent=true. Inviting a member is a 409.");
 
-    static async Task<Results<Created<InvitationResponse>, ValidationProblem, ProblemHttpResult>> Handle(
+    static async Task<Results<Created<InvitationResponse>, Ok<InvitationResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         Request request, CurrentMembership current, WorkspacesDb db, IOptions<WorkspacesOptions> options, CancellationToken ct)
     {
         var email = request.Email?.Trim() ?? "";
@@ -54,12 +56,21 @@ internal static class CreateInvitation
 
         var now = Clock.UtcNow();
         var previous = await db.Invitations
-            .Where(i => i.WorkspaceId == current.WorkspaceId && i.NormalizedEmail == normalized && i.Status == InvitationStatus.Pending)
+            .Where(i => i.WorkspaceId == current.WorkspaceId && i.NormalizedEmail == normalized && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
+            .OrderByDescending(i => i.CreatedAt)
             .ToListAsync(ct);
-        foreach (var old in previous)
+        if (previous.Count > 0)
         {
-            old.Status = InvitationStatus.Revoked;
-            old.RespondedAt = now;
+            // Resend the pending invitation (as Slack and Linear do) rather than revoking it behind the inviter's back.
+            var pending = previous[0];
+            if (pending.Role == WorkspaceRole.Owner && current.Role != WorkspaceRole.Owner)
+                return Problems.InsufficientRole("Only owners can resend an invitation to become owner.");
+            foreach (var duplicate in previous.Skip(1)) (duplicate.Status, duplicate.RespondedAt) = (InvitationStatus.Revoked, now);
+            pending.Role = role;
+            pending.Email = email;
+            Resend(pending, current, db, options.Value, now);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(InvitationResponse.From(pending, now, resent: true));
         }
 
         var token = InvitationTokens.New();
@@ -83,5 +94,20 @@ internal static class CreateInvitation
         await db.SaveChangesAsync(ct);
 
         return TypedResults.Created($"/v1/workspaces/{current.WorkspaceId}/invitations/{invitation.Id}", InvitationResponse.From(invitation, now));
+    }
+
+    /// <summary>
+    /// Mails a pending invitation again: a new token (only its hash is stored, so the earlier link cannot be mailed again
+    /// and stops working), a fresh expiry, the current inviter; InvitationCreated again for the same invitation id.
+    /// </summary>
+    internal static void Resend(Invitation invitation, CurrentMembership current, WorkspacesDb db, WorkspacesOptions options, DateTime now)
+    {
+        var token = InvitationTokens.New();
+        invitation.TokenHash = InvitationTokens.Hash(token);
+        invitation.ExpiresAt = now + options.InvitationLifetime;
+        invitation.InvitedBy = current.UserId;
+        invitation.InvitedByName = current.Membership.DisplayName;
+        db.Publish(new InvitationCreated(invitation.Id, current.WorkspaceId, current.Workspace.Name, invitation.Email, invitation.Role.ToName(),
+            invitation.InvitedByName, token, invitation.ExpiresAt));
     }
 }

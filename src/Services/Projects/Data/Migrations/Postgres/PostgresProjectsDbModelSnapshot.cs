@@ -202,6 +202,13 @@ namespace TaskFlow.Projects.Data.Migrations.Postgres
                     b.Property<DateOnly?>("TargetDate")
                         .HasColumnType("date");
 
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("Workspace");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid");
 

@@ -197,6 +197,13 @@ namespace TaskFlow.Projects.Data.Migrations.Sqlite
                     b.Property<DateOnly?>("TargetDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Workspace");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("TEXT");
 

@@ -291,6 +291,12 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.Property<long>("ListVersion")
                         .HasColumnType("bigint");
 
+                    b.Property<bool>("Private")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("VisibilityChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid");
 

@@ -284,6 +284,12 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.Property<long>("ListVersion")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Private")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("VisibilityChangedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("TEXT");
 

@@ -1,0 +1,30 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace TaskFlow.Projects.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class ProjectVisibility : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Visibility",
+                table: "projects",
+                type: "TEXT",
+                maxLength: 20,
+                nullable: false,
+                defaultValue: "Workspace");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "Visibility",
+                table: "projects");
+        }
+    }
+}
