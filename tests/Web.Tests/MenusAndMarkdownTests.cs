@@ -73,8 +73,11 @@ public sealed class MenusAndMarkdownTests(BrowserFixture fixture)
         // The app is interactive once the layout has read the session; wait until the notifications were read too.
         await Expect(page.GetByTestId("user-menu")).ToBeVisibleAsync();
 
+        await Accessibility.AssertNoSeriousViolations(page);
+
         await bell.ClickAsync();
         await Expect(page.GetByTestId("notifications")).ToBeVisibleAsync();
+        await Accessibility.AssertNoSeriousViolations(page);
         await page.Mouse.ClickAsync(640, 600); // outside the menu closes it
         await Expect(page.GetByTestId("notifications")).ToBeHiddenAsync();
 
