@@ -6,7 +6,11 @@ using TaskFlow.Gateway;
 using TaskFlow.Host;
 using TaskFlow.Web;
 
-var builder = WebApplication.CreateBuilder(args);
+// The web root and, when the working directory has none, appsettings.json come from the executable's folder: a host
+// started from anywhere (a published folder, `dotnet run` from the repository root) serves its CSS and JavaScript and
+// reads its settings. Relative paths of the settings (DataDir) stay relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = HostFolder.WebRoot() });
+HostFolder.AddSettingsOfTheExecutablesFolder(builder);
 
 var selection = ServiceSelection.Parse(builder.Configuration["services"]);
 var modules = ServiceSelection.AllModules.Where(m => selection.Includes(m.Name)).ToList();

@@ -51,6 +51,17 @@ public abstract class PlatformEndpointTests(TaskFlowApp app)
     }
 
     [Fact]
+    public async Task OpenAPI_create_task_requires_only_the_title_and_its_example_is_valid()
+    {
+        var document = await client.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative), TestContext.Current.CancellationToken);
+        var schema = document.GetProperty("components").GetProperty("schemas").GetProperty("CreateTaskRequest");
+        Assert.Equal(["title"], schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ToArray());
+        var example = schema.GetProperty("examples")[0];
+        Assert.False(string.IsNullOrEmpty(example.GetProperty("title").GetString()));
+        Assert.DoesNotContain(example.EnumerateObject(), p => p.Value.ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task Every_response_carries_a_correlation_id_and_echoes_the_callers()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");

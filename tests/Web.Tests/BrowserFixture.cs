@@ -35,26 +35,44 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// A page in a fresh context. Every console error and uncaught page error it shows fails the test that made it
+    /// (<see cref="BrowserErrorsFailTheTestAttribute"/> checks after each test), unless the test allowed that message
+    /// beforehand with <see cref="AllowConsoleError"/>.
+    /// </summary>
     public async Task<IPage> NewPage(int width = 1280, int height = 800)
     {
         var context = await Browser.NewContextAsync(new() { BaseURL = Host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
-        // What the browser saw, for the failure message of a test that waits in vain (BrowserLog).
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        Logs.AddOrUpdate(page, log);
-        page.Console += (_, m) => log.Enqueue($"console.{m.Type}: {m.Text}");
-        page.PageError += (_, e) => log.Enqueue($"pageerror: {e}");
-        page.RequestFailed += (_, r) => log.Enqueue($"requestfailed: {r.Method} {r.Url} {r.Failure}");
-        page.Response += (_, r) => { if (r.Status >= 400) log.Enqueue($"response {r.Status}: {r.Request.Method} {r.Url}"); };
+        var watch = new PageWatch(page);
+        Watches.AddOrUpdate(page, watch);
+        BrowserErrorsFailTheTestAttribute.Track(watch);
         return page;
     }
 
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, System.Collections.Concurrent.ConcurrentQueue<string>> Logs = new();
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, PageWatch> Watches = new();
 
     /// <summary>Console messages, page errors and failed requests of <paramref name="page"/> so far.</summary>
     public static string BrowserLog(IPage page) =>
-        Logs.TryGetValue(page, out var log) ? string.Join('\n', log) : "(no log)";
+        Watches.TryGetValue(page, out var watch) ? string.Join('\n', watch.Log) : "(no log)";
+
+    /// <summary>
+    /// Lets <paramref name="page"/> log console errors matching <paramref name="pattern"/> (a regular expression), e.g. the
+    /// browser's own line for a 4xx the test provokes on purpose. Call it before the action that causes the message.
+    /// </summary>
+    public static void AllowConsoleError(IPage page, string pattern)
+    {
+        if (!Watches.TryGetValue(page, out var watch)) throw new ArgumentException("The page was not made by BrowserFixture.NewPage.", nameof(page));
+        watch.Allowed.Add(new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+    }
+
+    /// <summary>Fails now if <paramref name="page"/> has shown a console or page error that was not allowed.</summary>
+    public static void AssertNoConsoleErrors(IPage page)
+    {
+        if (Watches.TryGetValue(page, out var watch) && watch.UnexpectedErrors() is { Count: > 0 } errors)
+            Assert.Fail($"The browser reported {errors.Count} error(s):\n{string.Join('\n', errors)}\nBrowser log:\n{string.Join('\n', watch.Log)}");
+    }
 
     /// <summary>The mail sink of the all-in-one shape writes .eml files; the link with <paramref name="path"/> in the newest mail to <paramref name="to"/>.</summary>
     public async Task<string> MailedLink(string to, string path)
@@ -88,5 +106,66 @@ public sealed class BrowserFixture : IAsyncLifetime
         catch (IOException)
         {
         }
+    }
+}
+
+/// <summary>What one page showed: its log for failure messages, and the console and page errors a test must not cause.</summary>
+public sealed class PageWatch
+{
+    public PageWatch(IPage page)
+    {
+        Page = page;
+        page.Console += (_, m) =>
+        {
+            Log.Enqueue($"console.{m.Type}: {m.Text}");
+            if (m.Type == "error") Errors.Enqueue($"console.error: {m.Text} ({m.Location})");
+        };
+        page.PageError += (_, e) =>
+        {
+            Log.Enqueue($"pageerror: {e}");
+            Errors.Enqueue($"pageerror: {e}");
+        };
+        page.RequestFailed += (_, r) => Log.Enqueue($"requestfailed: {r.Method} {r.Url} {r.Failure}");
+        page.Response += (_, r) => { if (r.Status >= 400) Log.Enqueue($"response {r.Status}: {r.Request.Method} {r.Url}"); };
+    }
+
+    public IPage Page { get; }
+    public System.Collections.Concurrent.ConcurrentQueue<string> Log { get; } = new();
+    public System.Collections.Concurrent.ConcurrentQueue<string> Errors { get; } = new();
+    public System.Collections.Concurrent.ConcurrentBag<System.Text.RegularExpressions.Regex> Allowed { get; } = [];
+
+    public List<string> UnexpectedErrors() => Errors.Where(e => !Allowed.Any(a => a.IsMatch(e))).ToList();
+}
+
+/// <summary>
+/// After every test of the assembly (applied in AssemblyInfo.cs): the pages that test made through
+/// <see cref="BrowserFixture.NewPage"/> must have shown no console or page error (bar those it allowed), and their
+/// contexts are closed. A test cannot forget the check.
+/// </summary>
+[AttributeUsage(AttributeTargets.Assembly | AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class BrowserErrorsFailTheTestAttribute : Xunit.v3.BeforeAfterTestAttribute
+{
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<PageWatch>> PagesByTest = new();
+
+    internal static void Track(PageWatch watch)
+    {
+        var test = TestContext.Current.Test?.UniqueID ?? "(outside a test)";
+        PagesByTest.GetOrAdd(test, _ => new()).Enqueue(watch);
+    }
+
+    public override void After(System.Reflection.MethodInfo methodUnderTest, Xunit.v3.IXunitTest test)
+    {
+        if (!PagesByTest.TryRemove(test.UniqueID, out var watches)) return;
+        var failures = new List<string>();
+        foreach (var watch in watches)
+        {
+            if (watch.UnexpectedErrors() is { Count: > 0 } errors)
+                failures.Add($"{watch.Page.Url}:\n  {string.Join("\n  ", errors)}");
+            // After is synchronous: the context closes in the background (its errors no longer matter).
+            _ = watch.Page.Context.CloseAsync().ContinueWith(t => t.Exception, TaskScheduler.Default);
+        }
+        if (failures.Count > 0)
+            throw new Xunit.Sdk.XunitException(
+                "The browser reported errors (allow an expected one with BrowserFixture.AllowConsoleError):\n" + string.Join('\n', failures));
     }
 }

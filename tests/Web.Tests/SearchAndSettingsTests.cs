@@ -91,6 +91,7 @@ public sealed class SearchAndSettingsTests(BrowserFixture fixture)
     {
         var email = $"grace-{Guid.NewGuid():n}@example.com";
         var page = await fixture.NewPage();
+        BrowserFixture.AllowConsoleError(page, @"status of 400 .*/v1/notifications/preferences/delivery"); // an invalid value is sent on purpose
         await BrowserTests.SignUp(page, email, "Grace Hopper");
 
         // The navigation menu leads to the settings.

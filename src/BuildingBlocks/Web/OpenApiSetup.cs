@@ -10,12 +10,19 @@ namespace TaskFlow.BuildingBlocks.Web;
 public sealed record OpenApiExample(Type Type, JsonNode Example);
 
 /// <summary>
+/// A request field the endpoint requires although its type is nullable (validated at the edge, so that a missing value
+/// gets a validation problem naming the field): keeps it in the schema's <c>required</c> list. Use as <c>[property: RequiredInSchema]</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class RequiredInSchemaAttribute : Attribute;
+
+/// <summary>
 /// The OpenAPI document of a process. The host calls <c>AddOpenApi("v1", OpenApiSetup.Configure)</c> itself, because
 /// the XML-comment source generator only describes types for the compilation that makes that call.
 /// </summary>
 public static class OpenApiSetup
 {
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public static IServiceCollection AddOpenApiExample<T>(this IServiceCollection services, T example) =>
         services.AddSingleton(new OpenApiExample(typeof(T), JsonSerializer.SerializeToNode(example, Json)!));
@@ -63,6 +70,12 @@ public static class OpenApiSetup
         o.AddSchemaTransformer((schema, context, _) =>
         {
             var type = context.JsonTypeInfo.Type;
+            // Positional records make every constructor parameter "required"; a nullable field is optional unless marked.
+            if (schema.Required is { Count: > 0 } required)
+                foreach (var property in context.JsonTypeInfo.Properties)
+                    if ((property.IsSetNullable || Nullable.GetUnderlyingType(property.PropertyType) is not null)
+                        && property.AttributeProvider?.IsDefined(typeof(RequiredInSchemaAttribute), inherit: true) != true)
+                        required.Remove(property.Name);
             var example = context.ApplicationServices.GetServices<OpenApiExample>().FirstOrDefault(e => e.Type == type);
             if (example is not null) schema.Examples = [example.Example.DeepClone()];
             return Task.CompletedTask;

@@ -83,9 +83,19 @@ public static class WebDefaults
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/docs", o => o
-            .WithTitle("TaskFlow API")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .AddPreferredSecuritySchemes("Bearer")).AllowAnonymous();
+        app.MapScalarApiReference("/docs", o =>
+        {
+            o.WithTitle("TaskFlow API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .AddPreferredSecuritySchemes("Bearer");
+            // Our reference, not a vendor's: no fonts from a third-party host, no telemetry, no vendor client, AI agent,
+            // MCP or developer-tools buttons.
+            o.DefaultFonts = false;
+            o.Telemetry = false;
+            o.HideClientButton = true;
+            o.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            o.Agent = new ScalarAgentOptions { Disabled = true };
+            o.Mcp = new ScalarMcpOptions { Disabled = true };
+        }).AllowAnonymous();
     }
 }

@@ -7,6 +7,7 @@ using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.BuildingBlocks.Storage;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Tasks.Consumers;
 using TaskFlow.Tasks.Data;
 using TaskFlow.Tasks.Events;
@@ -31,6 +32,9 @@ public sealed class TasksModule : IServiceModule
     {
         builder.AddServiceDb<TasksDb, SqliteTasksDb, PostgresTasksDb>(Name, ListVersions.Instance);
         var services = builder.Services;
+        services.AddOpenApiExample(new CreateTask.Request("Write the release notes", "Cover the **new board** and the API changes.", null, "high",
+            null, new DateOnly(2026, 12, 18), null, 3, null, null, null));
+        services.AddOpenApiExample(new CommentRequest("Looks good, @ada@example.com: ship it."));
         services.AddScoped<CurrentAccess>();
         services.AddScoped<MembershipCopy>();
         services.AddScoped<UserDirectory>();

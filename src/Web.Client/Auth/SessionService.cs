@@ -85,7 +85,7 @@ public sealed class SessionService(IApiTransport transport, IJSRuntime js) : IDi
             var (status, body) = await RefreshThroughLock();
             if (status == 200 && body is not null)
                 Accept(JsonSerializer.Deserialize(body, ApiJson.Default.SessionToken)!);
-            else if (status is 401 or 400) Clear();
+            else if (status is 204 or 401 or 400) Clear(); // 204: no session cookie
             return accessToken;
         }
         finally

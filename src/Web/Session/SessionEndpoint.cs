@@ -114,7 +114,8 @@ internal static class SessionEndpoint
     static async Task<IResult> Refresh(HttpContext http, IHttpClientFactory clients, IOptions<SessionOptions> options, CancellationToken ct)
     {
         if (http.Request.Cookies[CookieName] is not { Length: > 0 } refreshToken)
-            return TypedResults.Problem(statusCode: 401, title: "Not signed in.", type: "https://taskflow.dev/problems/no-session");
+            // Not signed in is the normal state of a visitor, not a failure: 204, so no page logs a failed request.
+            return TypedResults.NoContent();
         using var response = await CallIdentity(http, clients, "v1/auth/refresh", new RefreshRequest(refreshToken), ct);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest) DeleteCookie(http);
         return await Issue(response, http, options.Value, ct);

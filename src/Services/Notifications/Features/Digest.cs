@@ -62,6 +62,7 @@ internal sealed class DigestService(IServiceProvider services, NotificationClock
             .Where(s => s.Digest != DigestFrequency.Off && (s.NextDigestAt <= now
                 // Settings saved before digests had a schedule.
                 || (s.NextDigestAt == null && ((s.Digest == DigestFrequency.Hourly && s.LastDigestAt <= hourly) || (s.Digest == DigestFrequency.Daily && s.LastDigestAt <= daily)))))
+            .OrderBy(s => s.UserId) // a stable batch (and no EF Core warning of a Take without OrderBy)
             .Select(s => s.UserId)
             .Take(500)
             .ToListAsync(ct);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Tasks.Data;
 using TaskFlow.Tasks.Events;
 
@@ -23,7 +24,7 @@ internal sealed record CommentResponse(Guid Id, Guid TaskId, Guid AuthorId, stri
 
 /// <summary>A comment's text.</summary>
 /// <param name="Body">Markdown, 1–10000 characters. <c>@email</c> or <c>[@Name](mailto:email)</c> mentions a member who can see the project.</param>
-internal sealed record CommentRequest(string? Body);
+internal sealed record CommentRequest([property: RequiredInSchema] string? Body);
 
 internal static partial class Comments
 {

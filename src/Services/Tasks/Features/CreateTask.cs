@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Tasks.Data;
 
 namespace TaskFlow.Tasks.Features;
@@ -23,7 +24,7 @@ internal static class CreateTask
     /// <param name="LabelIds">Optional labels of the project (at most 20, distinct).</param>
     /// <param name="CycleId">Optional cycle of the project.</param>
     internal sealed record Request(
-        string? Title, string? Description, Guid? StatusId, string? Priority, Guid[]? AssigneeIds,
+        [property: RequiredInSchema] string? Title, string? Description, Guid? StatusId, string? Priority, Guid[]? AssigneeIds,
         DateOnly? DueDate, DateOnly? StartDate, double? Estimate, Guid? ParentId, Guid[]? LabelIds, Guid? CycleId);
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder project) =>

@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace TaskFlow.Web.Tests;
+
+/// <summary>axe-core in the page under test (tests/Web.Tests/axe/axe.min.js, 4.14.1, committed: works offline).</summary>
+public static class Accessibility
+{
+    static readonly Lazy<string> Script = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "axe", "axe.min.js")));
+
+    /// <summary>
+    /// Runs axe-core (WCAG 2.x A/AA and best-practice rules) on the page as it is now and fails listing every serious or
+    /// critical violation with its rule, help and the offending elements. <paramref name="exclude"/>: CSS selectors to
+    /// leave out (a third-party widget the test cannot change).
+    /// </summary>
+    public static async Task AssertNoSeriousViolations(IPage page, params string[] exclude)
+    {
+        if (!await page.EvaluateAsync<bool>("() => typeof window.axe !== 'undefined'"))
+            await page.AddScriptTagAsync(new() { Content = Script.Value });
+        var json = await page.EvaluateAsync<string>("""
+            async exclude => {
+              const context = exclude.length ? { exclude: exclude.map(s => [s]) } : document;
+              const result = await axe.run(context, { resultTypes: ['violations'] });
+              return JSON.stringify(result.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\s+/g, ' ')) })));
+            }
+            """, exclude);
+        var violations = JsonSerializer.Deserialize<List<Violation>>(json, JsonSerializerOptions.Web)!;
+        if (violations.Count == 0) return;
+        Assert.Fail($"axe-core found {violations.Count} serious or critical violation(s) on {page.Url}:\n" + string.Join('\n', violations.Select(v =>
+            $"- {v.Id} ({v.Impact}): {v.Help}\n    " + string.Join("\n    ", v.Nodes))));
+    }
+
+    sealed record Violation(string Id, string Impact, string Help, string[] Nodes);
+}
