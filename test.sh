@@ -12,7 +12,7 @@ published=${TASKFLOW_PUBLISHED_HOST_DIR:-$PWD/.out/published-host}
 dotnet test TaskFlow.slnx -c Release --max-parallel-test-modules 1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# The same journeys on the published build (docs/adr/0022-h1-core-journeys-on-the-published-build.md).
+# The same journeys on the published build (docs/adr/0022-markdown-menus-journeys.md).
 rm -rf "$published"
 if dotnet publish src/Host -c Release -o "$published" 2>&1 | tail -3; then
   TASKFLOW_TEST_HOST="$published/TaskFlow.Host.dll" dotnet test --project tests/Web.Tests -c Release --no-build \

@@ -5,7 +5,7 @@ namespace TaskFlow.Web.Client.Layout;
 /// <summary>
 /// The projects a user starred, kept in this browser's localStorage under the user's id (js/team.js): the Projects API has no
 /// per-user favourites, and a favourite is a navigation shortcut, so losing it with the browser's storage costs little
-/// (docs/adr/0022-h5-team-screens.md).
+/// (docs/adr/0026-team-screens.md).
 /// </summary>
 public sealed class Favourites(IJSRuntime js)
 {
