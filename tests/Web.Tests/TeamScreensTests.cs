@@ -287,7 +287,7 @@ public sealed class TeamScreensTests(BrowserFixture fixture)
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
         Assert.Equal("IMP-tasks.csv", download.SuggestedFilename);
         var exported = await File.ReadAllTextAsync(await download.PathAsync(), Ct);
-        Assert.StartsWith("key,title,status", exported, StringComparison.Ordinal);
+        Assert.StartsWith("\"key\",\"title\",\"status\"", exported, StringComparison.Ordinal);
         Assert.Contains($"Imported task {rows}", exported, StringComparison.Ordinal);
         Assert.Equal(rows + 2, exported.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
         NoConsoleErrors(page);
@@ -339,18 +339,8 @@ public sealed class TeamScreensTests(BrowserFixture fixture)
     /// <summary>No console error or page error; <paramref name="provoked"/> are statuses the test asked for (a validation error it caused).</summary>
     static void NoConsoleErrors(IPage page, params int[] provoked)
     {
-        var log = BrowserFixture.BrowserLog(page).Split('\n');
-        var errors = log.Where(l => l.StartsWith("console.error", StringComparison.Ordinal) || l.StartsWith("pageerror", StringComparison.Ordinal)).ToList();
-        // A signed-out tab (the sign-up page) asks the session endpoint for a token first and is told 401: that is the
-        // answer, not a failure. Any other 401 counts.
-        var unauthorized = log.Where(l => l.StartsWith("response 401", StringComparison.Ordinal)).ToList();
-        if (unauthorized.All(l => l.Contains("/app/session/", StringComparison.Ordinal)))
-            errors.RemoveAll(l => l.Contains("status of 401", StringComparison.Ordinal));
-        foreach (var status in provoked) errors.RemoveAll(l => l.Contains($"status of {status} ", StringComparison.Ordinal));
-        // /favicon.ico is a 404 the page's own requests do not see (issue 15, Low; fixed elsewhere): any other 404 counts.
-        if (!log.Any(l => l.StartsWith("response 404", StringComparison.Ordinal)))
-            errors.RemoveAll(l => l.Contains("status of 404", StringComparison.Ordinal));
-        Assert.True(errors.Count == 0, "Console errors:\n" + string.Join('\n', errors) + "\nFailed responses:\n" + string.Join('\n', log.Where(l => l.StartsWith("response", StringComparison.Ordinal))));
+        foreach (var status in provoked) BrowserFixture.AllowConsoleError(page, $"status of {status} ");
+        BrowserFixture.AssertNoConsoleErrors(page);
     }
 
     async Task<HttpClient> Api(string email)
