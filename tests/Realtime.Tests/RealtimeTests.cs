@@ -194,6 +194,31 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
     }
 
     [Fact]
+    public async Task A_workspace_admin_made_member_leaves_the_private_projects_they_are_no_member_of()
+    {
+        var owner = await NewUser();
+        var workspaceId = await CreateWorkspace(owner);
+        var admin = await JoinWorkspace(owner, workspaceId, "admin");
+        var projectId = await CreateProject(owner, workspaceId, visibility: "private");
+        await using var ownerClient = HubClient.LongPolling(app.Server, owner.Token);
+        await using var adminClient = HubClient.WebSocket(app.Server, admin.Token);
+        await using var adminProbe = HubClient.LongPolling(app.Server, admin.Token);
+        await ownerClient.Start();
+        await adminClient.Start();
+        await adminProbe.Start();
+        await ownerClient.JoinWhenAllowed(projectId);
+        await adminClient.JoinWhenAllowed(projectId);
+
+        using var demoted = await owner.Client.PatchAsJsonAsync($"/v1/workspaces/{workspaceId}/members/{admin.Id}", new { role = "member" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, demoted.StatusCode);
+        await WaitUntilRefused(adminProbe, projectId);
+
+        var taskId = await CreateTask(owner, projectId);
+        await ownerClient.WaitForEvent("TaskCreated", taskId);
+        Assert.False(adminClient.HasEventAbout(taskId));
+    }
+
+    [Fact]
     public async Task Anonymous_and_forged_connections_are_refused()
     {
         await using var anonymous = HubClient.LongPolling(app.Server, accessToken: null);
@@ -276,7 +301,7 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
             {
                 return;
             }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("JoinProject kept succeeding after the member was removed.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("JoinProject kept succeeding after access was taken away.");
             await Task.Delay(100, Ct);
         }
     }
