@@ -404,3 +404,19 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
 public sealed class SqliteRealtimeTests(SqliteApp app) : RealtimeTests(app), IClassFixture<SqliteApp>;
 
 public sealed class PostgresRealtimeTests(PostgresApp app) : RealtimeTests(app), IClassFixture<PostgresApp>;
+
+/// <summary>
+/// All-in-one with the Redis backplane configured: pushes cross Redis, and every revocation (member removed, project made
+/// private, project member removed, admin demoted) travels the <c>realtime:revoke</c> channel before it is applied.
+/// </summary>
+public sealed class RedisRealtimeTests(RedisRealtimeTests.SqliteRedisApp app) : RealtimeTests(app), IClassFixture<RedisRealtimeTests.SqliteRedisApp>
+{
+    public sealed class SqliteRedisApp() : TaskFlowApp(Provider.Sqlite)
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+        [
+            new("Redis:Configuration", Environment.GetEnvironmentVariable("TASKFLOW_TEST_REDIS") is { Length: > 0 } r ? r : "127.0.0.1:6379"),
+            new("Realtime:ChannelPrefix", "tf-rt-" + Guid.NewGuid().ToString("N")[..8]),
+        ];
+    }
+}
