@@ -97,6 +97,128 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
     }
 
     [Fact]
+    public async Task A_workspace_member_cannot_join_a_private_project_and_receives_nothing_from_it()
+    {
+        var owner = await NewUser();
+        var workspaceId = await CreateWorkspace(owner);
+        var member = await JoinWorkspace(owner, workspaceId, "member");
+        var admin = await JoinWorkspace(owner, workspaceId, "admin");
+        var openProjectId = await CreateProject(owner, workspaceId);
+        var privateProjectId = await CreateProject(owner, workspaceId, key: "SEC", visibility: "private");
+        await using var ownerClient = HubClient.LongPolling(app.Server, owner.Token);
+        await using var adminClient = HubClient.WebSocket(app.Server, admin.Token);
+        await using var memberClient = HubClient.WebSocket(app.Server, member.Token);
+        await ownerClient.Start();
+        await adminClient.Start();
+        await memberClient.Start();
+        // The copy knows the member (a workspace project lets them in) and the private project (its owner gets in):
+        // the refusal below is about the project being private.
+        await memberClient.JoinWhenAllowed(openProjectId);
+        await ownerClient.JoinWhenAllowed(privateProjectId);
+        // A workspace admin reads every private project without being its member.
+        await adminClient.JoinWhenAllowed(privateProjectId);
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => memberClient.Connection.InvokeAsync("JoinProject", privateProjectId, Ct));
+        Assert.Contains("not found", refused.Message, StringComparison.Ordinal);
+
+        var taskId = await CreateTask(owner, privateProjectId);
+        await ownerClient.WaitForEvent("TaskCreated", taskId);
+        await adminClient.WaitForEvent("TaskCreated", taskId);
+        Assert.False(memberClient.HasEventAbout(taskId));
+    }
+
+    [Fact]
+    public async Task An_explicit_project_member_joins_a_private_project_until_removed_from_it()
+    {
+        var owner = await NewUser();
+        var workspaceId = await CreateWorkspace(owner);
+        var member = await JoinWorkspace(owner, workspaceId, "member");
+        var projectId = await CreateProject(owner, workspaceId, visibility: "private");
+        await AddProjectMember(owner, projectId, member, "viewer");
+        await using var ownerClient = HubClient.LongPolling(app.Server, owner.Token);
+        await using var memberClient = HubClient.WebSocket(app.Server, member.Token);
+        await using var memberProbe = HubClient.LongPolling(app.Server, member.Token);
+        await ownerClient.Start();
+        await memberClient.Start();
+        await memberProbe.Start();
+        await ownerClient.JoinWhenAllowed(projectId);
+        await memberClient.JoinWhenAllowed(projectId);
+
+        var taskId = await CreateTask(owner, projectId);
+        await memberClient.WaitForEvent("TaskCreated", taskId);
+
+        using var removed = await owner.Client.DeleteAsync(new Uri($"/v1/projects/{projectId}/members/{member.Id}", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        // A second connection is refused once the removal is applied; the joined one left the group with it (a refusal
+        // on the joined connection itself would take it out too, and prove nothing).
+        await WaitUntilRefused(memberProbe, projectId);
+
+        var afterId = await CreateTask(owner, projectId);
+        await ownerClient.WaitForEvent("TaskCreated", afterId);
+        Assert.False(memberClient.HasEventAbout(afterId));
+    }
+
+    [Fact]
+    public async Task Making_a_project_private_drops_a_joined_non_member_at_once()
+    {
+        var owner = await NewUser();
+        var workspaceId = await CreateWorkspace(owner);
+        var member = await JoinWorkspace(owner, workspaceId, "member");
+        var projectMember = await JoinWorkspace(owner, workspaceId, "member");
+        var projectId = await CreateProject(owner, workspaceId);
+        await AddProjectMember(owner, projectId, projectMember, "member");
+        await using var ownerClient = HubClient.LongPolling(app.Server, owner.Token);
+        await using var memberClient = HubClient.WebSocket(app.Server, member.Token);
+        await using var memberProbe = HubClient.LongPolling(app.Server, member.Token);
+        await using var projectMemberClient = HubClient.WebSocket(app.Server, projectMember.Token);
+        await ownerClient.Start();
+        await memberClient.Start();
+        await memberProbe.Start();
+        await projectMemberClient.Start();
+        await ownerClient.JoinWhenAllowed(projectId);
+        await memberClient.JoinWhenAllowed(projectId);
+        await projectMemberClient.JoinWhenAllowed(projectId);
+        // The explicit membership has reached the copy too (ProjectMemberAdded is consumed before this task's events).
+        var beforeId = await CreateTask(owner, projectId);
+        await memberClient.WaitForEvent("TaskCreated", beforeId);
+        await projectMemberClient.WaitForEvent("TaskCreated", beforeId);
+
+        using var updated = await owner.Client.PatchAsJsonAsync($"/v1/projects/{projectId}", new { visibility = "private" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        await WaitUntilRefused(memberProbe, projectId);
+
+        var afterId = await CreateTask(owner, projectId);
+        await ownerClient.WaitForEvent("TaskCreated", afterId);
+        await projectMemberClient.WaitForEvent("TaskCreated", afterId);
+        Assert.False(memberClient.HasEventAbout(afterId));
+    }
+
+    [Fact]
+    public async Task A_workspace_admin_made_member_leaves_the_private_projects_they_are_no_member_of()
+    {
+        var owner = await NewUser();
+        var workspaceId = await CreateWorkspace(owner);
+        var admin = await JoinWorkspace(owner, workspaceId, "admin");
+        var projectId = await CreateProject(owner, workspaceId, visibility: "private");
+        await using var ownerClient = HubClient.LongPolling(app.Server, owner.Token);
+        await using var adminClient = HubClient.WebSocket(app.Server, admin.Token);
+        await using var adminProbe = HubClient.LongPolling(app.Server, admin.Token);
+        await ownerClient.Start();
+        await adminClient.Start();
+        await adminProbe.Start();
+        await ownerClient.JoinWhenAllowed(projectId);
+        await adminClient.JoinWhenAllowed(projectId);
+
+        using var demoted = await owner.Client.PatchAsJsonAsync($"/v1/workspaces/{workspaceId}/members/{admin.Id}", new { role = "member" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, demoted.StatusCode);
+        await WaitUntilRefused(adminProbe, projectId);
+
+        var taskId = await CreateTask(owner, projectId);
+        await ownerClient.WaitForEvent("TaskCreated", taskId);
+        Assert.False(adminClient.HasEventAbout(taskId));
+    }
+
+    [Fact]
     public async Task Anonymous_and_forged_connections_are_refused()
     {
         await using var anonymous = HubClient.LongPolling(app.Server, accessToken: null);
@@ -179,7 +301,7 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
             {
                 return;
             }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("JoinProject kept succeeding after the member was removed.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("JoinProject kept succeeding after access was taken away.");
             await Task.Delay(100, Ct);
         }
     }
@@ -216,20 +338,29 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
         return user;
     }
 
-    /// <summary>A project created through the projects API.</summary>
-    static async Task<Guid> CreateProject(User owner, Guid workspaceId)
+    /// <summary>A project created through the projects API (<paramref name="visibility"/> workspace or private).</summary>
+    static async Task<Guid> CreateProject(User owner, Guid workspaceId, string key = "WEB", string visibility = "workspace")
     {
         var id = Guid.Empty;
         // The projects service learns about the workspace through an event: 404 until then.
         await Eventually(async () =>
         {
-            using var response = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Website", key = "WEB" }, Ct);
+            using var response = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/projects", new { name = "Website", key, visibility }, Ct);
             if (response.StatusCode != HttpStatusCode.Created) return false;
             id = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetGuid();
             return true;
         }, "the projects service to know the workspace");
         return id;
     }
+
+    /// <summary>Makes a workspace member an explicit project member (400 until the projects service knows the workspace member).</summary>
+    static Task AddProjectMember(User admin, Guid projectId, User user, string role) =>
+        Eventually(async () =>
+        {
+            using var response = await admin.Client.PostAsJsonAsync($"/v1/projects/{projectId}/members", new { userId = user.Id, role }, Ct);
+            Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.BadRequest, $"add project member: {response.StatusCode}");
+            return response.StatusCode == HttpStatusCode.Created;
+        }, "the projects service to know the workspace member");
 
     static async Task<Guid> CreateTask(User user, Guid projectId)
     {
@@ -273,3 +404,19 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
 public sealed class SqliteRealtimeTests(SqliteApp app) : RealtimeTests(app), IClassFixture<SqliteApp>;
 
 public sealed class PostgresRealtimeTests(PostgresApp app) : RealtimeTests(app), IClassFixture<PostgresApp>;
+
+/// <summary>
+/// All-in-one with the Redis backplane configured: pushes cross Redis, and every revocation (member removed, project made
+/// private, project member removed, admin demoted) travels the <c>realtime:revoke</c> channel before it is applied.
+/// </summary>
+public sealed class RedisRealtimeTests(RedisRealtimeTests.SqliteRedisApp app) : RealtimeTests(app), IClassFixture<RedisRealtimeTests.SqliteRedisApp>
+{
+    public sealed class SqliteRedisApp() : TaskFlowApp(Provider.Sqlite)
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+        [
+            new("Redis:Configuration", Environment.GetEnvironmentVariable("TASKFLOW_TEST_REDIS") is { Length: > 0 } r ? r : "127.0.0.1:6379"),
+            new("Realtime:ChannelPrefix", "tf-rt-" + Guid.NewGuid().ToString("N")[..8]),
+        ];
+    }
+}

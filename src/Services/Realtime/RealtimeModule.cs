@@ -77,7 +77,11 @@ public sealed class RealtimeModule : IServiceModule
         services.AddEventHandler<RealtimeDb, MemberRemoved, MemberRemovedHandler>(Name);
         services.AddEventHandler<RealtimeDb, WorkspaceDeleted, WorkspaceDeletedHandler>(Name);
         services.AddEventHandler<RealtimeDb, ProjectCreated, ProjectCreatedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, ProjectUpdated, ProjectUpdatedHandler>(Name);
         services.AddEventHandler<RealtimeDb, ProjectDeleted, ProjectDeletedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, ProjectMemberAdded, ProjectMemberAddedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, ProjectMemberRoleChanged, ProjectMemberRoleChangedHandler>(Name);
+        services.AddEventHandler<RealtimeDb, ProjectMemberRemoved, ProjectMemberRemovedHandler>(Name);
 
         services.AddProjectPush<TaskCreated>(Name);
         services.AddProjectPush<TaskUpdated>(Name);

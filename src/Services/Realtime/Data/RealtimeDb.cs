@@ -13,6 +13,7 @@ internal abstract class RealtimeDb(DbContextOptions options) : ServiceDb(options
     public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
     public DbSet<KnownProject> Projects => Set<KnownProject>();
+    public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -38,6 +39,13 @@ internal abstract class RealtimeDb(DbContextOptions options) : ServiceDb(options
             e.HasKey(p => p.Id);
             e.Property(p => p.Id).ValueGeneratedNever();
             e.HasIndex(p => p.WorkspaceId);
+        });
+
+        modelBuilder.Entity<ProjectMember>(e =>
+        {
+            e.ToTable("project_members");
+            e.HasKey(m => new { m.ProjectId, m.UserId });
+            e.HasIndex(m => m.UserId);
         });
     }
 }
@@ -65,20 +73,45 @@ internal sealed class KnownWorkspace
     public bool Deleted { get; set; }
 }
 
-/// <summary>Local copy of one workspace membership. Every active member may read every project of the workspace.</summary>
+/// <summary>
+/// Local copy of one workspace membership. Every active member may read every <c>workspace</c> project of the
+/// workspace; owners and admins also every private one.
+/// </summary>
 internal sealed class WorkspaceMember
 {
     public Guid WorkspaceId { get; set; }
     public Guid UserId { get; set; }
     public bool Active { get; set; }
+    /// <summary>
+    /// owner, admin, member or viewer; null for rows copied before roles were kept (they count as neither owner nor
+    /// admin until the next MemberAdded or MemberRoleChanged: a private project is refused rather than leaked).
+    /// </summary>
+    public string? Role { get; set; }
     /// <summary>OccurredAt of the last applied change (last writer wins).</summary>
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>Local copy of a project: which workspace it belongs to (a tombstone once deleted).</summary>
+/// <summary>Local copy of a project: which workspace it belongs to, whether it is private (a tombstone once deleted).</summary>
 internal sealed class KnownProject
 {
     public Guid Id { get; set; }
     public Guid WorkspaceId { get; set; }
     public bool Deleted { get; set; }
+    /// <summary>Private: only explicit project members and workspace owners/admins read it (false: every workspace member).</summary>
+    public bool Private { get; set; }
+    /// <summary>OccurredAt of the event that set <see cref="Private"/> (last writer wins).</summary>
+    public DateTime VisibilityChangedAt { get; set; }
+}
+
+/// <summary>
+/// Local copy of one explicit project membership (any role reads the project). Removed members stay as inactive rows
+/// so an older, late ProjectMemberAdded cannot bring them back.
+/// </summary>
+internal sealed class ProjectMember
+{
+    public Guid ProjectId { get; set; }
+    public Guid UserId { get; set; }
+    public bool Active { get; set; }
+    /// <summary>OccurredAt of the last applied change (last writer wins).</summary>
+    public DateTime UpdatedAt { get; set; }
 }

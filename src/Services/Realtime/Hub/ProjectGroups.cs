@@ -6,7 +6,7 @@ namespace TaskFlow.Realtime.Hub;
 
 /// <summary>
 /// Which project groups the connections of THIS instance joined, so access changes (member removed, workspace or
-/// project deleted) can take them out again. Scaled out, the instance that consumed the change tells every instance
+/// project deleted, project made private, project member removed from a private project) can take them out again. Scaled out, the instance that consumed the change tells every instance
 /// through Redis (<see cref="Revocations"/>), and each takes its own connections out; an instance that was cut off
 /// from Redis at that moment still closes them when their token expires, and their next JoinProject is refused.
 /// </summary>
@@ -35,6 +35,12 @@ internal sealed class ProjectGroups(IHubContext<RealtimeHub> hub, ILogger<Projec
 
     public Task RevokeProject(Guid projectId) => Everywhere(new Revocation(Revocation.Project, projectId, Guid.Empty));
 
+    /// <summary>Takes the user's connections out of the project's group, on every instance.</summary>
+    public Task RevokeProjectMember(Guid projectId, Guid userId) => Everywhere(new Revocation(Revocation.ProjectMember, projectId, userId));
+
+    /// <summary>The project became private: every connection of a user not in <paramref name="readers"/> leaves its group, on every instance.</summary>
+    public Task RevokeUnlessReader(Guid projectId, Guid[] readers) => Everywhere(new Revocation(Revocation.Private, projectId, Guid.Empty, readers));
+
     Task Everywhere(Revocation revocation) => revocations is null ? Apply(revocation) : revocations.Publish(revocation);
 
     /// <summary>Applies a revocation to this instance's connections.</summary>
@@ -43,6 +49,8 @@ internal sealed class ProjectGroups(IHubContext<RealtimeHub> hub, ILogger<Projec
         Revocation.Member => Revoke((joined, _, ws) => joined.UserId == revocation.UserId && ws == revocation.Id),
         Revocation.Workspace => Revoke((_, _, ws) => ws == revocation.Id),
         Revocation.Project => Revoke((_, project, _) => project == revocation.Id),
+        Revocation.ProjectMember => Revoke((joined, project, _) => project == revocation.Id && joined.UserId == revocation.UserId),
+        Revocation.Private => Revoke((joined, project, _) => project == revocation.Id && !(revocation.Keep ?? []).Contains(joined.UserId)),
         _ => Task.CompletedTask,
     };
 

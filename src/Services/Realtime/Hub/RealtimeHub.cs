@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Web;
+using TaskFlow.Realtime.Consumers;
 using TaskFlow.Realtime.Data;
 
 namespace TaskFlow.Realtime.Hub;
@@ -48,12 +49,17 @@ internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups) : Microso
         return Task.CompletedTask;
     }
 
-    /// <summary>The project's workspace if the project exists and the user is an active member of that workspace.</summary>
+    /// <summary>
+    /// The project's workspace if the project exists and the user is an active member of that workspace, and, when the
+    /// project is private, its owner/admin or an explicit project member (docs/adr/0022).
+    /// </summary>
     async Task<Guid?> ReadableWorkspace(Guid projectId, Guid userId) =>
         await (from p in db.Projects.AsNoTracking()
                join w in db.Workspaces on p.WorkspaceId equals w.Id
                join m in db.WorkspaceMembers on new { p.WorkspaceId, UserId = userId } equals new { m.WorkspaceId, m.UserId }
                where p.Id == projectId && !p.Deleted && !w.Deleted && m.Active
+                     && (!p.Private || m.Role == Roles.Owner || m.Role == Roles.Admin
+                         || db.ProjectMembers.Any(pm => pm.ProjectId == p.Id && pm.UserId == userId && pm.Active))
                select (Guid?)p.WorkspaceId).FirstOrDefaultAsync(Context.ConnectionAborted);
 }
 

@@ -6,12 +6,17 @@ using StackExchange.Redis;
 
 namespace TaskFlow.Realtime.Hub;
 
-/// <summary>An access change to apply to every instance's connections: <c>Id</c> is the workspace (member, workspace) or the project.</summary>
-internal sealed record Revocation(string Kind, Guid Id, Guid UserId)
+/// <summary>
+/// An access change to apply to every instance's connections: <c>Id</c> is the workspace (member, workspace) or the
+/// project (project, project-member, private); <c>Keep</c> (private) lists the users who may still read the project.
+/// </summary>
+internal sealed record Revocation(string Kind, Guid Id, Guid UserId, Guid[]? Keep = null)
 {
     public const string Member = "member";
     public const string Workspace = "workspace";
     public const string Project = "project";
+    public const string ProjectMember = "project-member";
+    public const string Private = "private";
 }
 
 /// <summary>

@@ -98,6 +98,12 @@ namespace TaskFlow.Realtime.Data.Migrations.Postgres
                     b.Property<bool>("Deleted")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("Private")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("VisibilityChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("uuid");
 
@@ -121,6 +127,27 @@ namespace TaskFlow.Realtime.Data.Migrations.Postgres
                     b.ToTable("workspaces", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Realtime.Data.ProjectMember", b =>
+                {
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ProjectId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("project_members", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Realtime.Data.WorkspaceMember", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
@@ -131,6 +158,9 @@ namespace TaskFlow.Realtime.Data.Migrations.Postgres
 
                     b.Property<bool>("Active")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Role")
+                        .HasColumnType("text");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
