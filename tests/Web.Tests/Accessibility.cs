@@ -17,13 +17,21 @@ public static class Accessibility
     {
         if (!await page.EvaluateAsync<bool>("() => typeof window.axe !== 'undefined'"))
             await page.AddScriptTagAsync(new() { Content = Script.Value });
+        // Colours are judged as they settle: a button just enabled fades from grey to its colour over MudBlazor's transition,
+        // and axe would read the colour halfway. The page's own transitions are skipped for the check and restored after.
         var json = await page.EvaluateAsync<string>("""
             async exclude => {
+              const still = document.createElement('style');
+              still.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+              document.head.appendChild(still);
+              await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+              try {
               const context = exclude.length ? { exclude: exclude.map(s => [s]) } : document;
               const result = await axe.run(context, { resultTypes: ['violations'] });
               return JSON.stringify(result.violations
                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\s+/g, ' ')) })));
+                .map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' ' + (n.html || '').slice(0, 160) + ' :: ' + (n.failureSummary || '').replace(/\s+/g, ' ')) })));
+              } finally { still.remove(); }
             }
             """, exclude);
         var violations = JsonSerializer.Deserialize<List<Violation>>(json, JsonSerializerOptions.Web)!;

@@ -40,7 +40,7 @@ public sealed class SearchAndSettingsTests(BrowserFixture fixture)
         await page.Keyboard.PressAsync("?");
         var shortcuts = page.GetByTestId("shortcuts");
         await Expect(shortcuts).ToBeVisibleAsync();
-        await Expect(shortcuts.GetByTestId("shortcut").Filter(new() { HasText = "Search tasks and projects" })).ToContainTextAsync("Ctrl K");
+        await Expect(shortcuts.GetByTestId("shortcut").Filter(new() { HasText = "Command palette" })).ToContainTextAsync("Ctrl K");
         await Expect(shortcuts).ToContainTextAsync("Show these shortcuts");
         await page.Keyboard.PressAsync("Escape");
         await Expect(shortcuts).ToBeHiddenAsync();
@@ -81,7 +81,8 @@ public sealed class SearchAndSettingsTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("search-button")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await page.GetByTestId("search-button").ClickAsync();
         await page.Locator("#search-input").PressSequentiallyAsync("diff");
-        await Expect(page.GetByTestId("search-result").First).ToHaveAttributeAsync("data-kind", "project");
+        // The palette offers the project as its first action ("Go to project …").
+        await Expect(page.GetByTestId("palette-command").First).ToHaveAttributeAsync("data-title", new Regex("^Go to project Difference Engine"));
         await page.Keyboard.PressAsync("Enter");
         await Expect(page).ToHaveURLAsync(new Regex($"/projects/{projectId}$"));
     }

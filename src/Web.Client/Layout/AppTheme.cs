@@ -11,7 +11,8 @@ public static class AppTheme
 {
     public static readonly MudTheme Theme = new()
     {
-        PaletteLight = new PaletteLight { Primary = "#3f51b5", Secondary = "#00897b", AppbarBackground = "#3f51b5" },
+        // Secondary, error and secondary text dark enough for 4.5:1 on white and on the board's grey (axe color-contrast).
+        PaletteLight = new PaletteLight { Primary = "#3f51b5", Secondary = "#00796b", Error = "#d32f2f", TextSecondary = "rgba(0,0,0,0.62)", AppbarBackground = "#3f51b5" },
         PaletteDark = new PaletteDark
         {
             Primary = "#9fa8da",
