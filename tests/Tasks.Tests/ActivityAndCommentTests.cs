@@ -120,16 +120,20 @@ public abstract class ActivityAndCommentTests(TaskFlowApp app) : TasksTestBase(a
     [Fact]
     public async Task A_removed_project_member_loses_write_access_once_the_event_is_applied()
     {
+        // In a workspace project every workspace member writes (ADR 0023): the project must be private for the project
+        // membership to be what grants access.
         var s = await WorkspaceWithProject();
+        Assert.Equal(HttpStatusCode.OK, (await s.Owner.Client.PatchAsJsonAsync($"/v1/projects/{s.ProjectId}", new { visibility = "private" }, Ct)).StatusCode);
+        await WaitUntil(db => db.Projects.AnyAsync(p => p.Id == s.ProjectId && p.Private, Ct), "the project to be private");
         var member = await ProjectMember(s, "member");
         await CreateTask(member, s.ProjectId);
 
         Assert.Equal(HttpStatusCode.NoContent, (await s.Owner.Client.DeleteAsync($"/v1/projects/{s.ProjectId}/members/{member.Id}", Ct)).StatusCode);
         await WaitUntil(db => db.ProjectMembers.AnyAsync(m => m.ProjectId == s.ProjectId && m.UserId == member.Id && !m.Active, Ct), "the membership to be removed");
 
-        await AssertProblem(await member.Client.PostAsJsonAsync($"/v1/projects/{s.ProjectId}/tasks", new { title = "X" }, Ct), HttpStatusCode.Forbidden, "insufficient-role");
-        // Still a workspace member, so still a reader.
-        Assert.Equal(HttpStatusCode.OK, (await member.Client.GetAsync($"/v1/projects/{s.ProjectId}/tasks", Ct)).StatusCode);
+        // Still a workspace member, but not of this private project: it is hidden from them.
+        await AssertProblem(await member.Client.PostAsJsonAsync($"/v1/projects/{s.ProjectId}/tasks", new { title = "X" }, Ct), HttpStatusCode.NotFound, "project-not-found");
+        Assert.Equal(HttpStatusCode.NotFound, (await member.Client.GetAsync($"/v1/projects/{s.ProjectId}/tasks", Ct)).StatusCode);
     }
 }
 

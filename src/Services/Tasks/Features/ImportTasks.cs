@@ -70,6 +70,11 @@ internal static class ImportTasks
     {
         format = string.IsNullOrWhiteSpace(format) ? "csv" : format.Trim().ToLowerInvariant();
         if (format is not ("csv" or "trello" or "jira")) return FileProblem("format", "The format must be csv, trello or jira.");
+        // JSON is a Trello board's export: as a body it needs format=trello.
+        if (format != "trello" && MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var bodyType)
+            && bodyType.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, type: "https://taskflow.dev/problems/unsupported-media-type",
+                title: "Send CSV.", detail: "A JSON body is a Trello board's export: send it with format=trello, or send text/csv.");
         var (text, problem) = await ReadBody(http.Request, ct);
         if (problem is not null) return problem;
         if (format != "csv") return await ImportForeign(format, text!, skipInvalid, access, db, ct);
