@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static TaskFlow.Web.Tests.Ui;
 
 namespace TaskFlow.Web.Tests;
 
@@ -197,18 +198,6 @@ public sealed partial class TaskPanelBrowserTests(BrowserFixture fixture)
         await card.ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/tasks/{taskId}$"));
         await Expect(page.Locator("#panel-title")).ToHaveValueAsync(title, new() { Timeout = 60_000 });
-    }
-
-    static ILocator Column(IPage page, string status) => page.Locator($"[data-testid=board-column][data-status='{status}']");
-
-    static ILocator Select(IPage page, string inputId) => page.Locator(".mud-select", new() { Has = page.Locator("#" + inputId) });
-
-    /// <summary>Opens the MudSelect and picks the option with exactly <paramref name="text"/>.</summary>
-    static async Task Choose(IPage page, ILocator field, string text)
-    {
-        await field.First.ClickAsync();
-        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(text)}\\s*$") });
-        await option.First.ClickAsync();
     }
 
     static List<string> ConsoleErrors(IPage page)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static TaskFlow.Web.Tests.Ui;
 
 namespace TaskFlow.Web.Tests;
 
@@ -170,17 +171,5 @@ public sealed class TeamJourneyTests(BrowserFixture fixture)
         await Expect(lead.GetByTestId("user-menu")).ToHaveCountAsync(0);
         await lead.GotoAsync($"/projects/{projectId}");
         await Expect(lead).ToHaveURLAsync(new Regex("/signin"), new() { Timeout = 60_000 });
-    }
-
-    static ILocator Column(IPage page, string status) => page.Locator($"[data-testid=board-column][data-status='{status}']");
-
-    static ILocator Select(IPage page, string inputId) => page.Locator(".mud-select", new() { Has = page.Locator("#" + inputId) });
-
-    /// <summary>Opens the MudSelect and picks the option with exactly <paramref name="text"/>.</summary>
-    static async Task Choose(IPage page, ILocator field, string text)
-    {
-        await field.First.ClickAsync();
-        var option = page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(text)}\\s*$") });
-        await option.First.ClickAsync();
     }
 }
