@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using MimeKit;
+using Npgsql;
+using RabbitMQ.Client;
+using TaskFlow.TestKit;
+
+namespace TaskFlow.Scaled.Tests;
+
+/// <summary>
+/// Faults in the scaled-out shape, with real processes on PostgreSQL and RabbitMQ: what the outbox, the inbox and the
+/// durable deliveries promise (docs/adr/0002). Run alone with <c>--filter-trait Category=Fault</c>.
+/// </summary>
+[Trait("Category", "Fault")]
+public sealed class FaultTests
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+    const string DeadQueue = "taskflow.notifications.dead";
+
+    [Fact]
+    public async Task Kill_9_under_a_write_load_loses_no_acknowledged_write_and_repeats_no_email()
+    {
+        await using var scaled = await ScaledOut.Create();
+        var identity = await scaled.StartIdentity();
+        // No SMTP host: mail goes to {DataDir}/mail as .eml files, one per Message-Id.
+        var notifications = await scaled.Start("notifications", new("Auth:JwksUrl", ScaledOut.JwksUrl(identity)));
+        var mailDir = Path.Combine(scaled.DataDir("notifications"), "mail");
+
+        await using var load = new RegistrationLoad(identity, workers: 3);
+        var random = new Random();
+        // Each kill lands at a random point of the load, after at least a few acknowledged writes since the last one.
+        await load.WaitForAcknowledged(4);
+        await Task.Delay(random.Next(0, 400), Ct);
+        await identity.Kill();
+        await identity.Start(Ct);
+        await load.WaitForAcknowledged(load.Acknowledged.Count + 4);
+        await Task.Delay(random.Next(0, 400), Ct);
+        await notifications.Kill();
+        await notifications.Start(Ct);
+        await load.WaitForAcknowledged(load.Acknowledged.Count + 4);
+        await load.Stop();
+
+        // Every acknowledged account is stored (the unique index makes "once" a given; it must be there).
+        var stored = await Emails(scaled.DatabasePrefix);
+        var acknowledged = load.Acknowledged.Keys.ToList();
+        Assert.All(acknowledged, email => Assert.Contains(email, stored));
+        // A later write whose effect arrives after every earlier one had time to repeat: the positive signal to stop waiting.
+        var marker = Account.NewEmail();
+        using (var client = identity.CreateClient()) await Account.Register(client, marker);
+        stored.Add(marker);
+
+        // Every stored account (acknowledged, or committed by a process killed before it answered) gets its welcome, once.
+        var welcomes = await Until(() => Welcomes(mailDir), w => stored.All(w.ContainsKey), "a welcome email for every stored account", TimeSpan.FromSeconds(60));
+        var repeated = welcomes.Where(w => w.Value > 1).Select(w => $"{w.Key} x{w.Value}").ToList();
+        Assert.True(repeated.Count == 0, "welcome emails sent more than once: " + string.Join(", ", repeated));
+        Assert.Equal(stored.Order(), welcomes.Keys.Order());
+        TestContext.Current.TestOutputHelper?.WriteLine($"{acknowledged.Count} acknowledged writes, {stored.Count} stored, {load.Failed} refused or cut off by the kills");
+    }
+
+    [Fact]
+    public async Task A_poison_email_and_a_poison_event_are_dead_after_the_configured_tries_and_visible_to_operators()
+    {
+        using var jwks = new TestJwks();
+        await using var scaled = await ScaledOut.Create();
+        var identity = await scaled.StartIdentity();
+        const string admin = "operator@example.com";
+        // An SMTP server that is never there: every send fails as a connection would, and is retried.
+        var notifications = await scaled.Start("notifications",
+            new("Auth:JwksUrl", jwks.Url),
+            new("Platform:AdminEmails", admin),
+            new("Email:Smtp:Host", "127.0.0.1"),
+            new("Email:Smtp:Port", HostProcess.FreePort().ToString(CultureInfo.InvariantCulture)),
+            new("Email:Smtp:Security", "None"),
+            new("Notifications:Email:MaxAttempts", "3"),
+            new("Notifications:Email:RetryBaseDelay", "00:00:00.200"),
+            new("Notifications:Email:RetryMaxDelay", "00:00:01"),
+            new("Notifications:Email:PollInterval", "00:00:00.200"),
+            new("Messaging:MaxAttempts", "3"));
+
+        var email = Account.NewEmail();
+        using (var client = identity.CreateClient()) await Account.Register(client, email);
+
+        // The email: dead after three attempts, listed for platform admins with its error, refused to everyone else.
+        using var http = notifications.CreateClient();
+        var adminToken = jwks.Token(Guid.NewGuid(), admin);
+        var letters = await Until(() => DeadLetters(http, adminToken), l => l.Any(d => d.Recipient == email), "the dead email to be listed", TimeSpan.FromSeconds(60));
+        var letter = letters.First(d => d.Recipient == email);
+        Assert.Equal("email", letter.Channel);
+        Assert.Equal(3, letter.Attempts);
+        Assert.False(string.IsNullOrEmpty(letter.LastError));
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/v1/notifications/admin/dead-letters") { Headers = { Authorization = Account.Bearer(jwks.Token(Guid.NewGuid(), Account.NewEmail())) } })
+        using (var refused = await http.SendAsync(request, Ct))
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        // The event: a UserRegistered nobody can read, delivered three times, then in the service's dead-letter queue,
+        // where an operator sees it (rabbitmqctl list_queues, or the management UI) and the consumer goes on.
+        await PublishRaw(scaled.VirtualHost, "UserRegistered", "{ this is not json");
+        await scaled.VirtualHost.WaitForMessages(DeadQueue, 1, TimeSpan.FromSeconds(60));
+        Assert.Equal(3, CountOccurrences(notifications.Output, "Handling UserRegistered"));
+        var later = Account.NewEmail();
+        using (var client = identity.CreateClient()) await Account.Register(client, later);
+        await Until(() => DeadLetters(http, adminToken), l => l.Any(d => d.Recipient == later), "the next event to be handled", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, await scaled.VirtualHost.MessagesIn(DeadQueue));
+    }
+
+    static int CountOccurrences(string text, string what)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    sealed record DeadLetter(Guid Id, string Channel, Guid MessageId, string Recipient, string Summary, int Attempts, string? LastError, DateTime DeadAt);
+
+    static async Task<List<DeadLetter>> DeadLetters(HttpClient http, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/notifications/admin/dead-letters?channel=email") { Headers = { Authorization = Account.Bearer(token) } };
+        using var response = await http.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<List<DeadLetter>>(Ct) ?? [];
+    }
+
+    static async Task PublishRaw(RabbitVirtualHost virtualHost, string type, string payload)
+    {
+        var factory = new ConnectionFactory { Uri = virtualHost.Uri };
+        await using var connection = await factory.CreateConnectionAsync(Ct);
+        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), Ct);
+        var properties = new BasicProperties { MessageId = Guid.NewGuid().ToString(), Type = type, ContentType = "application/json", DeliveryMode = DeliveryModes.Persistent };
+        await channel.BasicPublishAsync("taskflow.events", type, mandatory: false, properties, Encoding.UTF8.GetBytes(payload), Ct);
+    }
+
+    /// <summary>The emails of the accounts in identity's database, lower case.</summary>
+    static async Task<HashSet<string>> Emails(string databasePrefix)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(Servers.Postgres) { Database = $"{databasePrefix}_identity" };
+        await using var connection = new NpgsqlConnection(csb.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("""SELECT "Email" FROM users""", connection);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var emails = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadAsync(Ct)) emails.Add(reader.GetString(0));
+        return emails;
+    }
+
+    /// <summary>Welcome emails in the file sink, per recipient.</summary>
+    static Task<Dictionary<string, int>> Welcomes(string mailDir)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        if (!Directory.Exists(mailDir)) return Task.FromResult(counts);
+        foreach (var file in Directory.GetFiles(mailDir, "*.eml"))
+        {
+            var message = MimeMessage.Load(file);
+            if (!Account.IsWelcome(message)) continue;
+            foreach (var to in message.To.Mailboxes) counts[to.Address] = counts.GetValueOrDefault(to.Address) + 1;
+        }
+        return Task.FromResult(counts);
+    }
+
+    static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var value = await probe();
+            if (condition(value)) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}.");
+            await Task.Delay(200, Ct);
+        }
+    }
+}
+
+/// <summary>
+/// Clients registering new accounts in a loop against one process, counting the ones answered 201: those are acknowledged
+/// writes. Refused connections and cut-off requests (the process was killed) are not acknowledged, and are retried as new writes.
+/// </summary>
+sealed class RegistrationLoad : IAsyncDisposable
+{
+    readonly CancellationTokenSource stop = new();
+    readonly Task[] workers;
+    int failed;
+
+    public RegistrationLoad(HostProcess target, int workers) =>
+        this.workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(() => Work(target)))];
+
+    public ConcurrentDictionary<string, bool> Acknowledged { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public int Failed => Volatile.Read(ref failed);
+
+    async Task Work(HostProcess target)
+    {
+        using var client = target.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(15);
+        while (!stop.IsCancellationRequested)
+        {
+            var email = Account.NewEmail();
+            try
+            {
+                using var response = await client.PostAsJsonAsync("/v1/auth/register", new { email, password = Account.Password, displayName = "Load" }, stop.Token);
+                if (response.StatusCode == HttpStatusCode.Created) Acknowledged[email] = true;
+                else Interlocked.Increment(ref failed);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+            {
+                Interlocked.Increment(ref failed);
+                // The process is down or restarting: try again shortly.
+                try
+                {
+                    await Task.Delay(100, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    public async Task WaitForAcknowledged(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (Acknowledged.Count < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Only {Acknowledged.Count} of {count} writes were acknowledged.");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task Stop()
+    {
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Stop();
+        stop.Dispose();
+    }
+}
