@@ -107,6 +107,42 @@ public sealed class FaultTests
         Assert.Equal(1, await scaled.VirtualHost.MessagesIn(DeadQueue));
     }
 
+    [Fact]
+    public async Task Writes_are_accepted_while_RabbitMQ_is_unreachable_and_their_emails_follow_once_it_is_back()
+    {
+        await using var scaled = await ScaledOut.Create();
+        // Identity reaches the broker only through a proxy the test cuts: the shared RabbitMQ server keeps running.
+        await using var proxy = new TcpProxy(Servers.RabbitMq.Port);
+        var throughProxy = new UriBuilder(scaled.VirtualHost.Uri) { Port = proxy.Port }.Uri.ToString();
+        var identity = await scaled.Start("identity", new("Messaging:RabbitMQ", throughProxy));
+        await scaled.Start("notifications", new("Auth:JwksUrl", ScaledOut.JwksUrl(identity)));
+        var mailDir = Path.Combine(scaled.DataDir("notifications"), "mail");
+        using var client = identity.CreateClient();
+
+        var before = Account.NewEmail();
+        await Account.Register(client, before);
+        await Until(() => Welcomes(mailDir), w => w.ContainsKey(before), "the first welcome", TimeSpan.FromSeconds(30));
+
+        await proxy.Cut();
+        var during = new List<string>();
+        var outage = System.Diagnostics.Stopwatch.StartNew();
+        while (outage.Elapsed < TimeSpan.FromSeconds(8) || during.Count < 3)
+        {
+            var email = Account.NewEmail();
+            await Account.Register(client, email);
+            during.Add(email);
+        }
+        // Nothing reached the consumers while the broker was away.
+        Assert.DoesNotContain(during, (await Welcomes(mailDir)).ContainsKey);
+        proxy.Restore();
+
+        var after = Account.NewEmail();
+        await Account.Register(client, after);
+        string[] all = [before, .. during, after];
+        var welcomes = await Until(() => Welcomes(mailDir), w => all.All(w.ContainsKey), "the backlog's welcomes", TimeSpan.FromSeconds(60));
+        Assert.All(all, email => Assert.Equal(1, welcomes[email]));
+    }
+
     static int CountOccurrences(string text, string what)
     {
         var count = 0;
@@ -244,4 +280,108 @@ sealed class RegistrationLoad : IAsyncDisposable
         await Stop();
         stop.Dispose();
     }
+}
+
+/// <summary>
+/// A TCP forwarder on a loopback port of its own, in front of a shared server (RabbitMQ, PostgreSQL) that other tests
+/// use and must not be stopped: <see cref="Cut"/> closes the port and every open connection, as if the server were down,
+/// <see cref="Restore"/> listens again on the same port.
+/// </summary>
+sealed class TcpProxy : IAsyncDisposable
+{
+    readonly int target;
+    readonly ConcurrentDictionary<System.Net.Sockets.TcpClient, bool> open = new();
+    System.Net.Sockets.TcpListener? listener;
+    Task? accepting;
+
+    public TcpProxy(int targetPort)
+    {
+        target = targetPort;
+        Port = HostProcess.FreePort();
+        Restore();
+    }
+
+    public int Port { get; }
+
+    public void Restore()
+    {
+        if (listener is not null) return;
+        var started = new System.Net.Sockets.TcpListener(IPAddress.Loopback, Port);
+        started.Server.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+        started.Start();
+        listener = started;
+        accepting = Accept(started);
+    }
+
+    public async Task Cut()
+    {
+        var stopping = listener;
+        listener = null;
+        if (stopping is null) return;
+        stopping.Stop();
+        foreach (var client in open.Keys)
+        {
+            // RST, not FIN: what the peer of a dead server sees.
+            client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            client.Dispose();
+        }
+        open.Clear();
+        if (accepting is not null) await accepting;
+    }
+
+    async Task Accept(System.Net.Sockets.TcpListener from)
+    {
+        while (true)
+        {
+            System.Net.Sockets.TcpClient inbound;
+            try
+            {
+                inbound = await from.AcceptTcpClientAsync();
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+            _ = Task.Run(() => Forward(inbound));
+        }
+    }
+
+    async Task Forward(System.Net.Sockets.TcpClient inbound)
+    {
+        var outbound = new System.Net.Sockets.TcpClient();
+        open[inbound] = true;
+        open[outbound] = true;
+        try
+        {
+            await outbound.ConnectAsync(IPAddress.Loopback, target);
+            using var both = new CancellationTokenSource();
+            var up = Pump(inbound, outbound, both.Token);
+            var down = Pump(outbound, inbound, both.Token);
+            await Task.WhenAny(up, down);
+            await both.CancelAsync();
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            open.TryRemove(inbound, out _);
+            open.TryRemove(outbound, out _);
+            inbound.Dispose();
+            outbound.Dispose();
+        }
+    }
+
+    static async Task Pump(System.Net.Sockets.TcpClient from, System.Net.Sockets.TcpClient to, CancellationToken ct)
+    {
+        try
+        {
+            await from.GetStream().CopyToAsync(to.GetStream(), ct);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Cut();
 }
