@@ -27,7 +27,7 @@ public sealed class FaultTests
         await using var scaled = await ScaledOut.Create();
         var identity = await scaled.StartIdentity();
         // No SMTP host: mail goes to {DataDir}/mail as .eml files, one per Message-Id.
-        var notifications = await scaled.Start("notifications", new("Auth:JwksUrl", ScaledOut.JwksUrl(identity)));
+        var notifications = await scaled.Start("notifications", S("Auth:JwksUrl", ScaledOut.JwksUrl(identity)));
         var mailDir = Path.Combine(scaled.DataDir("notifications"), "mail");
 
         await using var load = new RegistrationLoad(identity, workers: 3);
@@ -70,16 +70,16 @@ public sealed class FaultTests
         const string admin = "operator@example.com";
         // An SMTP server that is never there: every send fails as a connection would, and is retried.
         var notifications = await scaled.Start("notifications",
-            new("Auth:JwksUrl", jwks.Url),
-            new("Platform:AdminEmails", admin),
-            new("Email:Smtp:Host", "127.0.0.1"),
-            new("Email:Smtp:Port", HostProcess.FreePort().ToString(CultureInfo.InvariantCulture)),
-            new("Email:Smtp:Security", "None"),
-            new("Notifications:Email:MaxAttempts", "3"),
-            new("Notifications:Email:RetryBaseDelay", "00:00:00.200"),
-            new("Notifications:Email:RetryMaxDelay", "00:00:01"),
-            new("Notifications:Email:PollInterval", "00:00:00.200"),
-            new("Messaging:MaxAttempts", "3"));
+            S("Auth:JwksUrl", jwks.Url),
+            S("Platform:AdminEmails", admin),
+            S("Email:Smtp:Host", "127.0.0.1"),
+            S("Email:Smtp:Port", HostProcess.FreePort().ToString(CultureInfo.InvariantCulture)),
+            S("Email:Smtp:Security", "None"),
+            S("Notifications:Email:MaxAttempts", "3"),
+            S("Notifications:Email:RetryBaseDelay", "00:00:00.200"),
+            S("Notifications:Email:RetryMaxDelay", "00:00:01"),
+            S("Notifications:Email:PollInterval", "00:00:00.200"),
+            S("Messaging:MaxAttempts", "3"));
 
         var email = Account.NewEmail();
         using (var client = identity.CreateClient()) await Account.Register(client, email);
@@ -114,8 +114,8 @@ public sealed class FaultTests
         // Identity reaches the broker only through a proxy the test cuts: the shared RabbitMQ server keeps running.
         await using var proxy = new TcpProxy(Servers.RabbitMq.Port);
         var throughProxy = new UriBuilder(scaled.VirtualHost.Uri) { Port = proxy.Port }.Uri.ToString();
-        var identity = await scaled.Start("identity", new("Messaging:RabbitMQ", throughProxy));
-        await scaled.Start("notifications", new("Auth:JwksUrl", ScaledOut.JwksUrl(identity)));
+        var identity = await scaled.Start("identity", S("Messaging:RabbitMQ", throughProxy));
+        await scaled.Start("notifications", S("Auth:JwksUrl", ScaledOut.JwksUrl(identity)));
         var mailDir = Path.Combine(scaled.DataDir("notifications"), "mail");
         using var client = identity.CreateClient();
 
@@ -142,6 +142,8 @@ public sealed class FaultTests
         var welcomes = await Until(() => Welcomes(mailDir), w => all.All(w.ContainsKey), "the backlog's welcomes", TimeSpan.FromSeconds(60));
         Assert.All(all, email => Assert.Equal(1, welcomes[email]));
     }
+
+    static KeyValuePair<string, string?> S(string key, string value) => new(key, value);
 
     static int CountOccurrences(string text, string what)
     {
