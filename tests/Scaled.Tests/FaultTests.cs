@@ -143,6 +143,55 @@ public sealed class FaultTests
         Assert.All(all, email => Assert.Equal(1, welcomes[email]));
     }
 
+    [Fact]
+    public async Task While_PostgreSQL_is_unreachable_writes_answer_503_with_Retry_After_and_the_service_recovers_within_5_s()
+    {
+        await using var scaled = await ScaledOut.Create();
+        var postgres = new NpgsqlConnectionStringBuilder(Servers.Postgres);
+        // Identity reaches PostgreSQL only through a proxy the test cuts: the shared server keeps running.
+        await using var proxy = new TcpProxy(postgres.Port);
+        var identity = await scaled.Start("identity", S("Data:Postgres", new NpgsqlConnectionStringBuilder(Servers.Postgres) { Port = proxy.Port }.ConnectionString));
+        using var client = identity.CreateClient();
+        var acknowledged = new List<string>();
+        var before = Account.NewEmail();
+        await Account.Register(client, before);
+        acknowledged.Add(before);
+
+        await proxy.Cut();
+        var outage = System.Diagnostics.Stopwatch.StartNew();
+        var refused = 0;
+        while (outage.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            var email = Account.NewEmail();
+            using var response = await client.PostAsJsonAsync("/v1/auth/register", new { email, password = Account.Password, displayName = "Outage" }, Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"while the database is down: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+            Assert.True(response.Headers.RetryAfter?.Delta is { } wait && wait > TimeSpan.Zero, "Retry-After");
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+            Assert.Equal("https://taskflow.dev/problems/database-unavailable", problem.GetProperty("type").GetString());
+            refused++;
+            await Task.Delay(250, Ct);
+        }
+        Assert.True(refused > 0);
+
+        proxy.Restore();
+        var back = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var email = Account.NewEmail();
+            using var response = await client.PostAsJsonAsync("/v1/auth/register", new { email, password = Account.Password, displayName = "Back" }, Ct);
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                acknowledged.Add(email);
+                break;
+            }
+            Assert.True(back.Elapsed < TimeSpan.FromSeconds(5), $"still {(int)response.StatusCode} {back.Elapsed.TotalSeconds:0.0} s after the database returned");
+            await Task.Delay(100, Ct);
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine($"{refused} writes refused during the outage; first write accepted {back.Elapsed.TotalMilliseconds:0} ms after the database returned");
+        var stored = await Emails(scaled.DatabasePrefix);
+        Assert.All(acknowledged, email => Assert.Contains(email, stored));
+    }
+
     static KeyValuePair<string, string?> S(string key, string value) => new(key, value);
 
     static int CountOccurrences(string text, string what)
