@@ -142,6 +142,13 @@ sealed class ScaledOut : IAsyncDisposable
 
     public Task<HostProcess> StartIdentity() => Processes.Start("identity", "identity", Common("identity"));
 
+    /// <summary>The data folder of <paramref name="service"/>'s processes (the file mail sink writes to <c>mail</c> in it).</summary>
+    public string DataDir(string service) => Path.Combine(dataDir, service);
+
+    /// <summary>A service with the settings every scaled-out process shares, plus <paramref name="settings"/>.</summary>
+    public Task<HostProcess> Start(string service, params KeyValuePair<string, string?>[] settings) =>
+        Processes.Start(service, service, [.. Common(service).Where(c => !settings.Any(s => s.Key == c.Key)), .. settings]);
+
     public Task<HostProcess> StartNotifications(HostProcess identity) => Processes.Start("notifications", "notifications",
     [
         .. Common("notifications"),

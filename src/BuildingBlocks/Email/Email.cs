@@ -67,7 +67,10 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options) : IEmailSend
     }
 }
 
-/// <summary>All-in-one mail sink: each message is an .eml file under <c>{DataDir}/mail</c>, newest last.</summary>
+/// <summary>
+/// All-in-one mail sink: each message is an .eml file under <c>{DataDir}/mail</c>, named by its Message-Id, so the same
+/// message sent again (a dispatcher killed after writing it and before recording that) is written once.
+/// </summary>
 public sealed class FileEmailSink(IOptions<EmailOptions> options, IConfiguration configuration) : IEmailSender
 {
     public string Folder { get; } = Path.Combine(configuration.DataDir(), "mail");
@@ -75,15 +78,39 @@ public sealed class FileEmailSink(IOptions<EmailOptions> options, IConfiguration
     public async Task Send(EmailMessage message, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Folder);
-        var name = $"{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid():N}.eml";
-        var temp = Path.Combine(Folder, name + ".tmp");
+        var name = FileName(message);
+        var path = Path.Combine(Folder, name);
+        if (File.Exists(path)) return;
+        var temp = Path.Combine(Folder, $"{name}.{Guid.NewGuid():N}.tmp");
         await MimeBuilder.Build(message, options.Value).WriteToAsync(temp, cancellationToken);
-        File.Move(temp, Path.Combine(Folder, name));
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Written meanwhile by another attempt of the same message: one file is the point.
+            File.Delete(temp);
+        }
     }
 
+    /// <summary><c>{Message-Id}.eml</c> (characters unsafe in a file name replaced), or a time-ordered unique name for a message without one.</summary>
+    public static string FileName(EmailMessage message)
+    {
+        if (message.MessageId is not { Length: > 0 } id) return $"{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid():N}.eml";
+        var safe = string.Create(id.Trim('<', '>').Length, id.Trim('<', '>'), (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+                span[i] = char.IsAsciiLetterOrDigit(source[i]) || source[i] is '.' or '-' or '_' or '@' ? source[i] : '_';
+        });
+        return safe + ".eml";
+    }
+
+    /// <summary>Every mail, oldest first (by the time its file was written).</summary>
     public IReadOnlyList<MimeMessage> List() =>
         Directory.Exists(Folder)
-            ? Directory.GetFiles(Folder, "*.eml").Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList()
+            ? new DirectoryInfo(Folder).GetFiles("*.eml").OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
+                .Select(f => MimeMessage.Load(f.FullName)).ToList()
             : [];
 }
 

@@ -58,6 +58,9 @@ public sealed class MessagingOptions
 
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a claimed outbox batch belongs to one dispatcher without renewal (renewed while it works): what a killed process holds at most.</summary>
+    public TimeSpan OutboxLease { get; set; } = Delivery.DeliveryPolicy.DefaultLease;
+
     /// <summary>
     /// All-in-one: longest a membership write (workspaces) waits for the in-process consumers to apply its events before
     /// it answers (<see cref="LocalDeliveries"/>); past it the write answers anyway and the copies follow.

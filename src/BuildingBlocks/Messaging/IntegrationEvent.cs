@@ -15,7 +15,7 @@ public sealed record EventEnvelope(Guid Id, string Type, string Payload, DateTim
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
 
-public sealed class OutboxMessage
+public sealed class OutboxMessage : Delivery.IDeliveryRow
 {
     public Guid Id { get; set; }
     public required string Type { get; set; }

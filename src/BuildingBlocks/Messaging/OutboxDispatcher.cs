@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Linq.Expressions;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaskFlow.BuildingBlocks.Data;
+using TaskFlow.BuildingBlocks.Delivery;
 
 namespace TaskFlow.BuildingBlocks.Messaging;
 
@@ -53,8 +55,8 @@ public sealed class OutboxSignal<TDb> : SaveChangesInterceptor, IDbTransactionIn
 }
 
 /// <summary>
-/// Sends the outbox of one database through the transport. Instances claim batches with a lease
-/// (an UPDATE that only one of them can win), so several processes can share one database.
+/// Sends the outbox of one database through the transport: a <see cref="DurableDelivery{TDb, TRow}"/> whose rows are
+/// <see cref="OutboxMessage"/>s, sent a batch at a time (the transport overlaps the publishes) and recorded in one write.
 /// A failed send is retried with exponential backoff and marked dead after <see cref="MessagingOptions.OutboxMaxAttempts"/>.
 /// </summary>
 public sealed class OutboxDispatcher<TDb>(
@@ -63,46 +65,53 @@ public sealed class OutboxDispatcher<TDb>(
     OutboxSignal<TDb> signal,
     IOptions<MessagingOptions> options,
     ILogger<OutboxDispatcher<TDb>> logger,
-    LocalDeliveries? deliveries = null) : BackgroundService where TDb : ServiceDb
+    LocalDeliveries? deliveries = null) : DurableDelivery<TDb, OutboxMessage>(services, logger) where TDb : ServiceDb
 {
-    readonly string instance = InstanceName();
-    static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
+    readonly IServiceProvider services = services;
+    DateTime nextPurge = DateTime.UtcNow;
 
-    /// <summary>Unique per dispatcher, within the 100 characters of <see cref="OutboxMessage.LockedBy"/>.</summary>
-    static string InstanceName()
+    protected override string Kind => "Outbox message";
+
+    protected override DeliveryPolicy Policy =>
+        new(options.Value.OutboxMaxAttempts, Backoff, options.Value.OutboxPollInterval, options.Value.OutboxLease, 100);
+
+    protected override Expression<Func<OutboxMessage, bool>> Due(DateTime now) =>
+        m => m.ProcessedAt == null && m.DeadLetteredAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now);
+
+    protected override Expression<Func<OutboxMessage, DateTime>> Order => m => m.OccurredAt;
+
+    protected override bool OneAtATime => false;
+
+    protected override Task<Exception?[]> SendBatch(TDb db, IReadOnlyList<OutboxMessage> rows, CancellationToken ct) =>
+        transport.PublishAll([.. rows.Select(m => m.ToEnvelope())], ct);
+
+    protected override void Succeeded(OutboxMessage row, DateTime now)
     {
-        var name = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        // The random part must survive, so a long machine name is what gets cut.
-        return name.Length <= 100 ? name : name[^100..];
+        row.ProcessedAt = now;
+        row.LastError = null;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override void Retry(OutboxMessage row, string error, DateTime next, DateTime now)
     {
-        await Task.Yield();
-        var nextPurge = DateTime.UtcNow;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (DateTime.UtcNow >= nextPurge)
-                {
-                    await PurgeSent(stoppingToken);
-                    nextPurge = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-                }
-                var sent = await DispatchBatch(stoppingToken);
-                if (sent > 0) continue;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Outbox dispatch of {DbContext} failed; retrying", typeof(TDb).Name);
-            }
-            await signal.Wait(options.Value.OutboxPollInterval, stoppingToken);
-        }
+        row.LastError = error;
+        row.NextAttemptAt = next;
+    }
+
+    protected override void Dead(TDb db, OutboxMessage row, string error, DateTime now)
+    {
+        row.LastError = error;
+        row.DeadLetteredAt = now;
+    }
+
+    protected override void Recorded(IReadOnlyList<OutboxMessage> sent) => deliveries?.Delivered(sent.Select(m => m.Id));
+
+    protected override Task Idle(TimeSpan pollInterval, CancellationToken ct) => signal.Wait(pollInterval, ct);
+
+    protected override async Task Housekeeping(CancellationToken ct)
+    {
+        if (DateTime.UtcNow < nextPurge) return;
+        await PurgeSent(ct);
+        nextPurge = DateTime.UtcNow + TimeSpan.FromMinutes(10);
     }
 
     /// <summary>
@@ -116,77 +125,6 @@ public sealed class OutboxDispatcher<TDb>(
         var before = DateTime.UtcNow - options.Value.OutboxRetention;
         return await db.OutboxMessages.Where(m => m.ProcessedAt != null && m.ProcessedAt < before).ExecuteDeleteAsync(ct);
     }
-
-    public async Task<int> DispatchBatch(CancellationToken ct)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TDb>();
-        var now = DateTime.UtcNow;
-        // A read first: an idle poll must not take SQLite's write lock from the requests.
-        var due = await db.OutboxMessages.AnyAsync(m => m.ProcessedAt == null && m.DeadLetteredAt == null
-            && (m.NextAttemptAt == null || m.NextAttemptAt <= now) && (m.LockedUntil == null || m.LockedUntil < now), ct);
-        if (!due) return 0;
-
-        var until = now + Lease;
-        // One statement claims the batch (SQLite ≥ 3.35 and PostgreSQL both have UPDATE … RETURNING). The outer WHERE
-        // repeats the conditions: on PostgreSQL a concurrent instance that picked the same rows waits for this
-        // transaction and then re-checks them against the committed lease, so a row is never claimed twice.
-        var claimed = (await db.OutboxMessages.FromSql($"""
-                UPDATE "outbox_messages" SET "LockedBy" = {instance}, "LockedUntil" = {until}
-                WHERE "Id" IN (
-                    SELECT "Id" FROM "outbox_messages"
-                    WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL
-                      AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= {now}) AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
-                    ORDER BY "OccurredAt" LIMIT 100)
-                  AND "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL
-                  AND ("NextAttemptAt" IS NULL OR "NextAttemptAt" <= {now}) AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
-                RETURNING *
-                """).ToListAsync(ct))
-            .OrderBy(m => m.OccurredAt)
-            .ToList();
-        if (claimed.Count == 0) return 0;
-
-        // Once the lease is (nearly) over another instance may claim these; whatever is not sent by then is left to it rather than sent twice.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(Max(TimeSpan.Zero, until - LeaseMargin - DateTime.UtcNow));
-        var results = await transport.PublishAll([.. claimed.Select(m => m.ToEnvelope())], deadline.Token);
-        for (var i = 0; i < claimed.Count; i++)
-        {
-            var message = claimed[i];
-            switch (results[i])
-            {
-                case null:
-                    message.ProcessedAt = DateTime.UtcNow;
-                    message.LastError = null;
-                    break;
-                case OperationCanceledException when deadline.IsCancellationRequested:
-                    // Not attempted: no attempt is counted and the row is free for the next pass.
-                    break;
-                case var ex:
-                    message.Attempts++;
-                    message.LastError = ex.GetType().Name + ": " + ex.Message;
-                    if (message.Attempts >= options.Value.OutboxMaxAttempts)
-                    {
-                        message.DeadLetteredAt = DateTime.UtcNow;
-                        logger.LogError(ex, "Outbox message {MessageId} ({Type}) failed {Attempts} times and is dead-lettered", message.Id, message.Type, message.Attempts);
-                    }
-                    else
-                    {
-                        message.NextAttemptAt = DateTime.UtcNow + Backoff(message.Attempts);
-                        logger.LogWarning(ex, "Outbox message {MessageId} ({Type}) failed; attempt {Attempts}", message.Id, message.Type, message.Attempts);
-                    }
-                    break;
-            }
-            message.LockedBy = null;
-            message.LockedUntil = null;
-        }
-        // One write for the whole batch: the outbox shares its database with the requests that fill it.
-        await db.SaveChangesAsync(CancellationToken.None);
-        deliveries?.Delivered(claimed.Where(m => m.ProcessedAt is not null).Select(m => m.Id));
-        return claimed.Count;
-    }
-
-    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Math.Min(60_000, 250 * Math.Pow(2, attempt - 1)) * (0.8 + Random.Shared.NextDouble() * 0.4));

@@ -46,6 +46,20 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
                 Detail = "Nothing was changed. Retry after the number of seconds in the Retry-After header.",
             };
         }
+        else if (IsDatabaseUnreachable(exception))
+        {
+            // Down, restarting or unreachable: the client should come back, not report a bug. Npgsql opens a new
+            // connection for the next request, so the service recovers as soon as the database answers again.
+            logger.LogWarning("The database is unreachable: {Reason}", exception.Message);
+            context.Response.Headers.RetryAfter = "2";
+            problem = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Type = "https://taskflow.dev/problems/database-unavailable",
+                Title = "The service cannot reach its database.",
+                Detail = "Retry after the number of seconds in the Retry-After header.",
+            };
+        }
         else if (IsConcurrentChange(exception))
         {
             logger.LogInformation("A concurrent change won: {Reason}", exception.GetType().Name);
@@ -82,6 +96,15 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
         DbUpdateException { InnerException: SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 } } => true,
         _ => false,
     };
+
+    /// <summary>PostgreSQL could not be reached (refused, reset, timed out, shutting down): Npgsql calls these transient.</summary>
+    static bool IsDatabaseUnreachable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is NpgsqlException { IsTransient: true } and not PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected })
+                return true;
+        return false;
+    }
 
     static bool HasCause<T>(Exception exception) where T : Exception
     {

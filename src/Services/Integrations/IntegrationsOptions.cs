@@ -25,6 +25,9 @@ internal sealed class IntegrationsOptions
     /// <summary>How often the dispatcher looks for due deliveries.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long claimed deliveries belong to one dispatcher without renewal (renewed while it works): what a killed process holds at most.</summary>
+    public TimeSpan Lease { get; set; } = TaskFlow.BuildingBlocks.Delivery.DeliveryPolicy.DefaultLease;
+
     /// <summary>Timeout of one outgoing request (connect + response).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -115,7 +115,7 @@ internal enum DeliveryStatus
 /// One message to one webhook. The table is an outbox: the dispatcher claims due rows with a lease, sends them and
 /// records the outcome of the last attempt; a failed attempt is retried with exponential backoff until the maximum.
 /// </summary>
-internal sealed class Delivery
+internal sealed class Delivery : TaskFlow.BuildingBlocks.Delivery.IDeliveryRow
 {
     public Guid Id { get; set; }
     public Guid WebhookId { get; set; }

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TaskFlow.BuildingBlocks.Delivery;
 using TaskFlow.Integrations.Data;
 
 namespace TaskFlow.Integrations.Delivery;
@@ -23,90 +23,56 @@ internal static class Signature
 }
 
 /// <summary>
-/// Sends due deliveries. Instances claim a batch with a lease (an UPDATE only one of them can win, as the event outbox
-/// does), so several processes can share the database without sending a delivery twice at the same time. A 2xx answer
-/// is success; anything else (including a redirect, which is never followed) is retried with exponential backoff until
-/// <see cref="IntegrationsOptions.MaxAttempts"/>, then the delivery is marked failed.
+/// Sends due deliveries: a <see cref="DurableDelivery{TDb, TRow}"/> (lease renewed while working, so several processes
+/// share the database and a killed one's deliveries are picked up within a lease) that sends a batch in parallel and
+/// records it in one write. A 2xx answer is success; anything else (including a redirect, which is never followed) is
+/// retried with exponential backoff until <see cref="IntegrationsOptions.MaxAttempts"/>, then the delivery is marked failed.
+/// Receivers de-duplicate by the <c>TaskFlow-Delivery</c> header (the row's id), which a resend after a crash repeats.
 /// </summary>
 internal sealed class DeliveryDispatcher(
     IServiceProvider services,
     IHttpClientFactory clients,
     SecretProtection protection,
     IOptions<IntegrationsOptions> options,
-    ILogger<DeliveryDispatcher> logger) : BackgroundService
+    ILogger<DeliveryDispatcher> logger) : DurableDelivery<IntegrationsDb, Data.Delivery>(services, logger)
 {
     public const string ClientName = "integrations-webhooks";
-    static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-    readonly string instance = InstanceName();
 
-    /// <summary>Unique per dispatcher, within the 100 characters of <see cref="Data.Delivery.LockedBy"/>; a long machine name is what gets cut.</summary>
-    static string InstanceName()
-    {
-        var name = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        return name.Length <= 100 ? name : name[^100..];
-    }
+    protected override string Kind => "Webhook delivery";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override DeliveryPolicy Policy
     {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
+        get
         {
-            try
-            {
-                if (await DispatchBatch(stoppingToken) > 0) continue;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "Webhook dispatch failed; retrying");
-            }
-            try
-            {
-                await Task.Delay(options.Value.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            var o = options.Value;
+            return new(o.MaxAttempts, Backoff, o.PollInterval, o.Lease, 20);
         }
     }
 
-    public async Task<int> DispatchBatch(CancellationToken ct)
+    protected override DateTime UtcNow => Clock.UtcNow();
+
+    protected override Expression<Func<Data.Delivery, bool>> Due(DateTime now) => d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now;
+
+    protected override Expression<Func<Data.Delivery, DateTime>> Order => d => d.NextAttemptAt;
+
+    protected override bool OneAtATime => false;
+
+    protected override async Task<Exception?[]> SendBatch(IntegrationsDb db, IReadOnlyList<Data.Delivery> claimed, CancellationToken ct)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<IntegrationsDb>();
-        var now = DateTime.UtcNow;
-        var candidates = await db.Deliveries
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
-            .OrderBy(d => d.NextAttemptAt)
-            .Select(d => d.Id)
-            .Take(20)
-            .ToListAsync(ct);
-        if (candidates.Count == 0) return 0;
-
-        var until = now + Lease;
-        await db.Deliveries
-            .Where(d => candidates.Contains(d.Id) && d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedBy, instance).SetProperty(d => d.LockedUntil, until), ct);
-        var claimed = await db.Deliveries.Where(d => candidates.Contains(d.Id) && d.LockedBy == instance && d.LockedUntil == until).ToListAsync(ct);
-        if (claimed.Count == 0) return 0;
-
         var hookIds = claimed.Select(d => d.WebhookId).Distinct().ToList();
         // Each webhook's URL and secret are decrypted once per batch, not once per delivery.
         var targets = (await db.Webhooks.AsNoTracking().Where(w => hookIds.Contains(w.Id)).ToListAsync(ct)).ToDictionary(w => w.Id, Target);
         // Sends run in parallel; their outcomes are written afterwards through the one DbContext.
-        var outcomes = await Task.WhenAll(claimed.Select(d => targets.TryGetValue(d.WebhookId, out var target)
-            ? target is null ? Task.FromResult(new Outcome(false, null, 0, "The webhook's secret or URL cannot be decrypted (key ring).")) : Send(target, d, ct)
-            : Task.FromResult(new Outcome(false, null, 0, "The webhook no longer exists."))));
-        for (var i = 0; i < claimed.Count; i++) Record(claimed[i], outcomes[i]);
-        await db.SaveChangesAsync(CancellationToken.None);
-        return claimed.Count;
+        return await Task.WhenAll(claimed.Select(d => targets.TryGetValue(d.WebhookId, out var target)
+            ? target is null ? Task.FromResult<Exception?>(Fail(d, "The webhook's secret or URL cannot be decrypted (key ring).")) : Send(target, d, ct)
+            : Task.FromResult<Exception?>(Fail(d, "The webhook no longer exists."))));
     }
 
-    sealed record Outcome(bool Success, int? StatusCode, int DurationMs, string? Error);
+    static Exception Fail(Data.Delivery delivery, string error)
+    {
+        (delivery.LastAttemptAt, delivery.ResponseCode, delivery.DurationMs) = (Clock.UtcNow(), null, 0);
+        return new DeliveryFailedException(error);
+    }
 
     /// <summary>Where and how to send: the real URL and the signing secret, decrypted.</summary>
     sealed record SendTarget(Guid WebhookId, string Url, string Secret);
@@ -125,9 +91,11 @@ internal sealed class DeliveryDispatcher(
         }
     }
 
-    async Task<Outcome> Send(SendTarget hook, Data.Delivery delivery, CancellationToken ct)
+    /// <summary>Sends one delivery; its status code and duration are set on the row, the failure (if any) returned.</summary>
+    async Task<Exception?> Send(SendTarget hook, Data.Delivery delivery, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
+        delivery.ResponseCode = null;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, hook.Url)
@@ -142,31 +110,43 @@ internal sealed class DeliveryDispatcher(
             timeout.CancelAfter(options.Value.RequestTimeout);
             using var response = await clients.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var code = (int)response.StatusCode;
-            var ok = response.IsSuccessStatusCode;
-            return new Outcome(ok, code, (int)watch.ElapsedMilliseconds, ok ? null : $"The endpoint answered {code}.");
+            delivery.ResponseCode = code;
+            return response.IsSuccessStatusCode ? null : new DeliveryFailedException($"The endpoint answered {code}.");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new Outcome(false, null, (int)watch.ElapsedMilliseconds, "The request timed out.");
+            return new DeliveryFailedException("The request timed out.");
         }
         catch (HttpRequestException ex)
         {
             // The exception text is ours (NetworkGuard) or the socket's; it names no secret, so the log may show it.
             var blocked = ex as BlockedAddressException ?? ex.InnerException as BlockedAddressException;
             logger.LogInformation("Webhook {WebhookId} delivery {DeliveryId} failed: {Reason}", hook.WebhookId, delivery.Id, ex.Message);
-            return new Outcome(false, null, (int)watch.ElapsedMilliseconds, blocked is not null ? blocked.Message : "Could not connect: " + (ex.HttpRequestError.ToString()));
+            return new DeliveryFailedException(blocked is not null ? blocked.Message : "Could not connect: " + ex.HttpRequestError.ToString());
+        }
+        finally
+        {
+            (delivery.LastAttemptAt, delivery.DurationMs) = (Clock.UtcNow(), (int)watch.ElapsedMilliseconds);
         }
     }
 
-    void Record(Data.Delivery delivery, Outcome outcome)
+    protected override void Succeeded(Data.Delivery delivery, DateTime now)
     {
-        var now = Clock.UtcNow();
         delivery.Attempts++;
-        (delivery.LastAttemptAt, delivery.ResponseCode, delivery.DurationMs, delivery.Error) = (now, outcome.StatusCode, outcome.DurationMs, outcome.Error);
-        (delivery.LockedBy, delivery.LockedUntil) = (null, null);
-        if (outcome.Success) delivery.Status = DeliveryStatus.Succeeded;
-        else if (delivery.Attempts >= options.Value.MaxAttempts) delivery.Status = DeliveryStatus.Failed;
-        else delivery.NextAttemptAt = now + Backoff(delivery.Attempts);
+        delivery.Status = DeliveryStatus.Succeeded;
+        delivery.Error = null;
+    }
+
+    protected override void Retry(Data.Delivery delivery, string error, DateTime next, DateTime now)
+    {
+        delivery.Error = error;
+        delivery.NextAttemptAt = next;
+    }
+
+    protected override void Dead(IntegrationsDb db, Data.Delivery delivery, string error, DateTime now)
+    {
+        delivery.Error = error;
+        delivery.Status = DeliveryStatus.Failed;
     }
 
     TimeSpan Backoff(int attempts)

@@ -44,7 +44,7 @@ internal static class DigestFrequency
 internal enum SmsStatus { Pending, Sent, Dead }
 
 /// <summary>A text message to send: written with its notification, sent by <see cref="Sms.SmsDispatcher"/>.</summary>
-internal sealed class OutgoingSms
+internal sealed class OutgoingSms : TaskFlow.BuildingBlocks.Delivery.IDeliveryRow
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 

@@ -3,7 +3,7 @@ namespace TaskFlow.Notifications.Data;
 internal enum EmailStatus { Pending, Sent, Dead }
 
 /// <summary>An email to send: written by an event handler in the same transaction as its inbox row, sent by <see cref="Email.EmailDispatcher"/>.</summary>
-internal sealed class OutgoingEmail
+internal sealed class OutgoingEmail : TaskFlow.BuildingBlocks.Delivery.IDeliveryRow
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TaskFlow.BuildingBlocks.Delivery;
 
 namespace TaskFlow.Notifications.Delivery;
 
@@ -17,27 +18,16 @@ internal abstract class DeliveryOptions
     /// <summary>How often the dispatcher looks for due retries (and held messages) when nothing new was queued.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a claimed batch belongs to one dispatcher instance.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long a claimed batch belongs to one dispatcher instance without renewal; renewed while it works, so this is what a killed process holds at most.</summary>
+    public TimeSpan Lease { get; set; } = DeliveryPolicy.DefaultLease;
 
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 20;
 
-    /// <summary>Exponential, capped, with "equal jitter" so that many failed rows do not retry in lockstep.</summary>
-    public TimeSpan Backoff(int attempt)
-    {
-        var exponential = RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var capped = Math.Min(RetryMaxDelay.TotalMilliseconds, exponential);
-        return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
-    }
+    /// <summary>The delivery loop's policy: backoff exponential, capped, with "equal jitter" so that many failed rows do not retry in lockstep.</summary>
+    public DeliveryPolicy Policy => new(MaxAttempts, DeliveryPolicy.Exponential(RetryBaseDelay, RetryMaxDelay), PollInterval, Lease, BatchSize);
 
     public bool IsValid => RetryBaseDelay > TimeSpan.Zero && RetryMaxDelay >= RetryBaseDelay && PollInterval > TimeSpan.Zero && Lease > TimeSpan.Zero;
-
-    public static string InstanceName()
-    {
-        var name = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
-        return name.Length <= 100 ? name : name[^100..];
-    }
 
     public static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }
@@ -48,33 +38,11 @@ internal sealed class NotificationClock(TimeProvider time)
     public DateTime UtcNow => time.GetUtcNow().UtcDateTime;
 }
 
-/// <summary>Wakes a dispatcher when a message was committed, so it leaves at once instead of at the next poll.</summary>
-internal sealed class DispatchSignal
-{
-    readonly System.Threading.Channels.Channel<bool> channel = System.Threading.Channels.Channel.CreateBounded<bool>(
-        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
-
-    public void Notify() => channel.Writer.TryWrite(true);
-
-    public async Task Wait(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await channel.Reader.ReadAsync(cts.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-}
-
 /// <summary>One wake-up signal per dispatcher.</summary>
 internal sealed class DispatchSignals
 {
-    public DispatchSignal Email { get; } = new();
-    public DispatchSignal Sms { get; } = new();
+    public DeliverySignal Email { get; } = new();
+    public DeliverySignal Sms { get; } = new();
 }
 
 /// <summary>Records a message that failed its last attempt, for platform admins (<c>/v1/notifications/admin/dead-letters</c>).</summary>

@@ -1,8 +1,7 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using System.Linq.Expressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TaskFlow.BuildingBlocks.Delivery;
 using TaskFlow.Notifications.Data;
 using TaskFlow.Notifications.Delivery;
 
@@ -34,9 +33,9 @@ internal sealed class SmsQueue(NotificationsDb db, DispatchSignals signals, Noti
 }
 
 /// <summary>
-/// Sends pending <see cref="OutgoingSms"/> rows through <see cref="ISmsSender"/>, claiming batches with a lease like the
-/// email dispatcher. A transient failure is retried with backoff; a permanent one (invalid number) or the last attempt
-/// makes the row dead and adds a <see cref="DeadLetter"/>.
+/// Sends pending <see cref="OutgoingSms"/> rows through <see cref="ISmsSender"/>, one at a time, like the email dispatcher
+/// (<see cref="DurableDelivery{TDb, TRow}"/>). A transient failure is retried with backoff; a permanent one (invalid
+/// number) or the last attempt makes the row dead and adds a <see cref="DeadLetter"/>.
 /// </summary>
 internal sealed class SmsDispatcher(
     IServiceProvider services,
@@ -44,110 +43,45 @@ internal sealed class SmsDispatcher(
     DispatchSignals signals,
     NotificationClock clock,
     IOptions<SmsOptions> options,
-    ILogger<SmsDispatcher> logger) : BackgroundService
+    ILogger<SmsDispatcher> logger) : DurableDelivery<NotificationsDb, OutgoingSms>(services, logger)
 {
-    readonly string instance = DeliveryOptions.InstanceName();
+    protected override string Kind => "SMS";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override DeliveryPolicy Policy => options.Value.Policy;
+
+    protected override DateTime UtcNow => clock.UtcNow;
+
+    protected override Expression<Func<OutgoingSms, bool>> Due(DateTime now) => m => m.Status == SmsStatus.Pending && m.NextAttemptAt <= now;
+
+    protected override Expression<Func<OutgoingSms, DateTime>> Order => m => m.NextAttemptAt;
+
+    protected override async Task Send(NotificationsDb db, OutgoingSms sms, CancellationToken ct) =>
+        sms.ProviderId = DeliveryOptions.Truncate(await sender.Send(sms.To, options.Value.From, sms.Body, ct), 100);
+
+    protected override void Succeeded(OutgoingSms sms, DateTime now)
     {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await SendBatch(stoppingToken) > 0) continue;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogWarning(ex, "SMS dispatch failed; retrying");
-            }
-            await signals.Sms.Wait(options.Value.PollInterval, stoppingToken);
-        }
+        sms.Attempts++;
+        sms.Status = SmsStatus.Sent;
+        sms.SentAt = now;
+        sms.LastError = null;
     }
 
-    async Task<int> SendBatch(CancellationToken ct)
+    protected override void Retry(OutgoingSms sms, string error, DateTime next, DateTime now)
     {
-        var settings = options.Value;
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<NotificationsDb>();
-        var now = clock.UtcNow;
-        var candidates = await db.OutgoingSms
-            .Where(m => m.Status == SmsStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
-            .OrderBy(m => m.NextAttemptAt)
-            .Select(m => m.Id)
-            .Take(settings.BatchSize)
-            .ToListAsync(ct);
-        if (candidates.Count == 0) return 0;
-
-        var until = now + settings.Lease;
-        await db.OutgoingSms
-            .Where(m => candidates.Contains(m.Id) && m.Status == SmsStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, instance).SetProperty(m => m.LockedUntil, until), ct);
-        var claimed = await db.OutgoingSms.AsNoTracking()
-            .Where(m => candidates.Contains(m.Id) && m.LockedBy == instance && m.LockedUntil == until)
-            .OrderBy(m => m.NextAttemptAt)
-            .ToListAsync(ct);
-
-        var margin = settings.Lease / 4;
-        foreach (var sms in claimed)
-        {
-            if (clock.UtcNow > until - margin) break;
-            await Send(db, sms, settings, ct);
-        }
-        return claimed.Count;
+        sms.LastError = error;
+        sms.NextAttemptAt = next;
     }
 
-    async Task Send(NotificationsDb db, OutgoingSms sms, SmsOptions settings, CancellationToken ct)
+    protected override void Dead(NotificationsDb db, OutgoingSms sms, string error, DateTime now)
     {
-        var attempts = sms.Attempts + 1;
-        string providerId;
-        try
-        {
-            providerId = await sender.Send(sms.To, settings.From, sms.Body, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            var dead = attempts >= settings.MaxAttempts || ex is SmsSendException { Permanent: true };
-            var error = DeliveryOptions.Truncate(ex is SmsSendException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}", 1000);
-            var now = clock.UtcNow;
-            var next = now + settings.Backoff(attempts);
-            if (dead)
-                logger.LogError(ex, "SMS {SmsId} failed {Attempts} time(s) and is dead", sms.Id, attempts);
-            else
-                logger.LogWarning(ex, "SMS {SmsId} failed (attempt {Attempts}); retrying at {NextAttemptAt:o}", sms.Id, attempts, next);
-            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-            var updated = await db.OutgoingSms
-                .Where(m => m.Id == sms.Id && m.LockedBy == instance)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(m => m.Attempts, attempts)
-                    .SetProperty(m => m.LastError, error)
-                    .SetProperty(m => m.Status, dead ? SmsStatus.Dead : SmsStatus.Pending)
-                    .SetProperty(m => m.NextAttemptAt, next)
-                    .SetProperty(m => m.LockedBy, (string?)null)
-                    .SetProperty(m => m.LockedUntil, (DateTime?)null), CancellationToken.None);
-            if (dead && updated == 1)
-            {
-                DeadLetters.Add(db, DeadLetters.Sms, sms.Id, sms.To, sms.Body, attempts, error, now);
-                await db.SaveChangesAsync(CancellationToken.None);
-            }
-            await transaction.CommitAsync(CancellationToken.None);
-            return;
-        }
-
-        await db.OutgoingSms
-            .Where(m => m.Id == sms.Id && m.LockedBy == instance)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.Attempts, attempts)
-                .SetProperty(m => m.LastError, (string?)null)
-                .SetProperty(m => m.Status, SmsStatus.Sent)
-                .SetProperty(m => m.ProviderId, DeliveryOptions.Truncate(providerId, 100))
-                .SetProperty(m => m.SentAt, clock.UtcNow)
-                .SetProperty(m => m.LockedBy, (string?)null)
-                .SetProperty(m => m.LockedUntil, (DateTime?)null), CancellationToken.None);
-        logger.LogInformation("SMS {SmsId} sent", sms.Id);
+        sms.LastError = error;
+        sms.Status = SmsStatus.Dead;
+        DeadLetters.Add(db, DeadLetters.Sms, sms.Id, sms.To, sms.Body, sms.Attempts, error, now);
     }
+
+    protected override string Describe(Exception ex) => ex is SmsSendException ? ex.Message : base.Describe(ex);
+
+    protected override bool IsPermanent(Exception ex) => ex is SmsSendException { Permanent: true };
+
+    protected override Task Idle(TimeSpan pollInterval, CancellationToken ct) => signals.Sms.Wait(pollInterval, ct);
 }
