@@ -64,6 +64,7 @@ public static class WebDefaults
     /// <summary>The request pipeline, outermost first.</summary>
     public static void UseWebDefaults(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
