@@ -77,7 +77,7 @@ internal static class Passwords
         var ended = await RefreshTokens.RevokeAll(db, user.Id, keepFamilyId: null, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        revoked.Revoke(ended);
+        await revoked.Revoke(ended);
         return TypedResults.NoContent();
     }
 
@@ -105,7 +105,7 @@ internal static class Passwords
         var ended = await RefreshTokens.RevokeAll(db, user.Id, session, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        revoked.Revoke(ended);
+        await revoked.Revoke(ended);
         return TypedResults.NoContent();
     }
 }
