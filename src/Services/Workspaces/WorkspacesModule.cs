@@ -31,6 +31,7 @@ public sealed class WorkspacesModule : IServiceModule
             .ValidateOnStart();
         builder.Services.AddScoped<CurrentMembership>();
         builder.Services.AddSingleton<IWorkspaceMembershipSource, MembershipSource>();
+        builder.Services.AddSingleton<Features.InvitationMailLimits>();
         builder.Services.AddEventHandler<WorkspacesDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
     }
 
