@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Workspaces.Data;
-using TaskFlow.Workspaces.Events;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Workspaces.Features;
 
