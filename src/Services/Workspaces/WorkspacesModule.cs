@@ -34,7 +34,7 @@ public sealed class WorkspacesModule : IServiceModule
         builder.Services.AddSingleton<IWorkspaceMembershipSource, MembershipSource>();
         builder.Services.AddSingleton<Features.InvitationMailLimits>();
         builder.Services.AddSingleton<IWorkspaceOwnershipSource, SoleOwnerships>();
-        builder.Services.AddEventHandler<WorkspacesDb, Consumers.UserDeleted, Consumers.UserDeletedHandler>(Name);
+        builder.Services.AddEventHandler<WorkspacesDb, TaskFlow.Identity.Contracts.UserDeleted, Consumers.UserDeletedHandler>(Name);
         builder.Services.AddEventHandler<WorkspacesDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
     }
 

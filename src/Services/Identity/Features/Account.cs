@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Identity.Data;
-using TaskFlow.Identity.Events;
+using TaskFlow.Identity.Contracts;
 using TaskFlow.Identity.Security;
 
 namespace TaskFlow.Identity.Features;

@@ -1,11 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Identity.Contracts;
 using TaskFlow.Notifications.Data;
 
 namespace TaskFlow.Notifications.Features;
-
-/// <summary>This service's copy of the identity service's event (the wire name is the type name).</summary>
-internal sealed record UserDeleted(Guid UserId, string Email);
 
 /// <summary>
 /// An account was deleted (docs/adr/0030-trust-personal-data.md). Erased: the user copy, their notifications, preferences and
@@ -38,7 +36,7 @@ internal sealed class UserDeletedHandler(NotificationsDb db) : IIntegrationEvent
                 n.Body = Anonymise(n.Body, name);
             }
             // Other people's mail that names them ("Ada commented on …").
-            var naming = name.Length == 0 ? []
+            List<OutgoingEmail> naming = name.Length == 0 ? new()
                 : await db.OutgoingEmails.Where(m => !addresses.Contains(m.To) && (m.Subject.Contains(name) || m.Text.Contains(name))).ToListAsync(ct);
             foreach (var m in naming)
             {

@@ -1,10 +1,8 @@
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Identity.Contracts;
 using TaskFlow.Tasks.Data;
 
 namespace TaskFlow.Tasks.Consumers;
-
-/// <summary>This service's copy of the identity service's event (the wire name is the type name).</summary>
-internal sealed record UserDeleted(Guid UserId, string Email);
 
 /// <summary>
 /// An account was deleted (docs/adr/0030-trust-personal-data.md): the copy of its address goes. Its memberships end through

@@ -1,13 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Workspaces.Data;
-using TaskFlow.Workspaces.Events;
+using TaskFlow.Identity.Contracts;
+using TaskFlow.Workspaces.Contracts;
 using TaskFlow.Workspaces.Features;
 
 namespace TaskFlow.Workspaces.Consumers;
-
-/// <summary>This service's copy of the identity service's event (the wire name is the type name).</summary>
-internal sealed record UserDeleted(Guid UserId, string Email);
 
 /// <summary>
 /// An account was deleted (docs/adr/0030-trust-personal-data.md): its memberships end (MemberRemoved), a workspace it was
