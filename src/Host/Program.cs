@@ -29,10 +29,13 @@ builder.AddForwardedHeaderTrust(isEdge: selection.IsGateway || selection.IsAll);
 var servesWebApp = selection.IsAll || selection.IsGateway;
 if (servesWebApp) builder.AddWebApp();
 
+// /metrics, /openapi and /docs on their own listener when Platform:Diagnostics:Port is set (docs/adr/0029).
+builder.AddDiagnosticsListener();
+
 var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseWebDefaults();
-app.MapPlatformEndpoints();
+app.MapPlatformEndpoints(isGateway: selection.IsGateway);
 foreach (var module in modules) module.MapEndpoints(app);
 if (selection.IsGateway) app.MapGateway();
 if (servesWebApp) app.MapWebApp();

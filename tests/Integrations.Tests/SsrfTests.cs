@@ -15,6 +15,9 @@ public abstract class SsrfTests(IntegrationsApp app) : IntegrationsTestBase(app)
         "http://224.0.0.1/", "http://255.255.255.255/", "http://[::1]/hook", "http://[::]/", "http://[fe80::1]/", "http://[fd00::1]/",
         "http://[fc00::1]/", "http://[ff02::1]/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:169.254.169.254]/", "http://[::ffff:10.0.0.1]/",
         "http://[64:ff9b::a00:1]/", "http://2130706433/", "http://0x7f.1/",
+        // IPv4-translated, IPv4-compatible, local-use NAT64, Teredo, 6to4 of loopback, discard, documentation.
+        "http://[::ffff:0:127.0.0.1]/", "http://[::ffff:0:a00:1]/", "http://[::127.0.0.1]/", "http://[64:ff9b:1::7f00:1]/",
+        "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "http://[2002:7f00:1::1]/", "http://[100::1]/", "http://[3fff::1]/",
         "ftp://93.184.215.14/", "file:///etc/passwd", "gopher://93.184.215.14/", "/relative/hook", "not a url", "http://user:pass@93.184.215.14/",
     ];
 
@@ -34,6 +37,8 @@ public abstract class SsrfTests(IntegrationsApp app) : IntegrationsTestBase(app)
         // A public address is accepted (inactive, so nothing is ever sent to it); changing it to a private one is refused.
         var created = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/webhooks", new { url = "https://93.184.215.14/hook", eventKinds = new[] { "task.created" }, active = false }, Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using (var v6 = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/webhooks", new { url = "https://[2606:4700:4700::1111]/hook", eventKinds = new[] { "task.created" }, active = false }, Ct))
+            Assert.Equal(HttpStatusCode.Created, v6.StatusCode);
         var id = Id((await Json(created)).GetProperty("webhook"));
         foreach (var url in new[] { "http://127.0.0.1/", "http://[::1]/", "http://169.254.169.254/", "http://10.1.2.3/" })
             await AssertValidation(await Send(owner.Client, HttpMethod.Patch, $"/v1/workspaces/{workspaceId}/webhooks/{id}", new { url }), "url");

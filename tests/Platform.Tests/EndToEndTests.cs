@@ -41,8 +41,10 @@ public abstract partial class EndToEndTests(TaskFlowApp app)
         var invited = await ownerClient.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/invitations", new { email = invitee.Email, role = "member" }, ct);
         Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
 
-        var invitation = await app.WaitForMail(invitee.Email, m => (m.Subject ?? "").Contains("Acme", StringComparison.Ordinal));
-        Assert.Contains("Olivia Owner", invitation.Subject, StringComparison.Ordinal);
+        var invitation = await app.WaitForMail(invitee.Email, m => (m.TextBody ?? "").Contains("Acme", StringComparison.Ordinal));
+        // Names chosen by the sender stay in the body, never in the subject.
+        Assert.Contains("Olivia Owner", invitation.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Olivia", invitation.Subject, StringComparison.Ordinal);
         Assert.Contains("/invitations/accept?token=", invitation.TextBody, StringComparison.Ordinal);
 
         var inviteeClient = app.Authorized(await Accounts.SignIn(anonymous, invitee.Email, invitee.Password));

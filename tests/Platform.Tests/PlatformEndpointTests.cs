@@ -92,6 +92,21 @@ public abstract class PlatformEndpointTests(TaskFlowApp app)
     }
 
     [Fact]
+    public async Task Over_HTTPS_every_response_asks_for_HSTS_and_forbids_framing()
+    {
+        using var https = app.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
+        foreach (var path in new[] { "/health/live", "/v1/users/me", "/openapi/v1.json" })
+        {
+            var response = await https.GetAsync(new Uri(path, UriKind.Relative), TestContext.Current.CancellationToken);
+            Assert.Equal("max-age=31536000; includeSubDomains", response.Headers.GetValues("Strict-Transport-Security").Single());
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        }
+        var plain = await client.GetAsync(new Uri("/health/live", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
+    }
+
+    [Fact]
     public async Task Metrics_are_exposed_for_prometheus()
     {
         var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);

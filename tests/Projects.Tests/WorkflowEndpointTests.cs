@@ -53,6 +53,31 @@ public abstract class WorkflowEndpointTests(ProjectsApp app) : ProjectsTestBase(
     }
 
     [Fact]
+    public async Task Concurrent_creates_and_renames_never_duplicate_names_or_positions()
+    {
+        var (owner, _, projectId) = await WorkspaceWithProject();
+        var path = $"/v1/projects/{projectId}/statuses";
+        var todo = (await Statuses(owner, projectId))[1].GetProperty("id").GetGuid();
+        for (var round = 0; round < 5; round++)
+        {
+            // Ten creates at once: two names, five times each, all at the same position; plus renames of Todo to one of them.
+            var requests = Enumerable.Range(0, 10).Select(i => Client(owner).PostAsJsonAsync(path, new { name = $"Review {round}-{i % 2}", category = "in_progress", position = 2 }, Ct))
+                .Concat(Enumerable.Range(0, 3).Select(_ => Client(owner).PatchAsJsonAsync($"{path}/{todo}", new { name = $"Review {round}-0" }, Ct)))
+                .ToArray();
+            var answers = await Task.WhenAll(requests);
+            Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK or HttpStatusCode.Conflict, $"{(int)a.StatusCode}"));
+            Assert.InRange(answers.Count(a => a.StatusCode == HttpStatusCode.Created), 1, 2);
+
+            var statuses = await Statuses(owner, projectId);
+            var names = statuses.Select(s => s.GetProperty("name").GetString()!.ToUpperInvariant()).ToList();
+            Assert.Equal(names.Count, names.Distinct().Count());
+            Assert.Equal(Enumerable.Range(0, statuses.Count), statuses.Select(s => s.GetProperty("position").GetInt32()));
+            // Todo keeps its name for the next round's renames.
+            await Client(owner).PatchAsJsonAsync($"{path}/{todo}", new { name = "Todo" }, Ct);
+        }
+    }
+
+    [Fact]
     public async Task Reordering_needs_every_status_exactly_once()
     {
         var (owner, _, projectId) = await WorkspaceWithProject();

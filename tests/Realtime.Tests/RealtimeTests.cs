@@ -76,6 +76,37 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
     }
 
     [Fact]
+    public async Task A_signed_out_sessions_connections_are_closed_at_once_and_cannot_come_back()
+    {
+        var anonymous = app.CreateClient();
+        var registered = await Accounts.Register(anonymous);
+        using var login = await anonymous.PostAsJsonAsync("/v1/auth/login", new { email = registered.Email, password = registered.Password }, Ct);
+        var session = await login.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var access = session.GetProperty("accessToken").GetString()!;
+        // A second session of the same user stays signed in and connected.
+        var other = await Accounts.SignIn(anonymous, registered.Email, registered.Password);
+        await using var socket = HubClient.WebSocket(app.Server, access);
+        await using var polling = HubClient.LongPolling(app.Server, access);
+        await using var kept = HubClient.WebSocket(app.Server, other);
+        var closed = new[] { socket, polling }.Select(c =>
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            c.Connection.Closed += _ => { done.TrySetResult(); return Task.CompletedTask; };
+            return done.Task;
+        }).ToArray();
+        foreach (var c in new[] { socket, polling, kept }) await c.Start();
+
+        using var logout = await anonymous.PostAsJsonAsync("/v1/auth/logout", new { refreshToken = session.GetProperty("refreshToken").GetString() }, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        await Task.WhenAll(closed).WaitAsync(TimeSpan.FromSeconds(15), Ct);
+
+        Assert.Equal(HubConnectionState.Connected, kept.Connection.State);
+        await kept.Connection.InvokeAsync("LeaveProject", Guid.Empty, Ct);
+        await using var again = HubClient.LongPolling(app.Server, access);
+        await Assert.ThrowsAnyAsync<Exception>(() => again.Start());
+    }
+
+    [Fact]
     public async Task A_removed_member_cannot_join_again_and_stops_receiving()
     {
         var owner = await NewUser();

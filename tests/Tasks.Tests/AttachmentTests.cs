@@ -143,6 +143,20 @@ public abstract class AttachmentTests(TaskFlowApp app) : TasksTestBase(app)
         var svgDownload = await s.Owner.Client.GetAsync($"/v1/attachments/{Id(svg)}/content", Ct);
         Assert.Equal("application/octet-stream", svgDownload.Content.Headers.ContentType?.MediaType);
 
+        // Any XML-based type (a browser renders +xml documents and runs their scripts) and the legacy JavaScript types.
+        foreach (var type in new[] { "application/vnd.mozilla.xul+xml", "application/x-foo+xml", "text/xml-external-parsed-entity", "application/xml-dtd",
+                     "text/jscript", "text/livescript", "text/x-javascript", "text/x-ecmascript", "application/x-ecmascript", "text/javascript1.5", "text/vbscript" })
+        {
+            var active = await Uploaded(s.Owner, Id(task), "<x:x xmlns:x='urn:x'/>"u8.ToArray(), "active.bin", type);
+            Assert.Equal(type, active.GetProperty("contentType").GetString());
+            using var served = await s.Owner.Client.GetAsync($"/v1/attachments/{Id(active)}/content", Ct);
+            Assert.True("application/octet-stream" == served.Content.Headers.ContentType?.MediaType, $"{type} was served as {served.Content.Headers.ContentType}");
+            Assert.Equal("attachment", served.Content.Headers.ContentDisposition?.DispositionType);
+        }
+        // Harmless types keep their declared type.
+        using (var text = await s.Owner.Client.GetAsync($"/v1/attachments/{Id(await Uploaded(s.Owner, Id(task), "hello"u8.ToArray(), "notes.txt", "text/plain"))}/content", Ct))
+            Assert.Equal("text/plain", text.Content.Headers.ContentType?.MediaType);
+
         Assert.Equal("report.pdf", (await Uploaded(s.Owner, Id(task), "%PDF-1.4"u8.ToArray(), "C:\\Users\\me\\report.pdf", "application/pdf")).GetProperty("fileName").GetString());
         var noName = await Uploaded(s.Owner, Id(task), "x"u8.ToArray(), "...", "not a type");
         Assert.Equal("file", noName.GetProperty("fileName").GetString());

@@ -44,6 +44,9 @@ public class TaskFlowApp(Provider provider, string? dataDir = null, string? data
         builder.UseSetting("RateLimits:Enabled", "false");
         // Tests sign in often from one (test server) address; the limit's own tests turn it on.
         builder.UseSetting("Identity:LoginLimits:Enabled", "false");
+        // Tests invite fixed addresses (x@example.com) many times in one host; the limits' own tests set them low.
+        builder.UseSetting("Workspaces:InvitationLimits:PerAddressPerHour", "100000");
+        builder.UseSetting("Workspaces:InvitationLimits:PerSenderPerHour", "100000");
         builder.UseSetting("Messaging:OutboxPollInterval", "00:00:00.200");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }

@@ -45,7 +45,7 @@ public abstract partial class InvitationEndpointTests(WorkspacesApp app) : Works
     }
 
     [Fact]
-    public async Task An_admin_invites_but_not_as_owner()
+    public async Task An_admin_invites_members_and_viewers_but_not_admins_or_owners()
     {
         var owner = TestUser.New();
         var id = await CreateWorkspace(owner);
@@ -53,9 +53,14 @@ public abstract partial class InvitationEndpointTests(WorkspacesApp app) : Works
 
         Assert.Equal(HttpStatusCode.Created, (await Client(admin).PostAsJsonAsync($"/v1/workspaces/{id}/invitations", new { email = "v@example.com", role = "viewer" }, Ct)).StatusCode);
         await AssertProblem(await Client(admin).PostAsJsonAsync($"/v1/workspaces/{id}/invitations", new { email = "o@example.com", role = "owner" }, Ct), HttpStatusCode.Forbidden, "insufficient-role");
+        // Admins cannot promote anyone to admin, so they cannot invite one either.
+        await AssertProblem(await Client(admin).PostAsJsonAsync($"/v1/workspaces/{id}/invitations", new { email = "a@example.com", role = "admin" }, Ct), HttpStatusCode.Forbidden, "insufficient-role");
+        // Nor turn the owner's pending admin invitation into theirs by inviting the same address again.
+        await Invite(owner, id, "p@example.com", "admin");
+        await AssertProblem(await Client(admin).PostAsJsonAsync($"/v1/workspaces/{id}/invitations", new { email = "p@example.com", role = "member" }, Ct), HttpStatusCode.Forbidden, "insufficient-role");
 
         var pending = (await Json(await Client(owner).GetAsync($"/v1/workspaces/{id}/invitations", Ct))).EnumerateArray().ToList();
-        Assert.Equal(["v@example.com"], pending.Select(p => p.GetProperty("email").GetString()));
+        Assert.Equal(["p@example.com", "v@example.com"], pending.Select(p => p.GetProperty("email").GetString()).Order());
     }
 
     [Theory]

@@ -83,7 +83,8 @@ public static class AuthSetup
         builder.Services.AddHttpClient("jwks");
         builder.Services.AddSingleton<ISigningKeySource, JwksSigningKeySource>();
         builder.Services.AddSingleton<SigningKeysConfigurationManager>();
-        builder.Services.AddSingleton<RevokedSessions>();
+        SharedRevocations.AddTo(builder.Services, builder.Configuration);
+        builder.Services.AddSingleton(sp => new RevokedSessions(sp.GetService<SharedRevocations>()));
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKeysConfigurationManager, IOptions<AuthOptions>, RevokedSessions>((o, keys, auth, revoked) =>
@@ -94,7 +95,7 @@ public static class AuthSetup
                 o.Events.OnTokenValidated = async context =>
                 {
                     await validated(context);
-                    if (revoked.IsRevoked(context.Principal?.FindFirst("sid")?.Value)) context.Fail("The session was signed out.");
+                    if (await revoked.IsRevoked(context.Principal?.FindFirst("sid")?.Value)) context.Fail("The session was signed out.");
                 };
                 o.MapInboundClaims = false;
                 o.ConfigurationManager = keys;

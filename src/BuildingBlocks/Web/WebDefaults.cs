@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -64,6 +65,7 @@ public static class WebDefaults
     /// <summary>The request pipeline, outermost first.</summary>
     public static void UseWebDefaults(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseResponseCompression();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -77,13 +79,41 @@ public static class WebDefaults
     static bool HasRateLimiter(WebApplication app) =>
         app.Services.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>>()?.Value.GlobalLimiter is not null;
 
-    public static void MapPlatformEndpoints(this WebApplication app)
+    /// <summary>
+    /// Health is always public (load balancers, orchestrators). <c>/metrics</c>, <c>/openapi</c> and <c>/docs</c> follow
+    /// <c>Platform:Diagnostics</c> (docs/adr/0029-trust-diagnostics-off-the-edge.md): with <c>Port</c> set they answer only on
+    /// that extra listener (for Prometheus and operators on the internal network); else <c>Public</c> decides whether they
+    /// are on the ordinary listener — by default yes, except on the gateway, the public edge of the scaled-out shape.
+    /// </summary>
+    public static void MapPlatformEndpoints(this WebApplication app, bool isGateway = false)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
-        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference("/docs", o =>
+        var port = DiagnosticsPort(app.Configuration);
+        var isPublic = app.Configuration.GetValue<bool?>("Platform:Diagnostics:Public") ?? !isGateway;
+        if (port is null && !isPublic) return;
+        var diagnostics = MapDiagnostics(app);
+        if (port is { } p) diagnostics.RequireHost($"*:{p}");
+    }
+
+    /// <summary><c>Platform:Diagnostics:Port</c>: the extra listener of <c>/metrics</c>, <c>/openapi</c> and <c>/docs</c>.</summary>
+    public static int? DiagnosticsPort(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        configuration.GetValue<int?>("Platform:Diagnostics:Port");
+
+    /// <summary>Adds the diagnostics listener (<c>Platform:Diagnostics:Port</c>, on every interface) to the configured URLs.</summary>
+    public static void AddDiagnosticsListener(this WebApplicationBuilder builder)
+    {
+        if (DiagnosticsPort(builder.Configuration) is not { } port) return;
+        var urls = builder.Configuration[Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey] is { Length: > 0 } u ? u : "http://localhost:5000";
+        builder.WebHost.UseSetting(Microsoft.AspNetCore.Hosting.WebHostDefaults.ServerUrlsKey, $"{urls};http://+:{port}");
+    }
+
+    static RouteGroupBuilder MapDiagnostics(WebApplication app)
+    {
+        var group = app.MapGroup("");
+        group.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        group.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        group.MapScalarApiReference("/docs", o =>
         {
             o.WithTitle("TaskFlow API")
                 .WithOpenApiRoutePattern("/openapi/{documentName}.json")
@@ -97,5 +127,6 @@ public static class WebDefaults
             o.Agent = new ScalarAgentOptions { Disabled = true };
             o.Mcp = new ScalarMcpOptions { Disabled = true };
         }).AllowAnonymous();
+        return group;
     }
 }

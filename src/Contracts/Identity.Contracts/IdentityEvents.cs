@@ -19,3 +19,10 @@ public sealed record UserProfileUpdated(Guid UserId, string Email, string Displa
 /// every service rejects their access tokens from now on, although they have not expired.
 /// </summary>
 public sealed record SessionsRevoked(Guid UserId, IReadOnlyList<Guid> SessionIds) : IntegrationEvent;
+
+/// <summary>
+/// The account was deleted by its owner. Every service that copied the user's personal data (email, name, texts addressed
+/// to them) erases or anonymises it, and memberships end. <c>Email</c> is the account's last address, so copies kept by
+/// address (invitations, outgoing mail) can be found; the event itself leaves the outboxes with their retention.
+/// </summary>
+public sealed record UserDeleted(Guid UserId, string Email) : IntegrationEvent;

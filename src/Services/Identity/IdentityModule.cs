@@ -36,6 +36,7 @@ public sealed class IdentityModule : IServiceModule
         builder.Services.AddHostedService<SigningKeyRotation>();
         builder.Services.AddScoped<Sessions>();
         builder.Services.AddSingleton<PasswordWork>();
+        builder.Services.AddHttpClient("workspaces");
         builder.Services.AddSingleton<LoginThrottle>();
     }
 
@@ -48,7 +49,9 @@ public sealed class IdentityModule : IServiceModule
         Passwords.Map(auth);
         EmailVerification.Map(auth);
 
-        Users.Map(app.MapGroup("/v1/users").WithTags("Users"));
+        var users = app.MapGroup("/v1/users").WithTags("Users");
+        Users.Map(users);
+        Account.Map(users);
         WellKnown.Map(app.MapGroup("/.well-known").WithTags("Keys"));
     }
 }

@@ -9,6 +9,18 @@ internal sealed class IdentityOptions
     public LockoutOptions Lockout { get; set; } = new();
     public HashingOptions Hashing { get; set; } = new();
     public LoginLimitOptions LoginLimits { get; set; } = new();
+    public MailLimitOptions MailLimits { get; set; } = new();
+
+    internal sealed class MailLimitOptions
+    {
+        /// <summary><c>Identity:MailLimits:ResetEmailsPerAddressPerHour</c>: password-reset emails to one account in an hour; more requests still answer 202 and send nothing.</summary>
+        public int ResetEmailsPerAddressPerHour { get; set; } = 3;
+        /// <summary>
+        /// <c>Identity:MailLimits:ForgotPasswordMinimumDuration</c>: the forgot-password answer never comes sooner, so an unknown
+        /// email (no database writes) answers as late as a known one and timing does not tell which accounts exist.
+        /// </summary>
+        public TimeSpan ForgotPasswordMinimumDuration { get; set; } = TimeSpan.FromMilliseconds(300);
+    }
 
     internal sealed class HashingOptions
     {
@@ -67,5 +79,6 @@ internal sealed class IdentityOptions
         && Lockout.MaxFailures > 0
         && Lockout.Duration > TimeSpan.Zero
         && Hashing.MaxConcurrent >= 0 && Hashing.MaxQueued >= 0 && Hashing.QueueTimeout > TimeSpan.Zero
-        && LoginLimits.PerAddressPerMinute > 0 && LoginLimits.PerAccountPerMinute > 0;
+        && LoginLimits.PerAddressPerMinute > 0 && LoginLimits.PerAccountPerMinute > 0
+        && MailLimits.ResetEmailsPerAddressPerHour > 0 && MailLimits.ForgotPasswordMinimumDuration >= TimeSpan.Zero;
 }

@@ -79,6 +79,7 @@ public sealed class NotificationsModule : IServiceModule
 
         builder.Services.AddEventHandler<NotificationsDb, UserRegistered, UserCopyHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, UserProfileUpdated, UserCopyHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, TaskFlow.Identity.Contracts.UserDeleted, Features.UserDeletedHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, WorkspaceCreated, WorkspaceCopyHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, TaskCreated, TaskCopyHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, TaskUpdated, TaskCopyHandler>(Name);

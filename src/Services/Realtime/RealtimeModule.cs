@@ -57,6 +57,9 @@ public sealed class RealtimeModule : IServiceModule
         }
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<ProjectGroups>();
+        services.AddSingleton(sp => new SessionConnections(
+            sp.GetRequiredService<BuildingBlocks.Web.RevokedSessions>(), sp.GetRequiredService<ProjectGroups>(), sp.GetService<BuildingBlocks.Web.SharedRevocations>()));
+        services.AddHostedService(sp => sp.GetRequiredService<SessionConnections>());
         services.AddSingleton<Pusher>();
         services.AddScoped<AccessCopy>();
 

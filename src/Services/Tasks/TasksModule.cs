@@ -55,6 +55,7 @@ public sealed class TasksModule : IServiceModule
         services.AddEventHandler<TasksDb, MemberRemoved, MemberRemovedHandler>(Name);
         services.AddEventHandler<TasksDb, WorkspaceDeleted, WorkspaceDeletedHandler>(Name);
         services.AddEventHandler<TasksDb, UserRegistered, UserRegisteredHandler>(Name);
+        services.AddEventHandler<TasksDb, TaskFlow.Identity.Contracts.UserDeleted, Consumers.UserDeletedHandler>(Name);
         services.AddEventHandler<TasksDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
         services.AddEventHandler<TasksDb, ProjectCreated, ProjectCreatedHandler>(Name);
         services.AddEventHandler<TasksDb, ProjectUpdated, ProjectUpdatedHandler>(Name);

@@ -32,6 +32,9 @@ public sealed class WorkspacesModule : IServiceModule
             .ValidateOnStart();
         builder.Services.AddScoped<CurrentMembership>();
         builder.Services.AddSingleton<IWorkspaceMembershipSource, MembershipSource>();
+        builder.Services.AddSingleton<Features.InvitationMailLimits>();
+        builder.Services.AddSingleton<IWorkspaceOwnershipSource, SoleOwnerships>();
+        builder.Services.AddEventHandler<WorkspacesDb, TaskFlow.Identity.Contracts.UserDeleted, Consumers.UserDeletedHandler>(Name);
         builder.Services.AddEventHandler<WorkspacesDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
     }
 
@@ -45,6 +48,7 @@ public sealed class WorkspacesModule : IServiceModule
             .ProducesProblemForUnauthorized();
         CreateWorkspace.Map(workspaces).WaitForLocalConsumers<WorkspacesDb, RouteHandlerBuilder>();
         ListWorkspaces.Map(workspaces);
+        SoleOwnerships.Map(workspaces);
 
         var workspace = workspaces.MapWorkspaceGroup();
         GetWorkspace.Map(workspace);

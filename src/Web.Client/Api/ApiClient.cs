@@ -70,6 +70,10 @@ public sealed class ApiClient(IApiTransport transport, SessionService session)
     public Task<ApiResult<T>> Delete<T>(string url, CancellationToken ct = default) =>
         Send<T>(() => new ApiRequest("DELETE", url), ct);
 
+    /// <summary>A DELETE that needs a body (deleting the account sends the password).</summary>
+    public Task<ApiResult<T>> Delete<T>(string url, object body, CancellationToken ct = default) =>
+        Send<T>(() => WithBody("DELETE", url, body), ct);
+
     /// <summary>Posts one file as multipart/form-data; <see cref="ApiFile.Open"/> is called again for the one retry after a renewal.</summary>
     public Task<ApiResult<T>> PostFile<T>(string url, ApiFile file, CancellationToken ct = default) =>
         Send<T>(() => new ApiRequest("POST", url) { File = file }, ct);

@@ -22,6 +22,7 @@ namespace TaskFlow.Web.Client.Api;
 [JsonSerializable(typeof(ResetPasswordRequest))]
 [JsonSerializable(typeof(UserProfile))]
 [JsonSerializable(typeof(UpdateProfileRequest))]
+[JsonSerializable(typeof(DeleteAccountRequest))]
 [JsonSerializable(typeof(SessionToken))]
 // Workspaces
 [JsonSerializable(typeof(List<WorkspaceSummary>))]

@@ -14,6 +14,9 @@ public sealed record UserProfile(Guid Id, string Email, string DisplayName, stri
 /// <summary>Profile changes: a null field is left as it is.</summary>
 public sealed record UpdateProfileRequest(string? DisplayName, string? AvatarUrl = null, string? TimeZone = null, string? Locale = null);
 
+/// <summary>Deleting the account needs the password again.</summary>
+public sealed record DeleteAccountRequest(string Password);
+
 /// <summary>What the web app's session endpoint returns: the access token only (the refresh token stays in an HttpOnly cookie).</summary>
 public sealed record SessionToken(string AccessToken, int ExpiresIn);
 
@@ -26,4 +29,7 @@ public sealed class IdentityApi(ApiClient api)
     public Task<ApiResult<NoBody>> ResetPassword(string token, string newPassword) => api.Post<NoBody>("v1/auth/password/reset", new ResetPasswordRequest(token, newPassword));
     public Task<ApiResult<UserProfile>> Me() => api.Get<UserProfile>("v1/users/me");
     public Task<ApiResult<UserProfile>> UpdateProfile(UpdateProfileRequest request) => api.Patch<UserProfile>("v1/users/me", request);
+    /// <summary>The account's data as a JSON file (taskflow-account.json).</summary>
+    public Task<ApiResult<(byte[] Bytes, string? FileName, string ContentType)>> ExportData() => api.GetBytes("v1/users/me/export");
+    public Task<ApiResult<NoBody>> DeleteAccount(string password) => api.Delete<NoBody>("v1/users/me", new DeleteAccountRequest(password));
 }

@@ -18,10 +18,10 @@ internal static class Login
         auth.MapPost("/login", Handle).AllowAnonymous()
             .WithSummary("Sign in")
             .WithDescription("Returns an access token and a refresh token. Wrong credentials give 401 whether or not the email exists; "
-                + "after Identity:Lockout:MaxFailures consecutive failures the account is locked (423 with Retry-After). "
+                + "after Identity:Lockout:MaxFailures consecutive failures the account is locked for Identity:Lockout:Duration, and every attempt, "
+                + "even with the right password, gets the same 401 (a distinct answer would tell which emails have accounts); a password reset lifts it. "
                 + "Attempts are limited per client address and per account (429 with Retry-After); when password hashing is saturated the answer is 503 with Retry-After.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status423Locked)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
@@ -46,7 +46,12 @@ internal static class Login
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        if (user.LockedUntil is { } lockedUntil && lockedUntil > now) return Problems.Locked(context, lockedUntil - now);
+        if (user.LockedUntil is { } lockedUntil && lockedUntil > now)
+        {
+            // The answer and the work of an unknown email: a lockout answer would tell which emails have accounts.
+            await passwords.Verify(PasswordHasher.DummyHash, request.Password!, ct);
+            return Problems.InvalidCredentials();
+        }
 
         var check = await passwords.Verify(user.PasswordHash, request.Password!, ct);
         if (check == PasswordCheck.Failed)
@@ -60,7 +65,7 @@ internal static class Login
             var until = now + lockout.Duration;
             await db.Users.Where(u => u.Id == user.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedLoginCount, 0).SetProperty(u => u.LockedUntil, until), ct);
-            return Problems.Locked(context, lockout.Duration);
+            return Problems.InvalidCredentials();
         }
 
         user.FailedLoginCount = 0;

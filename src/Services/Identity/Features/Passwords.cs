@@ -42,17 +42,25 @@ internal static class Passwords
         ForgotPasswordRequest request, IdentityDb db, IOptions<IdentityOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (Rules.Email(request.Email) is { } error) return Problems.Validation("email", error);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var limits = options.Value.MailLimits;
         var normalized = User.Normalize(request.Email!);
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
-        if (user is not null)
+        var now = time.GetUtcNow().UtcDateTime;
+        // At most a few reset emails to one address an hour, counted in the database (every instance sees the same count);
+        // beyond that the answer is the same 202 and nothing is sent, so a script cannot flood a mailbox.
+        if (user is not null && await db.UserTokens.CountAsync(
+                t => t.UserId == user.Id && t.Purpose == UserTokenPurpose.PasswordReset && t.CreatedAt > now.AddHours(-1), ct) < limits.ResetEmailsPerAddressPerHour)
         {
-            var now = time.GetUtcNow().UtcDateTime;
             await db.UserTokens.Where(t => t.UserId == user.Id && t.Purpose == UserTokenPurpose.PasswordReset && t.UsedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
             var (token, expiresAt) = UserTokens.Create(db, user.Id, UserTokenPurpose.PasswordReset, now, options.Value.Tokens.PasswordResetLifetime);
             db.Publish(new PasswordResetRequested(user.Id, user.Email, user.DisplayName, token, expiresAt));
             await db.SaveChangesAsync(ct);
         }
+        // An unknown email does no writes: wait as long as a known one would take, so timing does not tell them apart.
+        if (limits.ForgotPasswordMinimumDuration - System.Diagnostics.Stopwatch.GetElapsedTime(started) is { } rest && rest > TimeSpan.Zero)
+            await Task.Delay(rest, ct);
         return TypedResults.Accepted((string?)null);
     }
 
@@ -77,7 +85,7 @@ internal static class Passwords
         var ended = await RefreshTokens.RevokeAll(db, user.Id, keepFamilyId: null, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        revoked.Revoke(ended);
+        await revoked.Revoke(ended);
         return TypedResults.NoContent();
     }
 
@@ -105,7 +113,7 @@ internal static class Passwords
         var ended = await RefreshTokens.RevokeAll(db, user.Id, session, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        revoked.Revoke(ended);
+        await revoked.Revoke(ended);
         return TypedResults.NoContent();
     }
 }

@@ -14,17 +14,8 @@ internal static class Problems
 
     public static ProblemHttpResult InvalidCredentials() => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized, type: Base + "invalid-credentials",
-        title: "Invalid email or password.");
-
-    public static ProblemHttpResult Locked(HttpContext context, TimeSpan retryAfter)
-    {
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status423Locked, type: Base + "account-locked",
-            title: "The account is temporarily locked.",
-            detail: "Too many failed sign-ins. Retry after the number of seconds in the Retry-After header, or reset the password.");
-    }
+        title: "Invalid email or password.",
+        detail: "Check the email and the password. After several failed attempts sign-in is paused for a while; resetting the password ends the pause.");
 
     public static ProblemHttpResult TooManyAttempts(HttpContext context, TimeSpan retryAfter)
     {

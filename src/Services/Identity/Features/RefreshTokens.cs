@@ -49,7 +49,7 @@ internal static class RefreshTokens
             var ended = await RevokeFamily(db, stored.UserId, stored.FamilyId, now, ct);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
-            revoked.Revoke(ended);
+            await revoked.Revoke(ended);
             loggers.CreateLogger(typeof(RefreshTokens)).LogWarning(
                 "A used refresh token was presented again; revoked session {FamilyId} of user {UserId}", stored.FamilyId, stored.UserId);
             return Problems.InvalidRefreshToken();
@@ -73,7 +73,7 @@ internal static class RefreshTokens
         {
             var ended = await RevokeFamily(db, session.UserId, session.FamilyId, time.GetUtcNow().UtcDateTime, ct);
             await db.SaveChangesAsync(ct);
-            revoked.Revoke(ended);
+            await revoked.Revoke(ended);
         }
         return TypedResults.NoContent();
     }

@@ -71,8 +71,12 @@ internal sealed class NetworkGuard(IOptions<IntegrationsOptions> options)
 
     /// <summary>
     /// False for unspecified, loopback, private (RFC 1918), carrier-grade NAT, link-local (with cloud metadata
-    /// 169.254.169.254), multicast, broadcast, reserved and documentation ranges; for IPv6 also unique-local (fc00::/7),
-    /// link-local (fe80::/10), site-local, multicast, and IPv4-mapped or NAT64 addresses of any blocked IPv4 address.
+    /// 169.254.169.254), multicast, broadcast, reserved and documentation ranges. IPv6 is public only inside global unicast
+    /// (2000::/3), so every form that embeds or translates an IPv4 address outside it (IPv4-mapped <c>::ffff:a.b.c.d</c>,
+    /// IPv4-translated <c>::ffff:0:a.b.c.d</c>, IPv4-compatible <c>::a.b.c.d</c>, local NAT64 <c>64:ff9b:1::/48</c>),
+    /// unique-local, link-local, site-local, multicast and the discard prefix are refused; the well-known NAT64 prefix
+    /// (64:ff9b::/96) and 6to4 (2002::/16) are judged by their embedded IPv4 address; the IETF protocol block 2001::/23
+    /// (Teredo, ORCHID, benchmarking) and the documentation prefixes are refused.
     /// </summary>
     public static bool IsPublic(IPAddress address)
     {
@@ -81,16 +85,17 @@ internal sealed class NetworkGuard(IOptions<IntegrationsOptions> options)
         if (address.AddressFamily != AddressFamily.InterNetworkV6) return false;
 
         var b = address.GetAddressBytes();
-        if (address.Equals(IPAddress.IPv6None) || address.Equals(IPAddress.IPv6Loopback)) return false;
-        if (address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal) return false;
-        if ((b[0] & 0xfe) == 0xfc) return false;
-        // IPv4-compatible (::a.b.c.d, deprecated) and NAT64 (64:ff9b::/96): judge the embedded IPv4 address.
-        if (b.Take(12).All(x => x == 0)) return IsPublicV4(b[12..]);
+        // NAT64 well-known prefix 64:ff9b::/96: judge the embedded IPv4 address.
         if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.Skip(4).Take(8).All(x => x == 0)) return IsPublicV4(b[12..]);
+        // Everything else outside global unicast 2000::/3 is not public.
+        if ((b[0] & 0xe0) != 0x20) return false;
         // 6to4 (2002::/16) embeds an IPv4 address in bytes 2-5.
         if (b[0] == 0x20 && b[1] == 0x02) return IsPublicV4(b[2..6]);
-        // Documentation 2001:db8::/32.
+        // IETF protocol assignments 2001::/23 (Teredo 2001::/32 embeds an obfuscated IPv4 client).
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] < 0x02) return false;
+        // Documentation 2001:db8::/32 and 3fff::/20.
         if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return false;
+        if (b[0] == 0x3f && (b[1] & 0xf0) == 0xf0) return false;
         return true;
     }
 

@@ -14,8 +14,10 @@ internal sealed class InvitationEmailHandler(EmailQueue emails, EmailTemplates t
         var inviter = EmailTemplates.OneLine(e.InvitedByName);
         var workspace = EmailTemplates.OneLine(e.WorkspaceName);
         var role = EmailTemplates.OneLine(e.Role);
+        // The subject is ours alone: names chosen by the sender (their display name, the workspace's) stay in the body,
+        // so an invitation cannot be a subject line of the sender's choosing (docs/adr/0029).
         var content = EmailTemplates.Render(
-            $"{inviter} invited you to {workspace} on TaskFlow",
+            "You are invited to a workspace on TaskFlow",
             greetingName: null,
             [$"{inviter} invited you to join the workspace \"{workspace}\" on TaskFlow as {Article(role)} {role}."],
             ("Accept invitation", templates.Link("/invitations/accept", e.Token)),

@@ -30,6 +30,7 @@ internal static class AddStatus
         if (request.Position is < 0) errors["position"] = ["The position cannot be negative."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
+        await using var transaction = await Workflow.Lock(db, access.ProjectId, ct);
         var statuses = await Workflow.Load(db, access.ProjectId, ct);
         if (Workflow.NameTaken(statuses, name)) return Problems.StatusNameTaken(name);
         var status = new WorkflowStatus { Id = Guid.CreateVersion7(), ProjectId = access.ProjectId, Name = name, Category = request.Category! };
@@ -37,6 +38,7 @@ internal static class AddStatus
         db.Statuses.Add(status);
         Workflow.Renumber(db, access.ProjectId, statuses);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Created($"/v1/projects/{access.ProjectId}/statuses/{status.Id}", StatusResponse.From(status));
     }
 }

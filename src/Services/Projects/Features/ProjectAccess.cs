@@ -97,9 +97,13 @@ internal static class ProjectAccess
         builder.WithMetadata(new AllowedWhenArchived());
 
     /// <summary>From the local copy; on a miss from the workspaces service itself (read-your-writes, <see cref="OwnerMembership"/>).</summary>
-    static async Task<WorkspaceMember?> ActiveMember(HttpContext http, ProjectsDb db, Guid workspaceId, Guid userId, CancellationToken ct) =>
-        await db.WorkspaceMembers.AsNoTracking().SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.Active, ct)
-        ?? await http.RequestServices.GetRequiredService<OwnerMembership>().Find(http, workspaceId, userId, ct);
+    /// Scaled out, a removal or deletion announced through Redis ends access before the copy hears of it (docs/adr/0005).
+    static async Task<WorkspaceMember?> ActiveMember(HttpContext http, ProjectsDb db, Guid workspaceId, Guid userId, CancellationToken ct)
+    {
+        var member = await db.WorkspaceMembers.AsNoTracking().SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.Active, ct)
+            ?? await http.RequestServices.GetRequiredService<OwnerMembership>().Find(http, workspaceId, userId, ct);
+        return member is not null && await SharedRevocations.AccessRevoked(http, workspaceId, userId) ? null : member;
+    }
 
     static async ValueTask<object?> WorkspaceFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -19,6 +19,7 @@ internal static class RemoveStatus
     static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Handle(
         Guid statusId, Guid? moveTo, CurrentAccess access, ProjectsDb db, CancellationToken ct)
     {
+        await using var transaction = await Workflow.Lock(db, access.ProjectId, ct);
         var statuses = await Workflow.Load(db, access.ProjectId, ct);
         var status = statuses.SingleOrDefault(s => s.Id == statusId);
         if (status is null) return Problems.StatusNotFound();
@@ -34,6 +35,7 @@ internal static class RemoveStatus
         db.Publish(new WorkflowStatusRemoved(access.ProjectId, statusId, target));
         Workflow.Renumber(db, access.ProjectId, statuses);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 }

@@ -22,6 +22,7 @@ internal static class ReorderStatuses
     static async Task<Results<Ok<List<StatusResponse>>, ValidationProblem>> Handle(
         Request request, CurrentAccess access, ProjectsDb db, CancellationToken ct)
     {
+        await using var transaction = await Workflow.Lock(db, access.ProjectId, ct);
         var statuses = await Workflow.Load(db, access.ProjectId, ct);
         var ids = request.StatusIds ?? [];
         var byId = statuses.ToDictionary(s => s.Id);
@@ -31,6 +32,7 @@ internal static class ReorderStatuses
         var ordered = ids.Select(id => byId[id]).ToList();
         Workflow.Renumber(db, access.ProjectId, ordered);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(ordered.Select(StatusResponse.From).ToList());
     }
 }

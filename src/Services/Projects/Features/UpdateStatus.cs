@@ -28,6 +28,7 @@ internal static class UpdateStatus
         Workflow.ValidateCategory(request.Category, required: false, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
+        await using var transaction = await Workflow.Lock(db, access.ProjectId, ct);
         var statuses = await Workflow.Load(db, access.ProjectId, ct);
         var status = statuses.SingleOrDefault(s => s.Id == statusId);
         if (status is null) return Problems.StatusNotFound();
@@ -40,6 +41,7 @@ internal static class UpdateStatus
         {
             Workflow.Renumber(db, access.ProjectId, statuses);
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         return TypedResults.Ok(StatusResponse.From(status));
     }

@@ -23,6 +23,18 @@ internal static class Workflow
         ("Backlog", "backlog"), ("Todo", "todo"), ("In Progress", "in_progress"), ("Done", "done"), ("Cancelled", "cancelled"),
     ];
 
+    /// <summary>
+    /// Starts the transaction of a workflow change and takes the project's row lock first (an update that changes nothing:
+    /// a row lock in PostgreSQL, the write lock in SQLite), so concurrent creates, renames, removals and reorders of one
+    /// project run one after another and each sees the others' names and positions (no duplicates). Commit it after saving.
+    /// </summary>
+    public static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> Lock(ProjectsDb db, Guid projectId, CancellationToken ct)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Projects.Where(p => p.Id == projectId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Name, p => p.Name), ct);
+        return transaction;
+    }
+
     public static Task<List<WorkflowStatus>> Load(ProjectsDb db, Guid projectId, CancellationToken ct) =>
         db.Statuses.Where(s => s.ProjectId == projectId).OrderBy(s => s.Position).ToListAsync(ct);
 

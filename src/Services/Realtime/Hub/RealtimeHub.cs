@@ -12,8 +12,14 @@ namespace TaskFlow.Realtime.Hub;
 /// Server → client: <c>event</c> (to the project's group), <c>notification</c> and <c>unreadCount</c> (to the user).
 /// </summary>
 [Authorize]
-internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups) : Microsoft.AspNetCore.SignalR.Hub
+internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionConnections sessions) : Microsoft.AspNetCore.SignalR.Hub
 {
+    public override Task OnConnectedAsync()
+    {
+        sessions.Connected(Context);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Starts receiving the project's events. Fails with "not found" unless the caller may read the project.</summary>
     public async Task JoinProject(Guid projectId)
     {
@@ -46,6 +52,7 @@ internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups) : Microso
     {
         // SignalR drops the connection's group memberships itself.
         groups.Disconnected(Context.ConnectionId);
+        sessions.Disconnected(Context.ConnectionId);
         return Task.CompletedTask;
     }
 

@@ -363,7 +363,18 @@ internal static class ContentTypes
     public static bool MatchesMagicBytes(string contentType, byte[] head) =>
         !Signatures.TryGetValue(contentType, out var matches) || matches(head);
 
-    public static string Served(string contentType) => Active.Contains(contentType) ? Binary : contentType;
+    public static string Served(string contentType) => IsActive(contentType) ? Binary : contentType;
+
+    /// <summary>
+    /// The list above, every XML-based type (<c>*/xml</c>, <c>*+xml</c>, <c>xml-*</c>: a browser renders them as documents that
+    /// may run scripts), every script type (legacy <c>text/jscript</c>, <c>text/livescript</c>, <c>text/javascript1.5</c>,
+    /// <c>text/vbscript</c>, …), every HTML variant and multipart types.
+    /// </summary>
+    static bool IsActive(string t) =>
+        Active.Contains(t)
+        || t.EndsWith("+xml", StringComparison.Ordinal) || t.EndsWith("/xml", StringComparison.Ordinal) || t.Contains("/xml-", StringComparison.Ordinal)
+        || t.Contains("script", StringComparison.Ordinal) || t.Contains("html", StringComparison.Ordinal)
+        || t.StartsWith("multipart/", StringComparison.Ordinal);
 }
 
 internal static class AttachmentProblems

@@ -102,7 +102,7 @@ internal static class TaskAccess
             var id = Guid.Parse(http.Request.RouteValues["workspaceId"]!.ToString()!);
             var member = await db.WorkspaceMembers.AsNoTracking().AnyAsync(m => m.WorkspaceId == id && m.UserId == userId && m.Active, ct)
                 && !await db.Workspaces.AsNoTracking().AnyAsync(w => w.Id == id && w.Deleted, ct);
-            if (!member) return Problems.WorkspaceNotFound();
+            if (!member || await SharedRevocations.AccessRevoked(http, id, userId)) return Problems.WorkspaceNotFound();
             http.RequestServices.GetRequiredService<WorkspaceAccess>().Set(userId, id);
             return await next(context);
         });
@@ -170,6 +170,8 @@ internal static class TaskAccess
             var project = membership.Project;
             // A private project the caller cannot see is as unknown as a missing one.
             if (Roles.Effective(workspaceRole, membership.ProjectRole, project.Private) is not { } role) return notFound;
+            // Scaled out, a removal or deletion announced through Redis ends access before the copy hears of it (docs/adr/0005).
+            if (await SharedRevocations.AccessRevoked(http, project.WorkspaceId, userId)) return notFound;
 
             var isRead = HttpMethods.IsGet(http.Request.Method);
             var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredProjectRole>()?.Role ?? (isRead ? ProjectRole.Reader : ProjectRole.Member);

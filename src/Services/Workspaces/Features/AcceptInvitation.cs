@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Workspaces.Data;
 using TaskFlow.Workspaces.Contracts;
@@ -28,7 +29,7 @@ internal static class AcceptInvitation
             .WithDescription("The caller must be signed in with the invited email address (else 403). An unknown token is 404; a used, revoked or expired one is 410.");
 
     static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request request, ClaimsPrincipal user, WorkspacesDb db, CancellationToken ct)
+        Request request, ClaimsPrincipal user, WorkspacesDb db, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Token))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["The invitation token is required."] });
@@ -71,6 +72,9 @@ internal static class AcceptInvitation
             // The same user accepted twice at once: the membership's primary key let only one through.
             return Problems.AlreadyMember();
         }
+        // A member removed earlier who joins again is no longer refused by the shared revocation.
+        if (http.RequestServices.GetService<SharedRevocations>() is { } shared)
+            await shared.Remove(SharedRevocations.MemberKey(invitation.WorkspaceId, userId));
         return TypedResults.Ok(new Response(invitation.WorkspaceId, invitation.Role.ToName()));
     }
 }

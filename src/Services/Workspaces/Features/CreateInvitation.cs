@@ -26,7 +26,7 @@ internal static class CreateInvitation
 {
     /// <summary>Whom to invite.</summary>
     /// <param name="Email">Email address the invitation is sent to; only a user signed in with it can accept.</param>
-    /// <param name="Role">owner, admin, member or viewer (admins cannot invite owners).</param>
+    /// <param name="Role">owner, admin, member or viewer (admins invite only members and viewers).</param>
     internal sealed record Request(string? Email, string? Role);
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder workspace) =>
@@ -37,7 +37,8 @@ internal static class CreateInvitation
             .WithDescription("Owners and admins. Publishes InvitationCreated (notifications mails the link): 201. Inviting an email that already has a pending invitation resends that invitation instead: the same invitation (same id) gets the given role, a fresh expiry and a new link, which is mailed again (the earlier link stops working); the answer is 200 with resent=true. Inviting a member is a 409.");
 
     static async Task<Results<Created<InvitationResponse>, Ok<InvitationResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        Request request, CurrentMembership current, WorkspacesDb db, IOptions<WorkspacesOptions> options, CancellationToken ct)
+        Request request, CurrentMembership current, WorkspacesDb db, IOptions<WorkspacesOptions> options, InvitationMailLimits limits,
+        HttpContext context, CancellationToken ct)
     {
         var email = request.Email?.Trim() ?? "";
         var errors = new Dictionary<string, string[]>();
@@ -47,12 +48,16 @@ internal static class CreateInvitation
             errors["role"] = [$"The role must be one of {string.Join(", ", WorkspaceRoles.Names)}."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        if (role == WorkspaceRole.Owner && current.Role != WorkspaceRole.Owner)
-            return Problems.InsufficientRole("Only owners can invite someone as owner.");
+        // As with role changes (MemberRules): admins cannot make anyone owner or admin, so they cannot invite one either.
+        if (role.IsManager() && current.Role != WorkspaceRole.Owner)
+            return Problems.InsufficientRole($"Only owners can invite someone as {role.ToName()}.");
 
         var normalized = Claims.NormalizeEmail(email);
         if (await db.Memberships.AnyAsync(m => m.WorkspaceId == current.WorkspaceId && m.NormalizedEmail == normalized, ct))
             return Problems.AlreadyMember();
+
+        // Every path below mails an invitation.
+        if (limits.Take(context, current.UserId, normalized) is { } tooMany) return tooMany;
 
         var now = Clock.UtcNow();
         var previous = await db.Invitations
@@ -63,8 +68,8 @@ internal static class CreateInvitation
         {
             // Resend the pending invitation (as Slack and Linear do) rather than revoking it behind the inviter's back.
             var pending = previous[0];
-            if (pending.Role == WorkspaceRole.Owner && current.Role != WorkspaceRole.Owner)
-                return Problems.InsufficientRole("Only owners can resend an invitation to become owner.");
+            if (pending.Role.IsManager() && current.Role != WorkspaceRole.Owner)
+                return Problems.InsufficientRole($"Only owners can resend an invitation to become {pending.Role.ToName()}.");
             foreach (var duplicate in previous.Skip(1)) (duplicate.Status, duplicate.RespondedAt) = (InvitationStatus.Revoked, now);
             pending.Role = role;
             pending.Email = email;

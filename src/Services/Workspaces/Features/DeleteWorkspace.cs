@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Workspaces.Data;
 using TaskFlow.Workspaces.Contracts;
 
@@ -16,12 +18,15 @@ internal static class DeleteWorkspace
             .WithSummary("Delete a workspace")
             .WithDescription("Owners only. Removes the workspace, its memberships and invitations; publishes WorkspaceDeleted.");
 
-    static async Task<NoContent> Handle(CurrentMembership current, WorkspacesDb db, CancellationToken ct)
+    static async Task<NoContent> Handle(CurrentMembership current, WorkspacesDb db, HttpContext http, CancellationToken ct)
     {
         // Memberships and invitations go with it (cascade in the database).
         db.Workspaces.Remove(current.Workspace);
         db.Publish(new WorkspaceDeleted(current.WorkspaceId));
         await db.SaveChangesAsync(ct);
+        // Scaled out, every service refuses the workspace from the next request on, before WorkspaceDeleted arrives (docs/adr/0005).
+        if (http.RequestServices.GetService<SharedRevocations>() is { } shared)
+            await shared.Add([SharedRevocations.WorkspaceKey(current.WorkspaceId)], SharedRevocations.MembershipLifetime);
         return TypedResults.NoContent();
     }
 }

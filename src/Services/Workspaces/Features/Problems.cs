@@ -8,6 +8,13 @@ internal static class Problems
 {
     const string Base = "https://taskflow.dev/problems/";
 
+    public static ProblemHttpResult TooManyInvitations(HttpContext context, TimeSpan retryAfter, string who)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Make(StatusCodes.Status429TooManyRequests, "too-many-invitations", "Too many invitations.",
+            $"In the last hour {who} as many invitation emails as allowed. Try again after the number of seconds in the Retry-After header.");
+    }
+
     public static ProblemHttpResult WorkspaceNotFound() => Make(StatusCodes.Status404NotFound, "workspace-not-found",
         "Workspace not found.", "No workspace exists at this address, or you are not a member of it.");
 

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Workspaces.Data;
 using TaskFlow.Workspaces.Contracts;
 
@@ -17,7 +19,7 @@ internal static class RemoveMember
             .WithDescription("Anyone may remove themselves (leave). Owners remove anyone; admins remove members and viewers. The last owner cannot leave or be removed (409 last-owner).");
 
     static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        Guid userId, CurrentMembership current, WorkspacesDb db, CancellationToken ct)
+        Guid userId, CurrentMembership current, WorkspacesDb db, HttpContext http, CancellationToken ct)
     {
         Membership? target;
         if (userId == current.UserId)
@@ -37,6 +39,9 @@ internal static class RemoveMember
         db.Memberships.Remove(target);
         db.Publish(new MemberRemoved(current.WorkspaceId, target.UserId));
         if (await MemberRules.Save(db, ct) is { } conflict) return conflict;
+        // Scaled out, every service refuses the member from the next request on, before MemberRemoved arrives (docs/adr/0005).
+        if (http.RequestServices.GetService<SharedRevocations>() is { } shared)
+            await shared.Add([SharedRevocations.MemberKey(current.WorkspaceId, target.UserId)], SharedRevocations.MembershipLifetime);
         return TypedResults.NoContent();
     }
 }

@@ -18,14 +18,16 @@ internal static class ResendInvitation
             .WithDescription("Owners and admins. Mails the same invitation again with a new link and a fresh expiry (the earlier link stops working); publishes InvitationCreated for the same id. 200 with resent=true; only pending invitations can be resent, others are 404.");
 
     static async Task<Results<Ok<InvitationResponse>, ProblemHttpResult>> Handle(
-        Guid invitationId, CurrentMembership current, WorkspacesDb db, IOptions<WorkspacesOptions> options, CancellationToken ct)
+        Guid invitationId, CurrentMembership current, WorkspacesDb db, IOptions<WorkspacesOptions> options, InvitationMailLimits limits,
+        HttpContext context, CancellationToken ct)
     {
         var now = Clock.UtcNow();
         var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId && i.WorkspaceId == current.WorkspaceId, ct);
         if (invitation is null || !invitation.IsPending(now)) return Problems.InvitationNotFound();
-        if (invitation.Role == WorkspaceRole.Owner && current.Role != WorkspaceRole.Owner)
-            return Problems.InsufficientRole("Only owners can resend an invitation to become owner.");
+        if (invitation.Role.IsManager() && current.Role != WorkspaceRole.Owner)
+            return Problems.InsufficientRole($"Only owners can resend an invitation to become {invitation.Role.ToName()}.");
 
+        if (limits.Take(context, current.UserId, invitation.NormalizedEmail) is { } tooMany) return tooMany;
         CreateInvitation.Resend(invitation, current, db, options.Value, now);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(InvitationResponse.From(invitation, now, resent: true));

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Identity.Contracts;
+using TaskFlow.Notifications.Data;
+
+namespace TaskFlow.Notifications.Features;
+
+/// <summary>
+/// An account was deleted (docs/adr/0030-trust-personal-data.md). Erased: the user copy, their notifications, preferences and
+/// delivery settings (phone number), every email and text message to them (pending ones are never sent). Anonymised: their
+/// name in other people's notifications (those they caused) and emails, as "Deleted user". Idempotent.
+/// </summary>
+internal sealed class UserDeletedHandler(NotificationsDb db) : IIntegrationEventHandler<UserDeleted>
+{
+    public const string DeletedUserName = "Deleted user";
+
+    public async Task Handle(UserDeleted e, CancellationToken cancellationToken)
+    {
+        var ct = cancellationToken;
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == e.UserId, ct);
+        var addresses = new[] { e.Email.Trim(), e.Email.Trim().ToLowerInvariant(), user?.Email ?? "", user?.NormalizedEmail ?? "" }
+            .Where(a => a.Length > 0).Distinct().ToArray();
+
+        db.Notifications.RemoveRange(await db.Notifications.Where(n => n.RecipientId == e.UserId).ToListAsync(ct));
+        db.Preferences.RemoveRange(await db.Preferences.Where(p => p.UserId == e.UserId).ToListAsync(ct));
+        db.Settings.RemoveRange(await db.Settings.Where(s => s.UserId == e.UserId).ToListAsync(ct));
+        db.OutgoingSms.RemoveRange(await db.OutgoingSms.Where(s => s.RecipientId == e.UserId).ToListAsync(ct));
+        db.OutgoingEmails.RemoveRange(await db.OutgoingEmails.Where(m => addresses.Contains(m.To)).ToListAsync(ct));
+
+        if (user is not null)
+        {
+            var name = user.DisplayName;
+            foreach (var n in await db.Notifications.Where(n => n.ActorId == e.UserId).ToListAsync(ct))
+            {
+                n.Title = Anonymise(n.Title, name)!;
+                n.Body = Anonymise(n.Body, name);
+            }
+            // Other people's mail that names them ("Ada commented on …").
+            List<OutgoingEmail> naming = name.Length == 0 ? new()
+                : await db.OutgoingEmails.Where(m => !addresses.Contains(m.To) && (m.Subject.Contains(name) || m.Text.Contains(name))).ToListAsync(ct);
+            foreach (var m in naming)
+            {
+                m.Subject = Anonymise(m.Subject, name)!;
+                m.Text = Anonymise(m.Text, name)!;
+                m.Html = Anonymise(m.Html, name);
+            }
+            db.Users.Remove(user);
+        }
+    }
+
+    static string? Anonymise(string? text, string name) =>
+        text is null || name.Length == 0 ? text
+            : text.Replace(name, DeletedUserName, StringComparison.Ordinal)
+                .Replace(System.Net.WebUtility.HtmlEncode(name), DeletedUserName, StringComparison.Ordinal);
+}
