@@ -1,5 +1,6 @@
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Catalog.Data;
+using TaskFlow.Catalog.Features;
 using TaskFlow.Inventory.Contracts;
 
 namespace TaskFlow.Catalog.Consumers;
@@ -16,12 +17,12 @@ internal sealed class StockChangedHandler(CatalogDb db, TimeProvider time) : IIn
         var copy = await db.Stock.FindAsync([e.ProductId], ct);
         if (copy is null)
         {
-            db.Stock.Add(new ProductStock { ProductId = e.ProductId, Available = e.Available, Version = e.Version, UpdatedAt = time.GetUtcNow().UtcDateTime });
+            db.Stock.Add(new ProductStock { ProductId = e.ProductId, Available = e.Available, Version = e.Version, UpdatedAt = Clock.Now(time) });
             return;
         }
         if (e.Version <= copy.Version) return;
         copy.Available = e.Available;
         copy.Version = e.Version;
-        copy.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        copy.UpdatedAt = Clock.Now(time);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class DemoCatalog(IServiceProvider services, IConfiguration conf
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CatalogDb>();
         if (await db.Categories.AnyAsync(cancellationToken) || await db.Products.AnyAsync(cancellationToken)) return;
-        var count = Fill(db, DateTime.UtcNow);
+        var count = Fill(db, Clock.Now(TimeProvider.System));
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Loaded the demo catalog: {Products} products ({Key}=false turns this off)", count, Key);
     }

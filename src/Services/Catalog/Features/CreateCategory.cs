@@ -23,7 +23,7 @@ internal static class CreateCategory
         if (CategoryInput.Validate(request, tree, null, errors) is not { } valid) return TypedResults.ValidationProblem(errors);
         var (name, slug) = valid;
         if (CategoryInput.Clash(tree, name, slug, null) is { } clash) return Problems.CategoryTaken(clash);
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Clock.Now(time);
         var category = new Category
         {
             Id = Guid.CreateVersion7(),

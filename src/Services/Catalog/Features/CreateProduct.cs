@@ -33,7 +33,7 @@ internal static class CreateProduct
         var imageUrl = ProductInput.ImageUrl(request.ImageUrl, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Clock.Now(time);
         var product = new Product
         {
             Id = Guid.CreateVersion7(),

@@ -23,7 +23,7 @@ internal static class DeleteProduct
     {
         if (!Guid.TryParse(productId, out var id) || await db.Products.SingleOrDefaultAsync(p => p.Id == id && p.DeletedAt == null, ct) is not { } product)
             return Problems.ProductNotFound();
-        product.DeletedAt = product.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        product.DeletedAt = product.UpdatedAt = Clock.Now(time);
         db.Publish(new ProductDeleted(product.Id));
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();

@@ -144,8 +144,9 @@ internal static class ListProducts
             "-price" => rows.OrderByDescending(r => r.Price).ThenBy(r => r.Id),
             "name" => rows.OrderBy(r => r.Name).ThenBy(r => r.Id),
             "-name" => rows.OrderByDescending(r => r.Name).ThenBy(r => r.Id),
-            "relevance" => rows.OrderByDescending(r => r.Rank).ThenByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
-            _ => rows.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id),
+            "relevance" => rows.OrderByDescending(r => r.Rank).ThenByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id),
+            // Ids are UUIDv7, in order of creation: the tie-break within one second.
+            _ => rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id),
         };
         var page = total <= query.Offset ? [] : await rows.Skip(query.Offset).Take(query.Limit).ToListAsync(ct);
         var data = page.Select(r => new ProductResponse(r.Id, r.Name, r.Description, r.Price, r.Currency, r.Category, r.Stock, r.ImageUrl, r.CreatedAt, r.UpdatedAt).Normalized()).ToList();

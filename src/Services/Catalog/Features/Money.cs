@@ -15,3 +15,13 @@ internal static class Money
         _ => null,
     };
 }
+
+/// <summary>Times the catalog writes: UTC, whole seconds, as the design shows them (<c>2023-10-26T09:00:00Z</c>) and alike on both providers.</summary>
+internal static class Clock
+{
+    public static DateTime Now(TimeProvider time)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+    }
+}

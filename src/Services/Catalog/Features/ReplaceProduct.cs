@@ -46,7 +46,7 @@ internal static class ReplaceProduct
     /// <summary>Saves a changed product with its ProductUpdated event and answers it as read back.</summary>
     internal static async Task<ProductResponse> Save(CatalogDb db, Product product, TimeProvider time, CancellationToken ct)
     {
-        product.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        product.UpdatedAt = Clock.Now(time);
         db.Publish(new ProductUpdated(product.Id, product.Name, Money.TwoDecimals(product.Price), product.Currency, product.CategoryId));
         await db.SaveChangesAsync(ct);
         return (await ProductQueries.One(db, product.Id, ct))!;

@@ -30,7 +30,7 @@ internal static class UpdateCategory
         category.NormalizedName = name.ToLowerInvariant();
         category.Slug = slug;
         category.ParentId = request.ParentId;
-        category.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        category.UpdatedAt = Clock.Now(time);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(CategoryResponse.From(category));
     }
