@@ -1,6 +1,7 @@
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.Identity;
 using TaskFlow.Integrations;
+using TaskFlow.Inventory;
 using TaskFlow.Notifications;
 using TaskFlow.Projects;
 using TaskFlow.Realtime;
@@ -12,7 +13,7 @@ namespace TaskFlow.Host;
 /// <summary>Which services this process runs: <c>--services all</c> (default), <c>--services gateway</c> or a list such as <c>identity,notifications</c>.</summary>
 sealed record ServiceSelection(IReadOnlyList<string> Names)
 {
-    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule(), new TasksModule(), new IntegrationsModule(), new RealtimeModule()];
+    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule(), new TasksModule(), new IntegrationsModule(), new RealtimeModule(), new InventoryModule()];
 
     public bool IsAll => Names.Contains("all");
     public bool IsGateway => Names.Contains("gateway");
