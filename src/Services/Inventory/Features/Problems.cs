@@ -33,7 +33,7 @@ internal static class Problems
     public static ProblemHttpResult ReservationNotHeld(string status) => Make(StatusCodes.Status409Conflict, "reservation-not-held",
         $"The reservation is {status}.",
         $"A {status} reservation cannot be committed or released any more; its units are no longer held for the order line.",
-        new Dictionary<string, object?> { ["status"] = status });
+        new Dictionary<string, object?> { ["reservation_status"] = status });
 
     public static ProblemHttpResult RoleRequired(IReadOnlyList<string> roles) => Make(StatusCodes.Status403Forbidden, "role-required",
         "Your role does not allow this.",
