@@ -15,7 +15,7 @@ using TaskFlow.Inventory.Contracts;
 namespace TaskFlow.Inventory.Tests;
 
 /// <summary>
-/// The all-in-one host trusting test tokens that carry roles (the standard <c>role</c> claim), with a fast expiry sweep,
+/// The shop all-in-one (<c>--app shop</c>: identity, notifications, catalog, inventory) trusting test tokens that carry roles (the standard <c>role</c> claim), with a fast expiry sweep,
 /// and a consumer that records every <see cref="StockChanged"/> the transport delivers (read as the contract record).
 /// PostgreSQL connections per database are capped so that 200 concurrent requests queue in the pool instead of
 /// exhausting the shared server's 100 connections; they still contend for the same row.
@@ -26,6 +26,8 @@ public class InventoryApp(Provider provider) : TestTokenApp(provider)
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
+        new("app", "shop"),
+        new("Catalog:DemoData", "false"),
         new("Inventory:Reservations:SweepInterval", "00:00:00.200"),
         new("Data:Postgres", new NpgsqlConnectionStringBuilder(PostgresConnection) { MaxPoolSize = 20 }.ConnectionString),
     ];

@@ -8,6 +8,8 @@ using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.BuildingBlocks.Web;
+using TaskFlow.Catalog.Contracts;
+using TaskFlow.Inventory.Consumers;
 using TaskFlow.Inventory.Data;
 using TaskFlow.Inventory.Features;
 
@@ -29,6 +31,8 @@ public sealed class InventoryModule : IServiceModule
         builder.AddServiceDb<InventoryDb, SqliteInventoryDb, PostgresInventoryDb>(Name);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ReservationSweep>();
+        builder.Services.AddEventHandler<InventoryDb, ProductCreated, ProductCreatedHandler>(Name);
+        builder.Services.AddEventHandler<InventoryDb, ProductDeleted, ProductDeletedHandler>(Name);
         AddExamples(builder.Services);
     }
 

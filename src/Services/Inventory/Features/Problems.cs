@@ -23,6 +23,9 @@ internal static class Problems
         $"The change would leave {onHandAfter} on hand while {reserved} are reserved for orders (on hand can never be negative). Nothing was changed; release reservations first or adjust by less.",
         new Dictionary<string, object?> { ["on_hand_after"] = onHandAfter, ["reserved"] = reserved });
 
+    public static ProblemHttpResult ProductWithdrawn() => Make(StatusCodes.Status409Conflict, "product-withdrawn",
+        "The product was withdrawn from the catalog.", "A withdrawn product takes no new reservations. Nothing was reserved.");
+
     public static ProblemHttpResult ReservationNotFound() => Make(StatusCodes.Status404NotFound, "reservation-not-found",
         "Reservation not found.", "No reservation exists with this id.");
 

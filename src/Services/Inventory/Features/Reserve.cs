@@ -37,7 +37,7 @@ internal static class Reserve
             .RequireRole(InventoryAccess.Checkout, InventoryAccess.Admin)
             .WithName("ReserveStock")
             .WithSummary("Reserve stock for an order line")
-            .WithDescription("The checkout (role checkout) or an admin. Holds quantity units until expires_at: 201 with the reservation. The same order_line_id again returns the existing reservation (200), whatever its status now; with another order, product or quantity it is 409 reservation-mismatch. Not enough available → 409 insufficient-stock (requested, available), nothing held. Reservations past their expiry are given back first, so their units count as available.");
+            .WithDescription("The checkout (role checkout) or an admin. Holds quantity units until expires_at: 201 with the reservation. The same order_line_id again returns the existing reservation (200), whatever its status now; with another order, product or quantity it is 409 reservation-mismatch. Not enough available → 409 insufficient-stock (requested, available), nothing held; a product withdrawn from the catalog → 409 product-withdrawn. Reservations past their expiry are given back first, so their units count as available.");
 
     static async Task<ReserveResult> Handle(Request request, InventoryDb db, IOptions<InventoryOptions> options, TimeProvider time, HttpContext http, CancellationToken ct)
     {
@@ -59,20 +59,22 @@ internal static class Reserve
         for (var pass = 0; ; pass++)
         {
             var now = time.GetUtcNow().UtcDateTime;
-            var shortBy = false;
+            var expiredHeld = false;
             var result = await db.Atomically(async () =>
             {
                 var existing = await db.Reservations.AsNoTracking().SingleOrDefaultAsync(r => r.OrderLineId == lineId, ct);
                 if (existing is not null) return StockWrites.Abort(Replay(existing, orderId, productId, quantity));
 
                 var held = await db.Stock
-                    .Where(x => x.ProductId == productId && x.OnHand - x.Reserved >= quantity)
+                    .Where(x => x.ProductId == productId && x.OnHand - x.Reserved >= quantity && x.WithdrawnAt == null)
                     .ExecuteUpdateAsync(x => x.SetProperty(v => v.Reserved, v => v.Reserved + quantity).SetProperty(v => v.Version, v => v.Version + 1).SetProperty(v => v.UpdatedAt, now), ct);
                 if (held == 0)
                 {
-                    shortBy = true;
-                    var available = await db.Stock.Where(x => x.ProductId == productId).Select(x => (int?)(x.OnHand - x.Reserved)).SingleOrDefaultAsync(ct) ?? 0;
-                    return StockWrites.Abort<ReserveResult>(Problems.InsufficientStock(quantity, available));
+                    var stock = await db.Stock.AsNoTracking().SingleOrDefaultAsync(x => x.ProductId == productId, ct);
+                    if (stock?.WithdrawnAt is not null) return StockWrites.Abort<ReserveResult>(Problems.ProductWithdrawn());
+                    // Held reservations past their expiry still count as reserved until someone expires them.
+                    expiredHeld = await db.Reservations.AnyAsync(r => r.ProductId == productId && r.Status == ReservationStatus.Held && r.ExpiresAt <= now, ct);
+                    return StockWrites.Abort<ReserveResult>(Problems.InsufficientStock(quantity, stock?.Available ?? 0));
                 }
                 var reservation = new Reservation
                 {
@@ -91,8 +93,12 @@ internal static class Reserve
                 StockWrites.PublishChange(db, await StockWrites.Current(db, productId, ct), "reserved");
                 return StockWrites.Commit<ReserveResult>(TypedResults.Created($"/v1/inventory/reservations/{reservation.Id}", ReservationResponse.From(reservation)));
             }, ct);
-            // Units of reservations past their expiry that the sweep has not reached yet are given back, then it is tried once more.
-            if (shortBy && pass == 0 && await ReservationSteps.ExpireDue(db, productId, now, ct) > 0) continue;
+            // Units of reservations past their expiry are given back (here, or by the sweep meanwhile), then it is tried once more.
+            if (expiredHeld && pass == 0)
+            {
+                await ReservationSteps.ExpireDue(db, productId, now, ct);
+                continue;
+            }
             return result;
         }
     }

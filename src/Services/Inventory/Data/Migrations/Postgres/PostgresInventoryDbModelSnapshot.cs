@@ -210,6 +210,9 @@ namespace TaskFlow.Inventory.Data.Migrations.Postgres
                     b.Property<long>("Version")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("ProductId");
 
                     b.ToTable("stock_items", null, t =>

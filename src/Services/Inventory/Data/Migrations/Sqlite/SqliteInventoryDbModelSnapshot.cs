@@ -205,6 +205,9 @@ namespace TaskFlow.Inventory.Data.Migrations.Sqlite
                     b.Property<long>("Version")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("ProductId");
 
                     b.ToTable("stock_items", null, t =>

@@ -12,7 +12,7 @@ using TaskFlow.Inventory.Data;
 namespace TaskFlow.Inventory.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresInventoryDb))]
-    [Migration("20261207081218_Initial")]
+    [Migration("20261207084735_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -212,6 +212,9 @@ namespace TaskFlow.Inventory.Data.Migrations.Postgres
 
                     b.Property<long>("Version")
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.HasKey("ProductId");
 

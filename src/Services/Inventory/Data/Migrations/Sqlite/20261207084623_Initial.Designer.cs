@@ -11,7 +11,7 @@ using TaskFlow.Inventory.Data;
 namespace TaskFlow.Inventory.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteInventoryDb))]
-    [Migration("20261207081122_Initial")]
+    [Migration("20261207084623_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -207,6 +207,9 @@ namespace TaskFlow.Inventory.Data.Migrations.Sqlite
 
                     b.Property<long>("Version")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("TEXT");
 
                     b.HasKey("ProductId");
 
