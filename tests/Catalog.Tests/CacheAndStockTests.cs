@@ -59,6 +59,31 @@ public abstract class CacheAndStockTests(ShopApp app) : CatalogTestBase(app)
     }
 
     [Fact]
+    public async Task A_burst_of_identical_misses_costs_one_query()
+    {
+        var category = Unique("Burst");
+        await CreateCategory(category);
+        await CreateProduct(category, "Popular");
+        using var counter = new QueryCounter(cs => cs.Contains(App.DataDir, StringComparison.Ordinal) || cs.Contains(App.DatabasePrefix, StringComparison.Ordinal));
+        // EF Core caches for a moment whether anyone listens to its command events: read until the counter sees queries.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (counter.Count(_ => true) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "EF Core's command events never reached the counter.");
+            await Anonymous().GetAsync("/v1/categories", Ct);
+            await Task.Delay(50, Ct);
+        }
+        counter.Reset();
+        var path = $"/v1/products?category={category}&limit=7";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Anonymous().GetAsync(path, Ct)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, counter.Count(sql => sql.Contains("COUNT(*)", StringComparison.Ordinal) && sql.Contains("products", StringComparison.Ordinal)));
+        Assert.Equal(20, counter.Count(sql => sql.Contains("catalog_state", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_product_read_cached_as_missing_appears_once_created()
     {
         var category = Unique("Late");

@@ -43,7 +43,7 @@ public sealed partial class ShopAdminTests(ShopWithAdminsApp app) : IClassFixtur
 
     async Task Verify(string email)
     {
-        var mail = await app.WaitForMail(email);
+        var mail = await app.WaitForMail(email, m => TokenPattern().IsMatch(m.TextBody ?? m.HtmlBody ?? ""));
         var token = TokenPattern().Match(mail.TextBody ?? mail.HtmlBody ?? "").Groups[1].Value;
         Assert.NotEmpty(token);
         Assert.Equal(HttpStatusCode.NoContent, (await app.CreateClient().PostAsJsonAsync("/v1/auth/email/verify", new { token }, Ct)).StatusCode);
