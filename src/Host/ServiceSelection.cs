@@ -4,6 +4,7 @@ using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.Catalog;
 using TaskFlow.Identity;
 using TaskFlow.Integrations;
+using TaskFlow.Inventory;
 using TaskFlow.Notifications;
 using TaskFlow.Projects;
 using TaskFlow.Realtime;
@@ -28,7 +29,7 @@ sealed record ServiceSelection(string App, IReadOnlyList<IServiceModule> AppModu
     public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule(), new TasksModule(), new IntegrationsModule(), new RealtimeModule()];
 
     /// <summary>The shop's modules: the platform's identity and notifications, and the shop's own services.</summary>
-    public static readonly IReadOnlyList<IServiceModule> ShopModules = [new IdentityModule(), new NotificationsModule(), new CatalogModule()];
+    public static readonly IReadOnlyList<IServiceModule> ShopModules = [new IdentityModule(), new NotificationsModule(), new CatalogModule(), new InventoryModule()];
 
     public static IReadOnlyList<IServiceModule> ModulesOf(string app) => app == ShopApp ? ShopModules : AllModules;
 
