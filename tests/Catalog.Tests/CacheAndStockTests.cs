@@ -1,6 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using TaskFlow.Inventory.Contracts;
 
 namespace TaskFlow.Catalog.Tests;
