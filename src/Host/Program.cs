@@ -12,8 +12,10 @@ using TaskFlow.Web;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = HostFolder.WebRoot() });
 HostFolder.AddSettingsOfTheExecutablesFolder(builder);
 
-var selection = ServiceSelection.Parse(builder.Configuration["services"]);
-var modules = ServiceSelection.AllModules.Where(m => selection.Includes(m.Name)).ToList();
+// --app shop runs the second product (catalog, inventory, ... beside identity and notifications) instead of TaskFlow.
+var selection = ServiceSelection.Parse(builder.Configuration["app"], builder.Configuration["services"]);
+if (selection.IsShop) ServiceSelection.AddShopDefaults(builder.Configuration);
+var modules = selection.Modules;
 
 builder.AddWebDefaults(string.Join('+', selection.Names));
 builder.Services.AddOpenApi("v1", OpenApiSetup.Configure);
@@ -23,10 +25,11 @@ foreach (var module in modules) module.AddServices(builder);
 foreach (var module in modules) builder.Services.AddRevokedSessionsConsumer(module.Name);
 builder.AddMessaging();
 if (selection.IsGateway || selection.IsAll) builder.AddGatewayRateLimits();
-if (selection.IsGateway) builder.AddGateway(ServiceSelection.AllModules);
+if (selection.IsGateway) builder.AddGateway(selection.AppModules);
 builder.AddForwardedHeaderTrust(isEdge: selection.IsGateway || selection.IsAll);
-// The browser app lives at the edge: in the all-in-one process, or in the gateway when scaled out.
-var servesWebApp = selection.IsAll || selection.IsGateway;
+// The browser app lives at the edge: in the all-in-one process, or in the gateway when scaled out. It is TaskFlow's;
+// the shop's storefront is not built yet.
+var servesWebApp = !selection.IsShop && (selection.IsAll || selection.IsGateway);
 if (servesWebApp) builder.AddWebApp();
 
 // /metrics, /openapi and /docs on their own listener when Platform:Diagnostics:Port is set (docs/adr/0029).
@@ -39,7 +42,7 @@ app.MapPlatformEndpoints(isGateway: selection.IsGateway);
 foreach (var module in modules) module.MapEndpoints(app);
 if (selection.IsGateway) app.MapGateway();
 if (servesWebApp) app.MapWebApp();
-app.Logger.LogInformation("TaskFlow started with services: {Services}", string.Join(", ", selection.Names));
+app.Logger.LogInformation("{App} started with services: {Services}", selection.App, string.Join(", ", selection.Names));
 app.Run();
 
 /// <summary>The test host needs a public entry type.</summary>

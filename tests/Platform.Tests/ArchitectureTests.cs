@@ -24,8 +24,12 @@ public sealed class ArchitectureTests
             .Order()
             .ToList();
         var moduleAssemblies = ServiceAssemblies().Select(a => a.GetName().Name!).Order().ToList();
-        var hosted = (IReadOnlyList<IServiceModule>)Assembly.Load("TaskFlow.Host").GetType("TaskFlow.Host.ServiceSelection", throwOnError: true)!
-            .GetField("AllModules")!.GetValue(null)!;
+        // TaskFlow's modules and the shop's (--app shop); the platform's shared ones (identity, notifications) are in both.
+        var selection = Assembly.Load("TaskFlow.Host").GetType("TaskFlow.Host.ServiceSelection", throwOnError: true)!;
+        var hosted = ((IReadOnlyList<IServiceModule>)selection.GetField("AllModules")!.GetValue(null)!)
+            .Concat((IReadOnlyList<IServiceModule>)selection.GetField("ShopModules")!.GetValue(null)!)
+            .DistinctBy(m => m.GetType())
+            .ToList();
         var hostedAssemblies = hosted.Select(m => m.GetType().Assembly.GetName().Name!).Order().ToList();
 
         Assert.NotEmpty(folders);

@@ -190,7 +190,7 @@ sealed class TestJwks : IDisposable
     public string Url { get; }
 
     /// <summary>A token as identity would issue it (issuer <c>taskflow</c>, audience <c>taskflow-api</c>).</summary>
-    public string Token(Guid userId, string email, ECDsa? signWith = null) =>
+    public string Token(Guid userId, string email, ECDsa? signWith = null, string? role = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = "taskflow",
@@ -203,7 +203,7 @@ sealed class TestJwks : IDisposable
                 ["name"] = "Gateway Tester",
                 ["email_verified"] = "true",
                 ["jti"] = Guid.NewGuid().ToString("N"),
-            },
+            }.Concat(role is null ? [] : [new KeyValuePair<string, object>("role", role)]).ToDictionary(),
             SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(signWith ?? key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256),
         });
 

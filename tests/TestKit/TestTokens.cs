@@ -31,7 +31,10 @@ public static class TestTokens
 
     public static SecurityKey PublicKey { get; } = new ECDsaSecurityKey(ECDsa.Create(Key.ExportParameters(includePrivateParameters: false))) { KeyId = KeyId };
 
-    public static string For(TestUser user, bool emailVerified = true)
+    /// <param name="user">Who the token is for.</param>
+    /// <param name="emailVerified">The <c>email_verified</c> claim.</param>
+    /// <param name="role">A <c>role</c> claim (the shop's <c>admin</c>), or none.</param>
+    public static string For(TestUser user, bool emailVerified = true, string? role = null)
     {
         var now = DateTime.UtcNow;
         var descriptor = new SecurityTokenDescriptor
@@ -51,6 +54,7 @@ public static class TestTokens
             },
             SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(Key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha256),
         };
+        if (role is not null) descriptor.Claims.Add("role", role);
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }
 

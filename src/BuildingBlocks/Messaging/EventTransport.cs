@@ -41,6 +41,9 @@ public sealed class MessagingOptions
 
     public string Exchange { get; set; } = "taskflow.events";
 
+    /// <summary>Start of every service's queue name (<c>{QueuePrefix}.{service}</c>); one per installation sharing a broker (the shop uses <c>shop</c>).</summary>
+    public string QueuePrefix { get; set; } = "taskflow";
+
     /// <summary>Deliveries of one service's queue handled at the same time by one instance (RabbitMQ).</summary>
     public int ConsumerConcurrency { get; set; } = 4;
 

@@ -151,7 +151,7 @@ public sealed class RabbitMqTransport(RabbitMqConnection connection, IOptions<Me
 }
 
 /// <summary>
-/// Consumes one durable quorum queue per hosted service (<c>taskflow.{service}</c>), bound to the event types its handlers want.
+/// Consumes one durable quorum queue per hosted service (<c>{QueuePrefix}.{service}</c>, default <c>taskflow.{service}</c>), bound to the event types its handlers want.
 /// Manual acks; a failed message is requeued with a growing delay, and after <see cref="MessagingOptions.MaxAttempts"/>
 /// deliveries the broker moves it to <c>taskflow.{service}.dead</c>.
 /// </summary>
@@ -194,7 +194,7 @@ public sealed class RabbitMqConsumer(
         var conn = await connection.Get(ct);
         foreach (var service in subscriptions.GroupBy(s => s.Service))
         {
-            var queue = $"taskflow.{service.Key}";
+            var queue = $"{options.Value.QueuePrefix}.{service.Key}";
             // Several deliveries of a queue are handled at once: consumers are idempotent and do not rely on order (ADR 0002).
             var channel = await conn.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false,
                 consumerDispatchConcurrency: (ushort)Math.Clamp(options.Value.ConsumerConcurrency, 1, 64)), ct);

@@ -35,6 +35,7 @@ public sealed class IdentityModule : IServiceModule
         builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<SigningKeyStore>());
         builder.Services.AddHostedService<SigningKeyRotation>();
         builder.Services.AddScoped<Sessions>();
+        builder.Services.AddSingleton<ShopAdmins>();
         builder.Services.AddSingleton<PasswordWork>();
         builder.Services.AddHttpClient("workspaces");
         builder.Services.AddSingleton<LoginThrottle>();

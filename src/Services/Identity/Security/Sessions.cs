@@ -14,7 +14,7 @@ namespace TaskFlow.Identity.Security;
 internal sealed record TokenResponse(string AccessToken, string RefreshToken, int ExpiresIn, string TokenType);
 
 /// <summary>Issues token pairs. A sign-in starts a refresh token family (the session id, claim <c>sid</c>); refreshes continue it.</summary>
-internal sealed class Sessions(SigningKeyStore keys, IOptions<IdentityOptions> options, IOptions<AuthOptions> auth, TimeProvider time)
+internal sealed class Sessions(SigningKeyStore keys, IOptions<IdentityOptions> options, IOptions<AuthOptions> auth, TimeProvider time, ShopAdmins admins)
 {
     public const string SessionClaim = "sid";
     static readonly JsonWebTokenHandler Handler = new();
@@ -34,6 +34,16 @@ internal sealed class Sessions(SigningKeyStore keys, IOptions<IdentityOptions> o
             CreatedAt = now,
             ExpiresAt = now + tokens.RefreshLifetime,
         });
+        var claims = new Dictionary<string, object>
+        {
+            ["sub"] = user.Id.ToString(),
+            ["email"] = user.Email,
+            ["name"] = user.DisplayName,
+            ["email_verified"] = user.EmailVerified ? "true" : "false",
+            ["jti"] = Guid.NewGuid().ToString("N"),
+            [SessionClaim] = familyId.ToString(),
+        };
+        if (admins.IsAdmin(user)) claims.Add(ShopAdmins.RoleClaim.Key, ShopAdmins.RoleClaim.Value);
         var access = Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = auth.Value.Issuer,
@@ -41,15 +51,7 @@ internal sealed class Sessions(SigningKeyStore keys, IOptions<IdentityOptions> o
             IssuedAt = now,
             NotBefore = now,
             Expires = now + tokens.AccessLifetime,
-            Claims = new Dictionary<string, object>
-            {
-                ["sub"] = user.Id.ToString(),
-                ["email"] = user.Email,
-                ["name"] = user.DisplayName,
-                ["email_verified"] = user.EmailVerified ? "true" : "false",
-                ["jti"] = Guid.NewGuid().ToString("N"),
-                [SessionClaim] = familyId.ToString(),
-            },
+            Claims = claims,
             SigningCredentials = await keys.GetSigningCredentials(ct),
         });
         return new TokenResponse(access, refresh, (int)tokens.AccessLifetime.TotalSeconds, "Bearer");

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Catalog.Data;
+
+namespace TaskFlow.Catalog.Features;
+
+/// <summary><c>GET /v1/products</c>: the design's list, with its filters, and sorts, price range, stock and facets beyond it.</summary>
+internal static class ListProducts
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+    public const int MaxSearchLength = 200;
+    static readonly string[] Sorts = ["newest", "price", "-price", "name", "-name", "relevance"];
+
+    public static RouteHandlerBuilder Map(RouteGroupBuilder products) =>
+        products.MapGet("", Handle)
+            .AllowAnonymous()
+            .WithName("ListProducts")
+            .WithSummary("List products, with optional filtering and pagination")
+            .WithDescription("category: a category's name or slug; its subcategories' products are included. search: full-text over name and description, each word also as a prefix (smart finds Smartphone). " +
+                "limit 1–100 (default 20), offset ≥ 0 (default 0). Beyond the design: sort = newest (default), price, -price, name, -name or relevance (best match first; the default with search); " +
+                "min_price/max_price (inclusive); in_stock=true (only products with stock); facets=category adds metadata.facets.category, the matching products per category. " +
+                "Any other value is 400 naming the parameter.");
+
+    sealed record Query(string? Category, IReadOnlyList<string>? Terms, int Limit, int Offset, string Sort, decimal? MinPrice, decimal? MaxPrice, bool InStock, bool Facets)
+    {
+        public string Key() => string.Create(CultureInfo.InvariantCulture,
+            $"list:{Category?.Trim().ToLowerInvariant()}|{(Terms is null ? "" : string.Join(' ', Terms))}|{Limit}|{Offset}|{Sort}|{MinPrice}|{MaxPrice}|{InStock}|{Facets}");
+    }
+
+    static async Task<Results<Ok<ProductPage>, ValidationProblem, CachedJson>> Handle(
+        string? category, string? search, string? limit, string? offset, string? sort,
+        [FromQuery(Name = "min_price")] string? minPrice, [FromQuery(Name = "max_price")] string? maxPrice,
+        [FromQuery(Name = "in_stock")] string? inStock, string? facets,
+        CatalogDb db, CatalogCache cache, CancellationToken ct)
+    {
+        var errors = Validate(category, search, limit, offset, sort, minPrice, maxPrice, inStock, facets, out var query);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var version = await CatalogCache.Version(db, ct);
+        var json = await cache.GetOrCreate(version, query.Key(),
+            async token => JsonSerializer.SerializeToUtf8Bytes(await Run(db, query, token), ProductQueries.Json), ct);
+        return new CachedJson(json!);
+    }
+
+    static Dictionary<string, string[]> Validate(
+        string? category, string? search, string? limit, string? offset, string? sort, string? minPrice, string? maxPrice, string? inStock, string? facets,
+        out Query query)
+    {
+        var found = new Dictionary<string, string[]>();
+        var take = DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > MaxLimit))
+            found["limit"] = [$"limit must be a whole number from 1 to {MaxLimit}."];
+        var skip = 0;
+        if (offset is not null && !int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out skip))
+            found["offset"] = ["offset must be a whole number, 0 or more."];
+        IReadOnlyList<string>? terms = null;
+        if (search is not null)
+        {
+            if (search.Length > MaxSearchLength) found["search"] = [$"search is at most {MaxSearchLength} characters."];
+            else if ((terms = Terms(search)).Count == 0) found["search"] = ["search needs at least one letter or digit."];
+        }
+        var order = sort ?? (terms is null ? "newest" : "relevance");
+        if (!Sorts.Contains(order)) found["sort"] = [$"sort must be one of {string.Join(", ", Sorts)}."];
+        else if (order == "relevance" && terms is null) found["sort"] = ["sort=relevance ranks search results: give search too."];
+        var min = Price(minPrice, "min_price", found);
+        var max = Price(maxPrice, "max_price", found);
+        if (min is not null && max is not null && min > max) found["max_price"] = ["max_price must not be below min_price."];
+        var stocked = false;
+        if (inStock is not null && !bool.TryParse(inStock, out stocked)) found["in_stock"] = ["in_stock must be true or false."];
+        if (facets is not null && facets != "category") found["facets"] = ["facets can only be category."];
+        if (category is { Length: > 100 }) found["category"] = ["category is at most 100 characters."];
+        query = new Query(string.IsNullOrWhiteSpace(category) ? null : category, terms, take, skip, order, min, max, stocked, facets is not null);
+        return found;
+    }
+
+    static decimal? Price(string? value, string name, Dictionary<string, string[]> found)
+    {
+        if (value is null) return null;
+        if (decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var price)) return price;
+        found[name] = [$"{name} must be a number such as 19.99, 0 or more."];
+        return null;
+    }
+
+    /// <summary>The words of a search (letters and digits, lower case), at most 10; each is matched as a prefix.</summary>
+    internal static List<string> Terms(string search)
+    {
+        var terms = new List<string>();
+        var word = new System.Text.StringBuilder();
+        foreach (var ch in search + " ")
+        {
+            if (char.IsLetterOrDigit(ch)) word.Append(char.ToLowerInvariant(ch));
+            else if (word.Length > 0)
+            {
+                if (!terms.Contains(word.ToString())) terms.Add(word.ToString());
+                word.Clear();
+            }
+        }
+        return terms.Take(10).ToList();
+    }
+
+    sealed class Ranked
+    {
+        public required Product P { get; init; }
+        public double Rank { get; init; }
+    }
+
+    static async Task<ProductPage> Run(CatalogDb db, Query query, CancellationToken ct)
+    {
+        var tree = await CategoryTree.Load(db, ct);
+        var products = ProductQueries.Visible(db);
+        if (query.Category is not null)
+        {
+            if (tree.Find(query.Category) is not { } root) return new ProductPage([], new PageMetadata(0, query.Limit, query.Offset, query.Facets ? new Facets([]) : null));
+            var ids = tree.Subtree(root.Id);
+            products = products.Where(p => ids.Contains(p.CategoryId));
+        }
+        if (query.MinPrice is { } min) products = products.Where(p => p.Price >= min);
+        if (query.MaxPrice is { } max) products = products.Where(p => p.Price <= max);
+        if (query.InStock) products = products.Where(p => db.Stock.Any(s => s.ProductId == p.Id && s.Available > 0));
+
+        IQueryable<Ranked> ranked = query.Terms is { } terms
+            ? from p in products join h in db.Search(terms) on p.Id equals h.ProductId select new Ranked { P = p, Rank = h.Rank }
+            : products.Select(p => new Ranked { P = p, Rank = 0 });
+
+        var total = await ranked.CountAsync(ct);
+        var rows = from r in ranked
+                   join c in db.Categories on r.P.CategoryId equals c.Id
+                   join s in db.Stock on r.P.Id equals s.ProductId into stock
+                   from s in stock.DefaultIfEmpty()
+                   select new
+                   {
+                       r.Rank, r.P.Id, r.P.Name, r.P.Description, r.P.Price, r.P.Currency, Category = c.Name,
+                       Stock = s == null ? 0 : s.Available, r.P.ImageUrl, r.P.CreatedAt, r.P.UpdatedAt,
+                   };
+        rows = query.Sort switch
+        {
+            "price" => rows.OrderBy(r => r.Price).ThenBy(r => r.Id),
+            "-price" => rows.OrderByDescending(r => r.Price).ThenBy(r => r.Id),
+            "name" => rows.OrderBy(r => r.Name).ThenBy(r => r.Id),
+            "-name" => rows.OrderByDescending(r => r.Name).ThenBy(r => r.Id),
+            "relevance" => rows.OrderByDescending(r => r.Rank).ThenByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id),
+            // Ids are UUIDv7, in order of creation: the tie-break within one second.
+            _ => rows.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id),
+        };
+        var page = total <= query.Offset ? [] : await rows.Skip(query.Offset).Take(query.Limit).ToListAsync(ct);
+        var data = page.Select(r => new ProductResponse(r.Id, r.Name, r.Description, r.Price, r.Currency, r.Category, r.Stock, r.ImageUrl, r.CreatedAt, r.UpdatedAt).Normalized()).ToList();
+
+        Facets? facets = null;
+        if (query.Facets)
+        {
+            var counts = total == 0 ? [] : await ranked.GroupBy(r => r.P.CategoryId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+            facets = new Facets(counts
+                .Select(c => tree.ById(c.Key) is { } node ? new CategoryFacet(node.Id, node.Name, node.Slug, c.Count) : null)
+                .OfType<CategoryFacet>()
+                .OrderByDescending(f => f.Count).ThenBy(f => f.Name, StringComparer.Ordinal)
+                .ToList());
+        }
+        return new ProductPage(data, new PageMetadata(total, query.Limit, query.Offset, facets));
+    }
+}
