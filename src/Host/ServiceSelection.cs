@@ -4,6 +4,7 @@ using TaskFlow.Integrations;
 using TaskFlow.Notifications;
 using TaskFlow.Projects;
 using TaskFlow.Realtime;
+using TaskFlow.Reporting;
 using TaskFlow.Tasks;
 using TaskFlow.Workspaces;
 
@@ -12,7 +13,7 @@ namespace TaskFlow.Host;
 /// <summary>Which services this process runs: <c>--services all</c> (default), <c>--services gateway</c> or a list such as <c>identity,notifications</c>.</summary>
 sealed record ServiceSelection(IReadOnlyList<string> Names)
 {
-    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule(), new TasksModule(), new IntegrationsModule(), new RealtimeModule()];
+    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule(), new TasksModule(), new IntegrationsModule(), new RealtimeModule(), new ReportingModule()];
 
     public bool IsAll => Names.Contains("all");
     public bool IsGateway => Names.Contains("gateway");
