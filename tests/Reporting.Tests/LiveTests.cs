@@ -81,7 +81,8 @@ public abstract class LiveTests(ReportingApp app) : ReportingTestBase(app)
         await Move(p, first, p.Done);
         await SummaryWhen(p, s => s.GetProperty("byCategory").GetProperty("done").GetInt32() == 1, "the task done again");
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        App.Clock.Now = DateTime.UtcNow; // the same "now" (asOf) for both readings
+        var today = DateOnly.FromDateTime(App.Clock.Now.Value);
         var query = $"from={today.AddDays(-1):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
         var live = await AllReports(p.Client, p.ProjectId, null, query);
         var rebuilt = await p.Client.PostAsync($"/v1/projects/{p.ProjectId}/reports/rebuild", null, Ct);
