@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.BuildingBlocks.Messaging;
-using TaskFlow.Projects.Events;
+using TaskFlow.Projects.Contracts;
 
 namespace TaskFlow.Reporting.Tests;
 
@@ -93,7 +93,7 @@ public abstract class AccessTests(ReportingApp app) : ReportingTestBase(app)
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/v1/projects/{privateProject}/reports/summary", Ct)).StatusCode);
 
         // Removed from the workspace: 404 at once.
-        await Deliver([When(new Workspaces.Events.MemberRemoved(h.WorkspaceId, h.Member.Id))]);
+        await Deliver([When(new Workspaces.Contracts.MemberRemoved(h.WorkspaceId, h.Member.Id))]);
         await AssertProblem(await member.GetAsync($"/v1/projects/{h.ProjectId}/reports/summary", Ct), HttpStatusCode.NotFound, "project-not-found");
     }
 

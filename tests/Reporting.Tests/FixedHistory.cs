@@ -1,8 +1,8 @@
 using System.Globalization;
 using TaskFlow.BuildingBlocks.Messaging;
-using TaskFlow.Projects.Events;
-using TaskFlow.Tasks.Events;
-using TaskFlow.Workspaces.Events;
+using TaskFlow.Projects.Contracts;
+using TaskFlow.Tasks.Contracts;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Reporting.Tests;
 

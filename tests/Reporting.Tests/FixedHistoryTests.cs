@@ -220,13 +220,13 @@ public abstract class FixedHistoryTests(ReportingApp app) : ReportingTestBase(ap
         static T When<T>(T e, string utc) where T : BuildingBlocks.Messaging.IntegrationEvent => e with { OccurredAt = FixedHistory.At(utc), EventId = Guid.CreateVersion7() };
         await Deliver(
         [
-            When(new Projects.Events.WorkflowChanged(h.ProjectId, [
+            When(new Projects.Contracts.WorkflowChanged(h.ProjectId, [
                 new(h.Backlog, "Backlog", "backlog", 0), new(h.Todo, "Todo", "todo", 1), new(h.Doing, "Doing", "in_progress", 2),
                 new(review, "Review", "in_progress", 3), new(h.Done, "Done", "done", 4), new(h.Cancelled, "Cancelled", "cancelled", 5)]), "2026-04-01T07:00"),
-            When(new Tasks.Events.TaskCreated(task, h.ProjectId, h.WorkspaceId, "WEB-7", "Review me", h.Owner.Id, review, "none", null, [], [],
-                new Tasks.Events.TaskReportFacts("in_progress", 4, h.CycleId, [], [], null)), "2026-04-01T08:00"),
-            When(new Projects.Events.WorkflowStatusRemoved(h.ProjectId, review, h.Done), "2026-04-01T12:00"),
-            When(new Projects.Events.CycleDeleted(h.CycleId, h.ProjectId), "2026-04-02T09:00"),
+            When(new Tasks.Contracts.TaskCreated(task, h.ProjectId, h.WorkspaceId, "WEB-7", "Review me", h.Owner.Id, review, "none", null, [], [],
+                new Tasks.Contracts.TaskReportFacts("in_progress", 4, h.CycleId, [], [], null)), "2026-04-01T08:00"),
+            When(new Projects.Contracts.WorkflowStatusRemoved(h.ProjectId, review, h.Done), "2026-04-01T12:00"),
+            When(new Projects.Contracts.CycleDeleted(h.CycleId, h.ProjectId), "2026-04-02T09:00"),
         ]);
         var summary = await Get(owner, $"/v1/projects/{h.ProjectId}/reports/summary?tz=Europe/Berlin");
         Assert.Equal((0, 4), (Int(summary, "wip"), Int(summary.GetProperty("byCategory"), "done")));

@@ -7,10 +7,12 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Projects.Contracts;
 using TaskFlow.Reporting.Consumers;
 using TaskFlow.Reporting.Data;
 using TaskFlow.Reporting.Exports;
 using TaskFlow.Reporting.Features;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Reporting;
 

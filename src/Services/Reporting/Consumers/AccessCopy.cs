@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Projects.Contracts;
 using TaskFlow.Reporting.Data;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Reporting.Consumers;
 
@@ -113,7 +115,8 @@ internal sealed class ProjectCreatedHandler(AccessCopy copy) : IIntegrationEvent
         var project = await copy.Project(e.ProjectId, e.WorkspaceId, ct);
         if (project.Deleted) return;
         (project.WorkspaceId, project.Key, project.Name) = (e.WorkspaceId, e.Key, e.Name);
-        await copy.Visibility(e.ProjectId, e.WorkspaceId, e.Visibility ?? "workspace", e.OccurredAt, ct);
+        // Events published before projects had a visibility carry none: a workspace project.
+        await copy.Visibility(e.ProjectId, e.WorkspaceId, string.IsNullOrEmpty(e.Visibility) ? "workspace" : e.Visibility, e.OccurredAt, ct);
     }
 }
 

@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Projects.Contracts;
 using TaskFlow.Reporting.Data;
+using TaskFlow.Tasks.Contracts;
 
 namespace TaskFlow.Reporting.Consumers;
 
@@ -56,31 +58,31 @@ internal sealed class Projection(ReportingDb db)
         {
             case "TaskCreated":
             {
-                var t = Read<TaskCreatedView>(e);
+                var t = Read<TaskCreated>(e);
                 await Version(e, t.TaskId, t.ProjectId, t.WorkspaceId, "created", t.Key, t.Title, t.StatusId, t.DueDate, hasDue: true, t.AssigneeIds, t.Facts, ct);
                 break;
             }
             case "TaskUpdated":
             {
-                var t = Read<TaskUpdatedView>(e);
+                var t = Read<TaskUpdated>(e);
                 await Version(e, t.TaskId, t.ProjectId, t.WorkspaceId, "updated", t.Key, t.Title, t.StatusId, t.DueDate, hasDue: true, t.AssigneeIds, t.Facts, ct);
                 break;
             }
             case "TaskMoved":
             {
-                var t = Read<TaskMovedView>(e);
+                var t = Read<TaskMoved>(e);
                 await Version(e, t.TaskId, t.ProjectId, t.WorkspaceId, "moved", t.Key, t.Title, t.ToStatusId, t.Facts?.DueDate, hasDue: t.Facts is not null, t.Facts?.AssigneeIds, t.Facts, ct);
                 break;
             }
             case "TaskDeleted":
             {
-                var t = Read<TaskDeletedView>(e);
+                var t = Read<TaskDeleted>(e);
                 await Version(e, t.TaskId, t.ProjectId, t.WorkspaceId, "deleted", t.Key, null, null, null, hasDue: false, null, null, ct);
                 break;
             }
             case "WorkflowChanged":
             {
-                var w = Read<WorkflowChangedView>(e);
+                var w = Read<WorkflowChanged>(e);
                 var known = await db.Statuses.Where(s => s.ProjectId == w.ProjectId).ToListAsync(ct);
                 known.AddRange(db.Statuses.Local.Where(s => s.ProjectId == w.ProjectId && !known.Contains(s)));
                 foreach (var s in w.Statuses)
@@ -100,46 +102,81 @@ internal sealed class Projection(ReportingDb db)
             }
             case "WorkflowStatusRemoved":
             {
-                var r = Read<WorkflowStatusRemovedView>(e);
+                var r = Read<WorkflowStatusRemoved>(e);
                 var status = await db.Statuses.FindAsync([r.StatusId], ct);
                 if (status is null) db.Statuses.Add(status = new StatusCopy { Id = r.StatusId, ProjectId = r.ProjectId, UpdatedAt = DateTime.MinValue.ToUniversalTime() });
                 (status.Removed, status.MovedTo, status.RemovedAt) = (true, r.MoveTo, e.OccurredAt);
                 break;
             }
-            case "CycleCreated" or "CycleUpdated" or "CycleDeleted":
+            case "CycleCreated":
             {
-                var c = Read<CycleView>(e);
-                var cycle = await db.Cycles.FindAsync([c.CycleId], ct);
-                if (cycle is null) db.Cycles.Add(cycle = new CycleCopy { Id = c.CycleId, ProjectId = c.ProjectId, UpdatedAt = DateTime.MinValue.ToUniversalTime() });
-                if (e.Type == "CycleDeleted") cycle.DeletedAt = e.OccurredAt;
-                else if (e.OccurredAt >= cycle.UpdatedAt)
-                    (cycle.Name, cycle.StartDate, cycle.EndDate, cycle.UpdatedAt) = (c.Name ?? "", c.StartDate, c.EndDate, e.OccurredAt);
+                var c = Read<CycleCreated>(e);
+                await Cycle(e, c.CycleId, c.ProjectId, c.Name, c.StartDate, c.EndDate, ct);
                 break;
             }
-            case "LabelCreated" or "LabelUpdated" or "LabelDeleted":
+            case "CycleUpdated":
             {
-                var l = Read<LabelView>(e);
-                var label = await db.Labels.FindAsync([l.LabelId], ct);
-                if (label is null) db.Labels.Add(label = new LabelCopy { Id = l.LabelId, ProjectId = l.ProjectId, UpdatedAt = DateTime.MinValue.ToUniversalTime() });
-                if (e.Type == "LabelDeleted") label.DeletedAt = e.OccurredAt;
-                else if (e.OccurredAt >= label.UpdatedAt) (label.Name, label.UpdatedAt) = (l.Name ?? "", e.OccurredAt);
+                var c = Read<CycleUpdated>(e);
+                await Cycle(e, c.CycleId, c.ProjectId, c.Name, c.StartDate, c.EndDate, ct);
+                break;
+            }
+            case "CycleDeleted":
+            {
+                var c = Read<CycleDeleted>(e);
+                await Cycle(e, c.CycleId, c.ProjectId, null, default, default, ct);
+                break;
+            }
+            case "LabelCreated":
+            {
+                var l = Read<LabelCreated>(e);
+                await Label(e, l.LabelId, l.ProjectId, l.Name, ct);
+                break;
+            }
+            case "LabelUpdated":
+            {
+                var l = Read<LabelUpdated>(e);
+                await Label(e, l.LabelId, l.ProjectId, l.Name, ct);
+                break;
+            }
+            case "LabelDeleted":
+            {
+                var l = Read<LabelDeleted>(e);
+                await Label(e, l.LabelId, l.ProjectId, null, ct);
                 break;
             }
         }
+    }
+
+    /// <summary>A cycle's state (name null: deleted at the event's time); the newest change wins.</summary>
+    async Task Cycle(ReportEvent e, Guid id, Guid projectId, string? name, DateOnly start, DateOnly end, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.FindAsync([id], ct);
+        if (cycle is null) db.Cycles.Add(cycle = new CycleCopy { Id = id, ProjectId = projectId, UpdatedAt = DateTime.MinValue.ToUniversalTime() });
+        if (name is null) cycle.DeletedAt = e.OccurredAt;
+        else if (e.OccurredAt >= cycle.UpdatedAt) (cycle.Name, cycle.StartDate, cycle.EndDate, cycle.UpdatedAt) = (name, start, end, e.OccurredAt);
+    }
+
+    /// <summary>A label's state (name null: deleted at the event's time); the newest change wins.</summary>
+    async Task Label(ReportEvent e, Guid id, Guid projectId, string? name, CancellationToken ct)
+    {
+        var label = await db.Labels.FindAsync([id], ct);
+        if (label is null) db.Labels.Add(label = new LabelCopy { Id = id, ProjectId = projectId, UpdatedAt = DateTime.MinValue.ToUniversalTime() });
+        if (name is null) label.DeletedAt = e.OccurredAt;
+        else if (e.OccurredAt >= label.UpdatedAt) (label.Name, label.UpdatedAt) = (name, e.OccurredAt);
     }
 
     static T? Local<T>(DbSet<T> set, Func<T, bool> match) where T : class => set.Local.FirstOrDefault(match);
 
     async Task Version(
         ReportEvent e, Guid taskId, Guid projectId, Guid workspaceId, string kind, string? key, string? title, Guid? statusId,
-        DateOnly? dueDate, bool hasDue, Guid[]? assigneeIds, TaskFactsView? facts, CancellationToken ct)
+        DateOnly? dueDate, bool hasDue, Guid[]? assigneeIds, TaskReportFacts? facts, CancellationToken ct)
     {
         if (Local(db.TaskVersions, v => v.EventId == e.Id) is not null || await db.TaskVersions.AnyAsync(v => v.EventId == e.Id, ct)) return;
         var assignees = facts?.AssigneeIds ?? assigneeIds;
         db.TaskVersions.Add(new TaskVersion
         {
             EventId = e.Id, TaskId = taskId, ProjectId = projectId, WorkspaceId = workspaceId, OccurredAt = e.OccurredAt, Kind = kind,
-            Key = key, Title = title, StatusId = statusId, Category = facts?.StatusCategory,
+            Key = key, Title = title, StatusId = statusId, Category = string.IsNullOrEmpty(facts?.StatusCategory) ? null : facts.StatusCategory,
             HasPlanning = facts is not null, Points = facts?.Estimate, CycleId = facts?.CycleId,
             LabelIds = facts is null ? null : Ids(facts.LabelIds ?? []),
             AssigneeIds = assignees is null ? null : Ids(assignees),
