@@ -8,6 +8,7 @@ using TaskFlow.Inventory;
 using TaskFlow.Notifications;
 using TaskFlow.Projects;
 using TaskFlow.Realtime;
+using TaskFlow.Reporting;
 using TaskFlow.Tasks;
 using TaskFlow.Workspaces;
 
@@ -26,7 +27,7 @@ sealed record ServiceSelection(string App, IReadOnlyList<IServiceModule> AppModu
     public const string ShopApp = "shop";
 
     /// <summary>TaskFlow's modules (kept under this name: tests and tools enumerate it).</summary>
-    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule(), new TasksModule(), new IntegrationsModule(), new RealtimeModule()];
+    public static readonly IReadOnlyList<IServiceModule> AllModules = [new IdentityModule(), new WorkspacesModule(), new NotificationsModule(), new ProjectsModule(), new TasksModule(), new IntegrationsModule(), new RealtimeModule(), new ReportingModule()];
 
     /// <summary>The shop's modules: the platform's identity and notifications, and the shop's own services.</summary>
     public static readonly IReadOnlyList<IServiceModule> ShopModules = [new IdentityModule(), new NotificationsModule(), new CatalogModule(), new InventoryModule()];

@@ -145,7 +145,13 @@ public sealed class ArchitectureTests
     /// <summary>Records have a compiler-generated <c>&lt;Clone&gt;$</c> method.</summary>
     static bool IsRecord(Type t) => t.GetMethod("<Clone>$") is not null;
 
-    /// <summary>An integration event, or a type nested in one (a part of its payload, e.g. a list item).</summary>
+    /// <summary>
+    /// An integration event, a type nested in one (a part of its payload, e.g. a list item), or a record that events of
+    /// its assembly carry as a property (a part several events share, e.g. the tasks events' report facts).
+    /// </summary>
     static bool IsEventOrPartOfOne(Type t) =>
-        typeof(TaskFlow.BuildingBlocks.Messaging.IntegrationEvent).IsAssignableFrom(t) || (t.DeclaringType is { } outer && IsEventOrPartOfOne(outer));
+        typeof(TaskFlow.BuildingBlocks.Messaging.IntegrationEvent).IsAssignableFrom(t) || (t.DeclaringType is { } outer && IsEventOrPartOfOne(outer))
+        || t.Assembly.GetExportedTypes().Where(e => typeof(TaskFlow.BuildingBlocks.Messaging.IntegrationEvent).IsAssignableFrom(e))
+            .SelectMany(e => e.GetProperties()).Any(p => (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType) == t
+                || p.PropertyType.GetElementType() == t || p.PropertyType.GenericTypeArguments.Contains(t));
 }

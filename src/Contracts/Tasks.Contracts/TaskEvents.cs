@@ -5,20 +5,32 @@ namespace TaskFlow.Tasks.Contracts;
 // The session's contract (docs: src/Services/Tasks/README.md). Parameters are only ever appended, so older payloads
 // still deserialize. WatcherIds is always the watcher list after the change.
 
+/// <summary>
+/// What reports need of a task, as it is after the change: sent whole with every TaskCreated, TaskUpdated and
+/// TaskMoved (appended in session 2026-12-07; null in events published before, which consumers read as "unknown").
+/// </summary>
+/// <param name="StatusCategory">The category of the task's status then: backlog, todo, in_progress, done or cancelled.</param>
+/// <param name="Estimate">Estimate points, if any.</param>
+/// <param name="CycleId">The cycle the task is planned in, if any.</param>
+/// <param name="LabelIds">Its labels, sorted.</param>
+/// <param name="AssigneeIds">Its assignees, sorted.</param>
+/// <param name="DueDate">Its due date, if any.</param>
+public sealed record TaskReportFacts(string? StatusCategory, double? Estimate, Guid? CycleId, Guid[] LabelIds, Guid[] AssigneeIds, DateOnly? DueDate);
+
 /// <summary>A task was created; <paramref name="Key"/> is its human key, e.g. WEB-1.</summary>
 public sealed record TaskCreated(
     Guid TaskId, Guid ProjectId, Guid WorkspaceId, string Key, string Title, Guid ReporterId,
-    Guid StatusId, string Priority, DateOnly? DueDate, Guid[] AssigneeIds, Guid[] WatcherIds) : IntegrationEvent;
+    Guid StatusId, string Priority, DateOnly? DueDate, Guid[] AssigneeIds, Guid[] WatcherIds, TaskReportFacts? Facts = null) : IntegrationEvent;
 
 /// <summary>Task fields changed; <paramref name="ChangedFields"/> names them (camelCase, e.g. title, dueDate, labelIds).</summary>
 public sealed record TaskUpdated(
     Guid TaskId, Guid ProjectId, string[] ChangedFields, Guid ActorId, Guid WorkspaceId, string Key, string Title,
-    Guid StatusId, DateOnly? DueDate, Guid[] AssigneeIds, Guid[] WatcherIds) : IntegrationEvent;
+    Guid StatusId, DateOnly? DueDate, Guid[] AssigneeIds, Guid[] WatcherIds, TaskReportFacts? Facts = null) : IntegrationEvent;
 
 /// <summary>A task moved on the board (another status, or another place in its column).</summary>
 public sealed record TaskMoved(
     Guid TaskId, Guid ProjectId, Guid FromStatusId, Guid ToStatusId, string Rank, Guid ActorId, Guid WorkspaceId,
-    string Key, string Title, Guid[] WatcherIds) : IntegrationEvent;
+    string Key, string Title, Guid[] WatcherIds, TaskReportFacts? Facts = null) : IntegrationEvent;
 
 /// <summary>A user was assigned to a task.</summary>
 public sealed record TaskAssigned(Guid TaskId, Guid ProjectId, Guid AssigneeId, Guid ActorId, Guid WorkspaceId, string Key, string Title) : IntegrationEvent;

@@ -20,8 +20,10 @@ internal static class NotificationKinds
     public const string Overdue = "overdue";
     public const string InvitedToWorkspace = "invited_to_workspace";
     public const string AddedToWorkspace = "added_to_workspace";
+    /// <summary>An export the user started is ready (in-app only: it has no email template).</summary>
+    public const string ReportReady = "report_ready";
 
-    public static readonly IReadOnlyList<string> All = [TaskAssigned, Mentioned, CommentAdded, StatusChanged, DueSoon, Overdue, InvitedToWorkspace, AddedToWorkspace];
+    public static readonly IReadOnlyList<string> All = [TaskAssigned, Mentioned, CommentAdded, StatusChanged, DueSoon, Overdue, InvitedToWorkspace, AddedToWorkspace, ReportReady];
 
     /// <summary>Urgent kinds: their SMS channel is on by default (SMS itself stays off until the user turns it on).</summary>
     public static readonly IReadOnlyList<string> Urgent = [TaskAssigned, Mentioned, DueSoon, Overdue];

@@ -147,8 +147,9 @@ internal static class BulkUpdate
             }
             task.UpdatedAt = now;
             task.Version++;
-            if (changed.Count > 0) db.Publish(TaskNews.Updated(task, project, changed, access.UserId));
-            if (moved) db.Publish(TaskNews.Moved(task, project, from, access.UserId));
+            var facts = changed.Count > 0 || moved ? await TaskNews.Facts(db, task, ct) : null;
+            if (changed.Count > 0) db.Publish(TaskNews.Updated(task, project, changed, access.UserId, facts!));
+            if (moved) db.Publish(TaskNews.Moved(task, project, from, access.UserId, facts!));
         }
         try
         {

@@ -110,7 +110,7 @@ internal static class CreateTask
         }
         db.Tasks.Add(task);
         TaskLog.Record(db, task, access.UserId, now, "created", null, task.Key);
-        db.Publish(TaskNews.Created(task, project));
+        db.Publish(TaskNews.Created(task, project, await TaskNews.Facts(db, task, ct)));
         await db.SaveChangesAsync(ct);
         if (transaction is not null) await transaction.CommitAsync(ct);
         return TypedResults.Created($"/v1/tasks/{task.Id}", TaskResponse.From(task));

@@ -119,7 +119,7 @@ internal static class MoveTask
         var entry = db.Entry(task);
         if (entry.State != EntityState.Detached && !entry.Collection(t => t.Watchers).IsLoaded) await entry.Collection(t => t.Watchers).LoadAsync(ct);
         project ??= await db.Projects.FindAsync([task.ProjectId], ct) ?? throw new InvalidOperationException("The task's project is not known.");
-        db.Publish(TaskNews.Moved(task, project, from, actorId));
+        db.Publish(TaskNews.Moved(task, project, from, actorId, await TaskNews.Facts(db, task, ct)));
         return rank;
     }
 

@@ -132,7 +132,7 @@ internal static class UpdateTask
             }
             task.UpdatedAt = now;
             task.Version++;
-            db.Publish(TaskNews.Updated(task, access.Project, changed, access.UserId));
+            db.Publish(TaskNews.Updated(task, access.Project, changed, access.UserId, await TaskNews.Facts(db, task, ct)));
             try
             {
                 await db.SaveChangesAsync(ct);
