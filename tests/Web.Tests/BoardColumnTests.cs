@@ -49,7 +49,8 @@ public sealed class BoardColumnTests : ComponentContext
         Assert.Equal("2", todo.QuerySelector("[data-testid=column-count]")!.TextContent.Trim());
         var cards = todo.QuerySelectorAll("[data-testid=task-card]");
         Assert.Equal(["WEB-1", "WEB-2"], cards.Select(c => c.GetAttribute("data-key")));
-        var first = cards[0];
+        // The chips, avatars and due date sit beside the focusable card, on the same paper.
+        var first = todo.QuerySelector("[data-testid=task-card-shell][data-key=WEB-1]")!;
         Assert.Equal("urgent", first.QuerySelector("[data-testid=task-priority]")!.TextContent.Trim());
         Assert.Contains("AL", first.QuerySelector(".mud-avatar")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("Jan 2", first.QuerySelector("[data-testid=task-due]")!.TextContent, StringComparison.Ordinal);

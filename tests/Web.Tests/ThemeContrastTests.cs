@@ -9,6 +9,7 @@ namespace TaskFlow.Web.Tests;
 public sealed class ThemeContrastTests
 {
     static readonly PaletteDark Dark = (PaletteDark)AppTheme.Theme.PaletteDark;
+    static readonly PaletteLight Light = (PaletteLight)AppTheme.Theme.PaletteLight;
 
     public static TheoryData<string, string, string> Pairs() => new()
     {
@@ -24,11 +25,22 @@ public sealed class ThemeContrastTests
         { "filled secondary button", Dark.SecondaryContrastText.ToString(), Dark.Secondary.ToString() },
         { "app bar", Dark.AppbarText.ToString(), Dark.AppbarBackground.ToString() },
         { "drawer", Dark.DrawerText.ToString(), Dark.DrawerBackground.ToString() },
+        // Filled chips and snackbars: priority chips (urgent error, high warning, medium info) and success/info toasts.
+        { "filled error chip", Dark.ErrorContrastText.ToString(), Dark.Error.ToString() },
+        { "filled warning chip", Dark.WarningContrastText.ToString(), Dark.Warning.ToString() },
+        { "filled info chip", Dark.InfoContrastText.ToString(), Dark.Info.ToString() },
+        { "filled success snackbar", Dark.SuccessContrastText.ToString(), Dark.Success.ToString() },
+        { "light: filled error chip", Light.ErrorContrastText.ToString(), Light.Error.ToString() },
+        { "light: filled warning chip", Light.WarningContrastText.ToString(), Light.Warning.ToString() },
+        { "light: filled info chip", Light.InfoContrastText.ToString(), Light.Info.ToString() },
+        { "light: filled success snackbar", Light.SuccessContrastText.ToString(), Light.Success.ToString() },
+        { "light: success text on white", Light.Success.ToString(), Light.Surface.ToString() },
+        { "light: info text on white", Light.Info.ToString(), Light.Surface.ToString() },
     };
 
     [Theory]
     [MemberData(nameof(Pairs))]
-    public void Dark_theme_keeps_AA_contrast(string what, string foreground, string background)
+    public void Theme_colours_keep_AA_contrast(string what, string foreground, string background)
     {
         var ratio = Contrast(new MudColor(foreground), new MudColor(background));
         Assert.True(ratio >= 4.5, $"{what}: {foreground} on {background} is {ratio:0.00}:1");
