@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.BuildingBlocks.Membership;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Projects.Data;
 
@@ -96,10 +97,9 @@ internal static class ProjectAccess
     public static TBuilder AllowWhenArchived<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AllowedWhenArchived());
 
-    /// <summary>From the local copy; on a miss from the workspaces service itself (read-your-writes, <see cref="OwnerMembership"/>).</summary>
-    static async Task<WorkspaceMember?> ActiveMember(HttpContext http, ProjectsDb db, Guid workspaceId, Guid userId, CancellationToken ct) =>
-        await db.WorkspaceMembers.AsNoTracking().SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.Active, ct)
-        ?? await http.RequestServices.GetRequiredService<OwnerMembership>().Find(http, workspaceId, userId, ct);
+    /// <summary>From the local copy; on a miss from the workspaces service itself (read-your-writes, <see cref="WorkspaceMembershipLookup{TDb}"/>).</summary>
+    static Task<WorkspaceMember?> ActiveMember(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct) =>
+        http.RequestServices.GetRequiredService<WorkspaceMembershipLookup<ProjectsDb>>().Find(http, workspaceId, userId, ct);
 
     static async ValueTask<object?> WorkspaceFilter(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -107,7 +107,7 @@ internal static class ProjectAccess
         if (!Guid.TryParse(http.Request.RouteValues[WorkspaceParameter]?.ToString(), out var workspaceId))
             return Problems.WorkspaceNotFound();
         var db = http.RequestServices.GetRequiredService<ProjectsDb>();
-        var member = await ActiveMember(http, db, workspaceId, http.User.UserId(), http.RequestAborted);
+        var member = await ActiveMember(http, workspaceId, http.User.UserId(), http.RequestAborted);
         if (member is null) return Problems.WorkspaceNotFound();
 
         var metadata = http.GetEndpoint()?.Metadata;
@@ -128,7 +128,7 @@ internal static class ProjectAccess
         var db = http.RequestServices.GetRequiredService<ProjectsDb>();
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null) return Problems.ProjectNotFound();
-        var member = await ActiveMember(http, db, project.WorkspaceId, userId, ct);
+        var member = await ActiveMember(http, project.WorkspaceId, userId, ct);
         if (member is null) return Problems.ProjectNotFound();
         var projectRole = await db.ProjectMembers.AsNoTracking()
             .Where(m => m.ProjectId == projectId && m.UserId == userId)
