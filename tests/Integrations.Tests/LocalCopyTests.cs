@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.BuildingBlocks.Membership;
 using TaskFlow.Integrations.Data;
 
 namespace TaskFlow.Integrations.Tests;
@@ -59,7 +60,24 @@ public abstract class LocalCopyTests(IntegrationsApp app) : IntegrationsTestBase
         await AssertProblem(await admin.Client.GetAsync($"/v1/workspaces/{workspaceId}/webhooks", Ct), HttpStatusCode.NotFound, "workspace-not-found");
         Assert.Equal(0, await WithDb(db => db.Webhooks.CountAsync(w => w.WorkspaceId == workspaceId, Ct)));
     }
+
+    /// <summary>Read-your-writes (BuildingBlocks.Membership): a miss in the copy asks the workspaces service before 404.</summary>
+    [Fact]
+    public async Task A_membership_the_copy_lacks_is_asked_of_the_workspaces_service_before_answering_404()
+    {
+        var owner = NewUser();
+        var workspaceId = await CreateWorkspace(owner);
+        // As if WorkspaceCreated and the owner's MemberAdded were still on their way: the copy knows neither.
+        await WithDb(db => db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId).ExecuteDeleteAsync(Ct));
+        await WithDb(db => db.Workspaces.Where(w => w.Id == workspaceId).ExecuteDeleteAsync(Ct));
+
+        using var hooks = await owner.Client.GetAsync(new Uri($"/v1/workspaces/{workspaceId}/webhooks", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, hooks.StatusCode);
+        var outsider = NewUser();
+        await AssertProblem(await outsider.Client.GetAsync(new Uri($"/v1/workspaces/{workspaceId}/webhooks", UriKind.Relative), Ct), HttpStatusCode.NotFound);
+    }
 }
+
 
 public sealed class SqliteLocalCopyTests(SqliteApp app) : LocalCopyTests(app), IClassFixture<SqliteApp>;
 

@@ -58,8 +58,13 @@ public sealed class ArchitectureTests
     static List<string> TaskFlowReferences(Assembly assembly) =>
         assembly.GetReferencedAssemblies().Select(r => r.Name!).Where(n => n.StartsWith("TaskFlow.", StringComparison.Ordinal)).ToList();
 
+    /// <summary>BuildingBlocks, or a building block of its own project beside it (BuildingBlocks.Membership).</summary>
+    static bool IsBuildingBlock(string name) =>
+        name is "BuildingBlocks" or "TaskFlow.BuildingBlocks"
+        || name.StartsWith("BuildingBlocks.", StringComparison.Ordinal) || name.StartsWith("TaskFlow.BuildingBlocks.", StringComparison.Ordinal);
+
     /// <summary>
-    /// Services talk through HTTP and events only: a service's project references BuildingBlocks and contracts projects
+    /// Services talk through HTTP and events only: a service's project references building blocks and contracts projects
     /// (its own events, and the events of the services it consumes), never another service (docs/adr/0002).
     /// </summary>
     [Fact]
@@ -69,17 +74,28 @@ public sealed class ArchitectureTests
         Assert.NotEmpty(services);
         foreach (var service in services)
         {
-            var references = TaskFlowReferences(service)
-                .Where(n => n != "TaskFlow.BuildingBlocks" && !n.EndsWith(".Contracts", StringComparison.Ordinal))
-                .ToList();
+            var references = TaskFlowReferences(service).Where(n => !IsBuildingBlock(n) && !n.EndsWith(".Contracts", StringComparison.Ordinal)).ToList();
             Assert.True(references.Count == 0, $"{service.GetName().Name} references {string.Join(", ", references)}");
         }
         foreach (var csproj in Directory.GetFiles(Path.Combine(SourceRoot().FullName, "src", "Services"), "*.csproj", SearchOption.AllDirectories))
         {
             var references = ProjectReferences(csproj)
-                .Where(r => r != "BuildingBlocks.csproj" && !r.EndsWith(".Contracts.csproj", StringComparison.Ordinal))
+                .Where(r => !IsBuildingBlock(Path.GetFileNameWithoutExtension(r)) && !r.EndsWith(".Contracts.csproj", StringComparison.Ordinal))
                 .ToList();
             Assert.True(references.Count == 0, $"{Path.GetFileName(csproj)} references {string.Join(", ", references)}");
+        }
+    }
+
+    /// <summary>A building block beside BuildingBlocks may consume contracts, but never reference a service.</summary>
+    [Fact]
+    public void A_building_block_references_no_service()
+    {
+        var blocks = Directory.GetFiles(AppContext.BaseDirectory, "TaskFlow.BuildingBlocks.*.dll").Select(path => Assembly.LoadFrom(path)).ToList();
+        Assert.NotEmpty(blocks);
+        foreach (var block in blocks)
+        {
+            var references = TaskFlowReferences(block).Where(n => !IsBuildingBlock(n) && !n.EndsWith(".Contracts", StringComparison.Ordinal)).ToList();
+            Assert.True(references.Count == 0, $"{block.GetName().Name} references {string.Join(", ", references)}");
         }
     }
 

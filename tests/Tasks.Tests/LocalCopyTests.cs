@@ -137,7 +137,26 @@ public abstract class LocalCopyTests(TaskFlowApp app) : TasksTestBase(app)
 
     static EventEnvelope Envelope(string type, object payload) =>
         new(Guid.NewGuid(), type, JsonSerializer.Serialize(payload, EventEnvelope.Json), DateTime.UtcNow, null);
+
+    /// <summary>Read-your-writes (BuildingBlocks.Membership): a miss in the copy asks the workspaces service before 404.</summary>
+    [Fact]
+    public async Task A_membership_the_copy_lacks_is_asked_of_the_workspaces_service_before_answering_404()
+    {
+        var s = await WorkspaceWithProject();
+        var path = $"/v1/workspaces/{s.WorkspaceId}/tasks";
+        // As if the owner's MemberAdded were still on its way: the copy has no row for them.
+        await WithDb(db => db.WorkspaceMembers.Where(m => m.WorkspaceId == s.WorkspaceId).ExecuteDeleteAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.OK, (await s.Owner.Client.GetAsync(path, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await s.Owner.Client.GetAsync($"{path.Replace("/tasks", "/search", StringComparison.Ordinal)}?q=anything", Ct)).StatusCode);
+        // The answer served those requests only: the copy is still written by the events alone.
+        Assert.False(await WithDb(db => db.WorkspaceMembers.AnyAsync(m => m.WorkspaceId == s.WorkspaceId, Ct)));
+        // Someone the workspaces service does not know as a member is still refused.
+        var outsider = await NewUser();
+        await AssertProblem(await outsider.Client.GetAsync(path, Ct), HttpStatusCode.NotFound, "workspace-not-found");
+    }
 }
+
 
 public sealed class SqliteLocalCopyTests(SqliteApp app) : LocalCopyTests(app), IClassFixture<SqliteApp>;
 

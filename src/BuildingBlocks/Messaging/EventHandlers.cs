@@ -29,15 +29,16 @@ public static class EventHandlerRegistration
     /// <summary>
     /// Subscribes <typeparamref name="THandler"/> to <typeparamref name="TEvent"/> for <paramref name="service"/>.
     /// The handler's changes and the inbox row that marks the message handled are saved in one transaction,
-    /// so a message delivered twice is applied once.
+    /// so a message delivered twice is applied once. <paramref name="handlerName"/> (default: the handler's type name) names
+    /// the consumer <c>{service}.{handlerName}</c>, the inbox key: a generic handler shared by services gives its old name.
     /// </summary>
-    public static IServiceCollection AddEventHandler<TDb, TEvent, THandler>(this IServiceCollection services, string service)
+    public static IServiceCollection AddEventHandler<TDb, TEvent, THandler>(this IServiceCollection services, string service, string? handlerName = null)
         where TDb : ServiceDb
         where TEvent : class
         where THandler : class, IIntegrationEventHandler<TEvent>
     {
         services.AddScoped<THandler>();
-        var consumer = $"{service}.{typeof(THandler).Name}";
+        var consumer = $"{service}.{handlerName ?? typeof(THandler).Name}";
         services.AddSingleton(new EventSubscription(service, consumer, typeof(TEvent).Name, async (sp, envelope, ct) =>
         {
             var db = sp.GetRequiredService<TDb>();

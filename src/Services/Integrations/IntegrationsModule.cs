@@ -35,7 +35,6 @@ public sealed class IntegrationsModule : IServiceModule
         // After AddServiceDb's migration step, before the dispatcher: hosted services start in registration order.
         services.AddHostedService<EncryptSecretsOnStart>();
         services.AddScoped<CurrentAccess>();
-        services.AddScoped<MembershipCopy>();
         services.AddScoped<ProjectCopy>();
         services.AddScoped<WebhookFanOut>();
 
@@ -54,11 +53,7 @@ public sealed class IntegrationsModule : IServiceModule
             });
         services.AddHostedService<DeliveryDispatcher>();
 
-        services.AddEventHandler<IntegrationsDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, MemberAdded, MemberAddedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, MemberRemoved, MemberRemovedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, WorkspaceDeleted, WorkspaceDeletedHandler>(Name);
+        services.AddWorkspaceMembershipCopy<IntegrationsDb, MembershipHooks>(Name);
         services.AddEventHandler<IntegrationsDb, ProjectCreated, ProjectCreatedHandler>(Name);
         services.AddEventHandler<IntegrationsDb, ProjectUpdated, ProjectUpdatedHandler>(Name);
         services.AddEventHandler<IntegrationsDb, ProjectArchived, ProjectArchivedHandler>(Name);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Membership;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Projects.Consumers;
 using TaskFlow.Projects.Data;
@@ -28,14 +29,7 @@ public sealed class ProjectsModule : IServiceModule
     {
         builder.AddServiceDb<ProjectsDb, SqliteProjectsDb, PostgresProjectsDb>(Name);
         builder.Services.AddScoped<CurrentAccess>();
-        builder.Services.AddScoped<MembershipCopy>();
-        builder.Services.AddScoped<OwnerMembership>();
-        builder.Services.AddHttpClient(OwnerMembership.ClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddEventHandler<ProjectsDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
-        builder.Services.AddEventHandler<ProjectsDb, MemberAdded, MemberAddedHandler>(Name);
-        builder.Services.AddEventHandler<ProjectsDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);
-        builder.Services.AddEventHandler<ProjectsDb, MemberRemoved, MemberRemovedHandler>(Name);
-        builder.Services.AddEventHandler<ProjectsDb, WorkspaceDeleted, WorkspaceDeletedHandler>(Name);
+        builder.Services.AddWorkspaceMembershipCopy<ProjectsDb, MembershipHooks>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)

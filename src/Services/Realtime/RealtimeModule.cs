@@ -78,11 +78,7 @@ public sealed class RealtimeModule : IServiceModule
         // The request-start log line carries the query string, i.e. the hub's access token: never below Warning here.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
-        services.AddEventHandler<RealtimeDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
-        services.AddEventHandler<RealtimeDb, MemberAdded, MemberAddedHandler>(Name);
-        services.AddEventHandler<RealtimeDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);
-        services.AddEventHandler<RealtimeDb, MemberRemoved, MemberRemovedHandler>(Name);
-        services.AddEventHandler<RealtimeDb, WorkspaceDeleted, WorkspaceDeletedHandler>(Name);
+        services.AddWorkspaceMembershipCopy<RealtimeDb, MembershipHooks>(Name);
         services.AddEventHandler<RealtimeDb, ProjectCreated, ProjectCreatedHandler>(Name);
         services.AddEventHandler<RealtimeDb, ProjectUpdated, ProjectUpdatedHandler>(Name);
         services.AddEventHandler<RealtimeDb, ProjectDeleted, ProjectDeletedHandler>(Name);

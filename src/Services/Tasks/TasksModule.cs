@@ -40,7 +40,6 @@ public sealed class TasksModule : IServiceModule
             null, new DateOnly(2026, 12, 18), null, 3, null, null, null));
         services.AddOpenApiExample(new CommentRequest("Looks good, @ada@example.com: ship it."));
         services.AddScoped<CurrentAccess>();
-        services.AddScoped<MembershipCopy>();
         services.AddScoped<UserDirectory>();
         services.AddScoped<ProjectCopy>();
         services.AddScoped<LabelCopy>();
@@ -49,11 +48,7 @@ public sealed class TasksModule : IServiceModule
             .Validate(o => o.MaxMegabytes >= 0, "Tasks:ListCache:MaxMegabytes must be 0 (off) or more.").ValidateOnStart();
         services.AddSingleton<TaskListCache>();
         services.AddHostedService<DueReminders>();
-        services.AddEventHandler<TasksDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
-        services.AddEventHandler<TasksDb, MemberAdded, MemberAddedHandler>(Name);
-        services.AddEventHandler<TasksDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);
-        services.AddEventHandler<TasksDb, MemberRemoved, MemberRemovedHandler>(Name);
-        services.AddEventHandler<TasksDb, WorkspaceDeleted, WorkspaceDeletedHandler>(Name);
+        services.AddWorkspaceMembershipCopy<TasksDb>(Name);
         services.AddEventHandler<TasksDb, UserRegistered, UserRegisteredHandler>(Name);
         services.AddEventHandler<TasksDb, TaskFlow.Identity.Contracts.UserDeleted, Consumers.UserDeletedHandler>(Name);
         services.AddEventHandler<TasksDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);

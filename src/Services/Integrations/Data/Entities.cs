@@ -1,48 +1,9 @@
 namespace TaskFlow.Integrations.Data;
 
-/// <summary>Workspace roles as the workspaces service names them, strongest first.</summary>
-internal enum WorkspaceRole
-{
-    Owner = 0,
-    Admin = 1,
-    Member = 2,
-    Viewer = 3,
-}
-
 internal static class Roles
 {
-    public static bool TryParse(string? value, out WorkspaceRole role)
-    {
-        switch (value)
-        {
-            case "owner": role = WorkspaceRole.Owner; return true;
-            case "admin": role = WorkspaceRole.Admin; return true;
-            case "member": role = WorkspaceRole.Member; return true;
-            case "viewer": role = WorkspaceRole.Viewer; return true;
-            default: role = default; return false;
-        }
-    }
-
     /// <summary>Only owners and admins manage a workspace's webhooks and a project's integrations.</summary>
     public static bool CanManageIntegrations(this WorkspaceRole role) => role is WorkspaceRole.Owner or WorkspaceRole.Admin;
-}
-
-/// <summary>Local copy of a workspace (tombstone once deleted, so late membership events are ignored).</summary>
-internal sealed class KnownWorkspace
-{
-    public Guid Id { get; set; }
-    public bool Deleted { get; set; }
-}
-
-/// <summary>Local copy of one workspace membership, fed by the workspaces service's events.</summary>
-internal sealed class WorkspaceMember
-{
-    public Guid WorkspaceId { get; set; }
-    public Guid UserId { get; set; }
-    public WorkspaceRole Role { get; set; }
-    public bool Active { get; set; }
-    /// <summary>OccurredAt of the last applied change (last writer wins).</summary>
-    public DateTime UpdatedAt { get; set; }
 }
 
 /// <summary>Local copy of a project: its workspace and key (tombstone once deleted).</summary>

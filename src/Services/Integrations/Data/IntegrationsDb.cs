@@ -5,7 +5,7 @@ using TaskFlow.BuildingBlocks.Data;
 
 namespace TaskFlow.Integrations.Data;
 
-internal abstract class IntegrationsDb(DbContextOptions options) : ServiceDb(options), IDataProtectionKeyContext
+internal abstract class IntegrationsDb(DbContextOptions options) : ServiceDb(options), IWorkspaceMembershipDb, IDataProtectionKeyContext
 {
     public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
@@ -20,19 +20,8 @@ internal abstract class IntegrationsDb(DbContextOptions options) : ServiceDb(opt
     {
         base.OnModelCreating(modelBuilder);
 
-        modelBuilder.Entity<KnownWorkspace>(e =>
-        {
-            e.ToTable("workspaces");
-            e.HasKey(w => w.Id);
-            e.Property(w => w.Id).ValueGeneratedNever();
-        });
-
-        modelBuilder.Entity<WorkspaceMember>(e =>
-        {
-            e.ToTable("workspace_members");
-            e.HasKey(m => new { m.WorkspaceId, m.UserId });
-            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
-        });
+        // Looked up by workspace and user only (the key): no index by user, as before.
+        modelBuilder.AddWorkspaceMembership(indexByUser: false);
 
         modelBuilder.Entity<KnownProject>(e =>
         {

@@ -22,7 +22,8 @@ internal sealed class CurrentAccess
 
 /// <summary>
 /// The single place access is decided, from this service's local copies of workspaces, memberships and projects:
-/// an unknown (or deleted) workspace or project, or a caller who is not an active member of its workspace, gets 404;
+/// an unknown (or deleted) project, a deleted workspace, or a caller who is not an active member of its workspace gets
+/// 404 (a membership the copy lacks is asked of the workspaces service first: read-your-writes, BuildingBlocks.Membership);
 /// a member who is not a workspace owner or admin gets 403, for reads too (webhook URLs and delivery bodies are
 /// as sensitive as the secrets).
 /// </summary>
@@ -35,8 +36,9 @@ internal static class Access
         Guarded(app.MapGroup("/v1/workspaces/{workspaceId:guid}" + path), async (http, db, ct) =>
         {
             var id = Guid.Parse(http.Request.RouteValues["workspaceId"]!.ToString()!);
-            var workspace = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct);
-            return (workspace is null || workspace.Deleted ? null : id, null, Problems.WorkspaceNotFound());
+            // A workspace the copy has not heard of yet is asked about below (read-your-writes); a deleted one is gone.
+            var deleted = await db.Workspaces.AsNoTracking().AnyAsync(w => w.Id == id && w.Deleted, ct);
+            return (deleted ? null : id, null, Problems.WorkspaceNotFound());
         });
 
     public static RouteGroupBuilder MapProjectGroup(this IEndpointRouteBuilder app, string path) =>
@@ -60,7 +62,7 @@ internal static class Access
             var db = http.RequestServices.GetRequiredService<IntegrationsDb>();
             var (workspaceId, project, notFound) = await resolve(http, db, ct);
             if (workspaceId is not { } wid) return notFound;
-            var member = await db.WorkspaceMembers.AsNoTracking().SingleOrDefaultAsync(m => m.WorkspaceId == wid && m.UserId == userId && m.Active, ct);
+            var member = await http.RequestServices.GetRequiredService<WorkspaceMembershipLookup<IntegrationsDb>>().Find(http, wid, userId, ct);
             if (member is null) return notFound;
             if (!member.Role.CanManageIntegrations()) return Problems.InsufficientRole();
             http.RequestServices.GetRequiredService<CurrentAccess>().Set(userId, wid, project);

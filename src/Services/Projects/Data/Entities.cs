@@ -1,13 +1,6 @@
-namespace TaskFlow.Projects.Data;
+using TaskFlow.BuildingBlocks.Membership;
 
-/// <summary>Workspace roles as the workspaces service names them, strongest first.</summary>
-internal enum WorkspaceRole
-{
-    Owner = 0,
-    Admin = 1,
-    Member = 2,
-    Viewer = 3,
-}
+namespace TaskFlow.Projects.Data;
 
 /// <summary>
 /// What a caller may do in one project, strongest first. <see cref="Reader"/> is a workspace viewer who is not a member
@@ -24,18 +17,6 @@ internal enum ProjectRole
 internal static class Roles
 {
     public static readonly string[] ProjectRoleNames = ["admin", "member", "viewer"];
-
-    public static bool TryParseWorkspaceRole(string? value, out WorkspaceRole role)
-    {
-        switch (value)
-        {
-            case "owner": role = WorkspaceRole.Owner; return true;
-            case "admin": role = WorkspaceRole.Admin; return true;
-            case "member": role = WorkspaceRole.Member; return true;
-            case "viewer": role = WorkspaceRole.Viewer; return true;
-            default: role = default; return false;
-        }
-    }
 
     /// <summary>Parses a role that can be given to a project member (admin, member or viewer).</summary>
     public static bool TryParseProjectRole(string? value, out ProjectRole role)
@@ -81,26 +62,6 @@ internal static class Roles
         WorkspaceRole.Viewer => projectRole is not null ? ProjectRole.Viewer : isPrivate ? null : ProjectRole.Reader,
         _ => projectRole ?? (isPrivate ? null : ProjectRole.Member),
     };
-}
-
-/// <summary>The local copy of a workspace, fed by the workspaces service's events. Deleted ones stay as tombstones.</summary>
-internal sealed class KnownWorkspace
-{
-    public Guid Id { get; set; }
-    public string Name { get; set; } = "";
-    public bool Deleted { get; set; }
-}
-
-/// <summary>The local copy of one workspace membership (table <c>workspace_members</c>).</summary>
-internal sealed class WorkspaceMember
-{
-    public Guid WorkspaceId { get; set; }
-    public Guid UserId { get; set; }
-    public WorkspaceRole Role { get; set; }
-    /// <summary>False once the member was removed; the row stays so an older, late MemberAdded cannot bring them back.</summary>
-    public bool Active { get; set; }
-    /// <summary>When the last applied change happened at the source (the event's OccurredAt).</summary>
-    public DateTime UpdatedAt { get; set; }
 }
 
 internal sealed class Project

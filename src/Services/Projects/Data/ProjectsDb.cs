@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using TaskFlow.BuildingBlocks.Data;
+using TaskFlow.BuildingBlocks.Membership;
 
 namespace TaskFlow.Projects.Data;
 
-internal abstract class ProjectsDb(DbContextOptions options) : ServiceDb(options)
+internal abstract class ProjectsDb(DbContextOptions options) : ServiceDb(options), IWorkspaceMembershipDb
 {
     public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
@@ -18,21 +19,7 @@ internal abstract class ProjectsDb(DbContextOptions options) : ServiceDb(options
     {
         base.OnModelCreating(modelBuilder);
 
-        modelBuilder.Entity<KnownWorkspace>(e =>
-        {
-            e.ToTable("workspaces");
-            e.HasKey(w => w.Id);
-            e.Property(w => w.Id).ValueGeneratedNever();
-            e.Property(w => w.Name).HasMaxLength(100);
-        });
-
-        modelBuilder.Entity<WorkspaceMember>(e =>
-        {
-            e.ToTable("workspace_members");
-            e.HasKey(m => new { m.WorkspaceId, m.UserId });
-            e.HasIndex(m => m.UserId);
-            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
-        });
+        modelBuilder.AddWorkspaceMembership(withNames: true);
 
         modelBuilder.Entity<Project>(e =>
         {

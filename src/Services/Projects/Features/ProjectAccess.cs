@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.BuildingBlocks.Membership;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Projects.Data;
 
@@ -96,12 +97,11 @@ internal static class ProjectAccess
     public static TBuilder AllowWhenArchived<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AllowedWhenArchived());
 
-    /// <summary>From the local copy; on a miss from the workspaces service itself (read-your-writes, <see cref="OwnerMembership"/>).</summary>
-    /// Scaled out, a removal or deletion announced through Redis ends access before the copy hears of it (docs/adr/0005).
-    static async Task<WorkspaceMember?> ActiveMember(HttpContext http, ProjectsDb db, Guid workspaceId, Guid userId, CancellationToken ct)
+    /// <summary>From the local copy; on a miss from the workspaces service itself (read-your-writes, <see cref="WorkspaceMembershipLookup{TDb}"/>).
+    /// Scaled out, a removal or deletion announced through Redis ends access before the copy hears of it (docs/adr/0005).</summary>
+    static async Task<WorkspaceMember?> ActiveMember(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct)
     {
-        var member = await db.WorkspaceMembers.AsNoTracking().SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.Active, ct)
-            ?? await http.RequestServices.GetRequiredService<OwnerMembership>().Find(http, workspaceId, userId, ct);
+        var member = await http.RequestServices.GetRequiredService<WorkspaceMembershipLookup<ProjectsDb>>().Find(http, workspaceId, userId, ct);
         return member is not null && await SharedRevocations.AccessRevoked(http, workspaceId, userId) ? null : member;
     }
 
@@ -111,7 +111,7 @@ internal static class ProjectAccess
         if (!Guid.TryParse(http.Request.RouteValues[WorkspaceParameter]?.ToString(), out var workspaceId))
             return Problems.WorkspaceNotFound();
         var db = http.RequestServices.GetRequiredService<ProjectsDb>();
-        var member = await ActiveMember(http, db, workspaceId, http.User.UserId(), http.RequestAborted);
+        var member = await ActiveMember(http, workspaceId, http.User.UserId(), http.RequestAborted);
         if (member is null) return Problems.WorkspaceNotFound();
 
         var metadata = http.GetEndpoint()?.Metadata;
@@ -132,7 +132,7 @@ internal static class ProjectAccess
         var db = http.RequestServices.GetRequiredService<ProjectsDb>();
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null) return Problems.ProjectNotFound();
-        var member = await ActiveMember(http, db, project.WorkspaceId, userId, ct);
+        var member = await ActiveMember(http, project.WorkspaceId, userId, ct);
         if (member is null) return Problems.ProjectNotFound();
         var projectRole = await db.ProjectMembers.AsNoTracking()
             .Where(m => m.ProjectId == projectId && m.UserId == userId)

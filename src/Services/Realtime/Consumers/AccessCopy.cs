@@ -8,45 +8,14 @@ using TaskFlow.Projects.Contracts;
 namespace TaskFlow.Realtime.Consumers;
 
 /// <summary>
-/// Who may read which project, with the tasks service's rules (docs/adr/0022, <c>Roles.Effective</c> there): the inbox
-/// stops redelivery; out-of-order changes are resolved by OccurredAt (last writer wins); removed members stay as
-/// inactive rows and deleted workspaces and projects as tombstones, so late events cannot bring them back. An active
+/// Who may read which project, with the tasks service's rules (docs/adr/0022, <c>Roles.Effective</c> there), beside the
+/// membership copy: the inbox stops redelivery; out-of-order changes are resolved by OccurredAt (last writer wins);
+/// removed project members stay as inactive rows and deleted projects as tombstones, so late events cannot bring them back. An active
 /// workspace member reads every <c>workspace</c> project of the workspace; a private one only as workspace owner/admin
 /// or explicit project member (any project role).
 /// </summary>
 internal sealed class AccessCopy(RealtimeDb db)
 {
-    public async Task<KnownWorkspace> Workspace(Guid workspaceId, CancellationToken ct)
-    {
-        var workspace = await db.Workspaces.FindAsync([workspaceId], ct);
-        if (workspace is null)
-        {
-            workspace = new KnownWorkspace { Id = workspaceId };
-            db.Workspaces.Add(workspace);
-        }
-        return workspace;
-    }
-
-    /// <summary>
-    /// Applies a membership change (<paramref name="role"/> null: keep the known role, e.g. on removal); false when it
-    /// was ignored (stale, or the workspace is gone).
-    /// </summary>
-    public async Task<bool> Member(Guid workspaceId, Guid userId, bool active, string? role, DateTime occurredAt, bool onlyIfAbsent, CancellationToken ct)
-    {
-        var workspace = await Workspace(workspaceId, ct);
-        if (workspace.Deleted) return false;
-        var member = await db.WorkspaceMembers.FindAsync([workspaceId, userId], ct);
-        if (member is null)
-        {
-            db.WorkspaceMembers.Add(new WorkspaceMember { WorkspaceId = workspaceId, UserId = userId, Active = active, Role = role, UpdatedAt = occurredAt });
-            return true;
-        }
-        if (onlyIfAbsent || occurredAt < member.UpdatedAt) return false;
-        (member.Active, member.UpdatedAt) = (active, occurredAt);
-        if (role is not null) member.Role = role;
-        return true;
-    }
-
     public async Task<KnownProject> Project(Guid projectId, Guid workspaceId, CancellationToken ct)
     {
         var project = await db.Projects.FindAsync([projectId], ct);
@@ -95,67 +64,39 @@ internal sealed class AccessCopy(RealtimeDb db)
     public async Task<Guid[]> PrivateReaders(KnownProject project, CancellationToken ct)
     {
         var admins = await db.WorkspaceMembers
-            .Where(m => m.WorkspaceId == project.WorkspaceId && m.Active && (m.Role == Roles.Owner || m.Role == Roles.Admin))
+            .Where(m => m.WorkspaceId == project.WorkspaceId && m.Active && (m.Role == WorkspaceRole.Owner || m.Role == WorkspaceRole.Admin))
             .Select(m => m.UserId).ToListAsync(ct);
         var members = await db.ProjectMembers.Where(m => m.ProjectId == project.Id && m.Active).Select(m => m.UserId).ToListAsync(ct);
         return [.. admins.Union(members)];
     }
 }
 
-internal sealed class WorkspaceCreatedHandler(AccessCopy copy) : IIntegrationEventHandler<WorkspaceCreated>
-{
-    public async Task Handle(WorkspaceCreated e, CancellationToken ct) =>
-        await copy.Member(e.WorkspaceId, e.OwnerId, active: true, Roles.Owner, e.OccurredAt, onlyIfAbsent: true, ct);
-}
-
-internal sealed class MemberAddedHandler(AccessCopy copy) : IIntegrationEventHandler<MemberAdded>
-{
-    public async Task Handle(MemberAdded e, CancellationToken ct) =>
-        await copy.Member(e.WorkspaceId, e.UserId, active: true, e.Role, e.OccurredAt, onlyIfAbsent: false, ct);
-}
-
 /// <summary>
-/// Every role reads every workspace project; an owner or admin who becomes member or viewer stops reading the private
-/// projects they are no explicit member of, and this instance's connections of theirs leave those groups.
+/// This service's part of the membership copy (BuildingBlocks.Membership keeps <c>workspace_members</c>): connections of
+/// a member who may no longer read a project leave its group on this instance at once; later JoinProject calls fail.
 /// </summary>
-internal sealed class MemberRoleChangedHandler(RealtimeDb db, AccessCopy copy, ProjectGroups groups) : IIntegrationEventHandler<MemberRoleChanged>
+internal sealed class MembershipHooks(RealtimeDb db, ProjectGroups groups) : IWorkspaceMembershipHooks<RealtimeDb>
 {
-    public async Task Handle(MemberRoleChanged e, CancellationToken ct)
+    /// <summary>
+    /// Removed: the workspace's project groups. Any role reads every workspace project; a member who is not (or no
+    /// longer) owner or admin leaves the private projects they are no explicit member of.
+    /// </summary>
+    public async Task MemberChanged(Guid workspaceId, Guid userId, WorkspaceRole? role, CancellationToken ct)
     {
-        if (!await copy.Member(e.WorkspaceId, e.UserId, active: true, e.Role, e.OccurredAt, onlyIfAbsent: false, ct)
-            || e.Role is Roles.Owner or Roles.Admin) return;
-        var hidden = await db.Projects
-            .Where(p => p.WorkspaceId == e.WorkspaceId && p.Private && !p.Deleted
-                && !db.ProjectMembers.Any(m => m.ProjectId == p.Id && m.UserId == e.UserId && m.Active))
-            .Select(p => p.Id).ToListAsync(ct);
-        foreach (var projectId in hidden) await groups.RevokeProjectMember(projectId, e.UserId);
-    }
-}
-
-/// <summary>Later JoinProject calls fail; this instance's connections of the user leave the workspace's project groups.</summary>
-internal sealed class MemberRemovedHandler(AccessCopy copy, ProjectGroups groups) : IIntegrationEventHandler<MemberRemoved>
-{
-    public async Task Handle(MemberRemoved e, CancellationToken ct)
-    {
-        if (await copy.Member(e.WorkspaceId, e.UserId, active: false, role: null, e.OccurredAt, onlyIfAbsent: false, ct))
-            await groups.RevokeMember(e.WorkspaceId, e.UserId);
-    }
-}
-
-/// <summary>Tombstones the workspace and deactivates its members.</summary>
-internal sealed class WorkspaceDeletedHandler(RealtimeDb db, AccessCopy copy, ProjectGroups groups) : IIntegrationEventHandler<WorkspaceDeleted>
-{
-    public async Task Handle(WorkspaceDeleted e, CancellationToken ct)
-    {
-        var workspace = await copy.Workspace(e.WorkspaceId, ct);
-        workspace.Deleted = true;
-        foreach (var member in await db.WorkspaceMembers.Where(m => m.WorkspaceId == e.WorkspaceId).ToListAsync(ct))
+        if (role is null)
         {
-            member.Active = false;
-            member.UpdatedAt = e.OccurredAt > member.UpdatedAt ? e.OccurredAt : member.UpdatedAt;
+            await groups.RevokeMember(workspaceId, userId);
+            return;
         }
-        await groups.RevokeWorkspace(e.WorkspaceId);
+        if (role.Value.IsOwnerOrAdmin()) return;
+        var hidden = await db.Projects
+            .Where(p => p.WorkspaceId == workspaceId && p.Private && !p.Deleted
+                && !db.ProjectMembers.Any(m => m.ProjectId == p.Id && m.UserId == userId && m.Active))
+            .Select(p => p.Id).ToListAsync(ct);
+        foreach (var projectId in hidden) await groups.RevokeProjectMember(projectId, userId);
     }
+
+    public Task WorkspaceDeleted(WorkspaceDeleted e, CancellationToken ct) => groups.RevokeWorkspace(e.WorkspaceId);
 }
 
 internal sealed class ProjectCreatedHandler(AccessCopy copy, ProjectGroups groups) : IIntegrationEventHandler<ProjectCreated>
@@ -213,15 +154,8 @@ internal sealed class ProjectMemberRemovedHandler(RealtimeDb db, AccessCopy copy
         var stillReads = await (from p in db.Projects
                                 join m in db.WorkspaceMembers on p.WorkspaceId equals m.WorkspaceId
                                 where p.Id == e.ProjectId && m.UserId == e.UserId && m.Active
-                                      && (!p.Private || m.Role == Roles.Owner || m.Role == Roles.Admin)
+                                      && (!p.Private || m.Role == WorkspaceRole.Owner || m.Role == WorkspaceRole.Admin)
                                 select p.Id).AnyAsync(ct);
         if (!stillReads) await groups.RevokeProjectMember(e.ProjectId, e.UserId);
     }
-}
-
-/// <summary>Workspace role names as the workspaces service publishes them.</summary>
-internal static class Roles
-{
-    public const string Owner = "owner";
-    public const string Admin = "admin";
 }

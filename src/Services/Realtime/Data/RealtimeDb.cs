@@ -8,7 +8,7 @@ namespace TaskFlow.Realtime.Data;
 /// The realtime service's own database: a small copy of who may read which project (projects → workspace, workspace
 /// members), fed by events, plus the inbox that makes those events apply once.
 /// </summary>
-internal abstract class RealtimeDb(DbContextOptions options) : ServiceDb(options)
+internal abstract class RealtimeDb(DbContextOptions options) : ServiceDb(options), IWorkspaceMembershipDb
 {
     public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
@@ -19,19 +19,7 @@ internal abstract class RealtimeDb(DbContextOptions options) : ServiceDb(options
     {
         base.OnModelCreating(modelBuilder);
 
-        modelBuilder.Entity<KnownWorkspace>(e =>
-        {
-            e.ToTable("workspaces");
-            e.HasKey(w => w.Id);
-            e.Property(w => w.Id).ValueGeneratedNever();
-        });
-
-        modelBuilder.Entity<WorkspaceMember>(e =>
-        {
-            e.ToTable("workspace_members");
-            e.HasKey(m => new { m.WorkspaceId, m.UserId });
-            e.HasIndex(m => m.UserId);
-        });
+        modelBuilder.AddWorkspaceMembership();
 
         modelBuilder.Entity<KnownProject>(e =>
         {
@@ -64,31 +52,6 @@ internal sealed class PostgresRealtimeDbFactory : IDesignTimeDbContextFactory<Po
 {
     public PostgresRealtimeDb CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PostgresRealtimeDb>().UseNpgsql("Host=localhost;Database=design").Options);
-}
-
-/// <summary>Local copy of a workspace (a tombstone once deleted, so late membership events are ignored).</summary>
-internal sealed class KnownWorkspace
-{
-    public Guid Id { get; set; }
-    public bool Deleted { get; set; }
-}
-
-/// <summary>
-/// Local copy of one workspace membership. Every active member may read every <c>workspace</c> project of the
-/// workspace; owners and admins also every private one.
-/// </summary>
-internal sealed class WorkspaceMember
-{
-    public Guid WorkspaceId { get; set; }
-    public Guid UserId { get; set; }
-    public bool Active { get; set; }
-    /// <summary>
-    /// owner, admin, member or viewer; null for rows copied before roles were kept (they count as neither owner nor
-    /// admin until the next MemberAdded or MemberRoleChanged: a private project is refused rather than leaked).
-    /// </summary>
-    public string? Role { get; set; }
-    /// <summary>OccurredAt of the last applied change (last writer wins).</summary>
-    public DateTime UpdatedAt { get; set; }
 }
 
 /// <summary>Local copy of a project: which workspace it belongs to, whether it is private (a tombstone once deleted).</summary>

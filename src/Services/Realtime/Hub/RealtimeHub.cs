@@ -65,7 +65,7 @@ internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionCo
                join w in db.Workspaces on p.WorkspaceId equals w.Id
                join m in db.WorkspaceMembers on new { p.WorkspaceId, UserId = userId } equals new { m.WorkspaceId, m.UserId }
                where p.Id == projectId && !p.Deleted && !w.Deleted && m.Active
-                     && (!p.Private || m.Role == Roles.Owner || m.Role == Roles.Admin
+                     && (!p.Private || m.Role == WorkspaceRole.Owner || m.Role == WorkspaceRole.Admin
                          || db.ProjectMembers.Any(pm => pm.ProjectId == p.Id && pm.UserId == userId && pm.Active))
                select (Guid?)p.WorkspaceId).FirstOrDefaultAsync(Context.ConnectionAborted);
 }

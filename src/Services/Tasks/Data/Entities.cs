@@ -1,14 +1,5 @@
 namespace TaskFlow.Tasks.Data;
 
-/// <summary>Workspace roles as the workspaces service names them, strongest first.</summary>
-internal enum WorkspaceRole
-{
-    Owner = 0,
-    Admin = 1,
-    Member = 2,
-    Viewer = 3,
-}
-
 /// <summary>What a caller may do in one project, strongest first (same rules as the projects service).</summary>
 internal enum ProjectRole
 {
@@ -30,18 +21,6 @@ internal enum Priority
 
 internal static class Roles
 {
-    public static bool TryParseWorkspaceRole(string? value, out WorkspaceRole role)
-    {
-        switch (value)
-        {
-            case "owner": role = WorkspaceRole.Owner; return true;
-            case "admin": role = WorkspaceRole.Admin; return true;
-            case "member": role = WorkspaceRole.Member; return true;
-            case "viewer": role = WorkspaceRole.Viewer; return true;
-            default: role = default; return false;
-        }
-    }
-
     public static bool TryParseProjectRole(string? value, out ProjectRole role)
     {
         switch (value)
@@ -97,24 +76,6 @@ internal static class Priorities
     }
 
     public static string ToName(this Priority priority) => Names[(int)priority];
-}
-
-/// <summary>Local copy of a workspace (tombstone once deleted, so late membership events are ignored).</summary>
-internal sealed class KnownWorkspace
-{
-    public Guid Id { get; set; }
-    public bool Deleted { get; set; }
-}
-
-/// <summary>Local copy of one workspace membership, fed by the workspaces service's events.</summary>
-internal sealed class WorkspaceMember
-{
-    public Guid WorkspaceId { get; set; }
-    public Guid UserId { get; set; }
-    public WorkspaceRole Role { get; set; }
-    public bool Active { get; set; }
-    /// <summary>OccurredAt of the last applied change (last writer wins).</summary>
-    public DateTime UpdatedAt { get; set; }
 }
 
 /// <summary>Local copy of a user's email (from the identity service), to resolve <c>@email</c> mentions.</summary>

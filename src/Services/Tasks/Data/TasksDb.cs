@@ -5,7 +5,7 @@ using TaskFlow.Tasks.Features;
 
 namespace TaskFlow.Tasks.Data;
 
-internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
+internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options), IWorkspaceMembershipDb
 {
     public DbSet<KnownWorkspace> Workspaces => Set<KnownWorkspace>();
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
@@ -85,20 +85,7 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options)
         base.OnModelCreating(modelBuilder);
         AttachmentsAndLinksModel.Configure(modelBuilder);
 
-        modelBuilder.Entity<KnownWorkspace>(e =>
-        {
-            e.ToTable("workspaces");
-            e.HasKey(w => w.Id);
-            e.Property(w => w.Id).ValueGeneratedNever();
-        });
-
-        modelBuilder.Entity<WorkspaceMember>(e =>
-        {
-            e.ToTable("workspace_members");
-            e.HasKey(m => new { m.WorkspaceId, m.UserId });
-            e.HasIndex(m => m.UserId);
-            e.Property(m => m.Role).HasConversion<string>().HasMaxLength(20);
-        });
+        modelBuilder.AddWorkspaceMembership();
 
         modelBuilder.Entity<KnownUser>(e =>
         {

@@ -100,14 +100,20 @@ internal static class TaskAccess
             var userId = http.User.UserId();
             var db = http.RequestServices.GetRequiredService<TasksDb>();
             var id = Guid.Parse(http.Request.RouteValues["workspaceId"]!.ToString()!);
-            var member = await db.WorkspaceMembers.AsNoTracking().AnyAsync(m => m.WorkspaceId == id && m.UserId == userId && m.Active, ct)
-                && !await db.Workspaces.AsNoTracking().AnyAsync(w => w.Id == id && w.Deleted, ct);
-            if (!member || await SharedRevocations.AccessRevoked(http, id, userId)) return Problems.WorkspaceNotFound();
+            if (!await IsMember(http, db, id, userId, ct) || await SharedRevocations.AccessRevoked(http, id, userId)) return Problems.WorkspaceNotFound();
             http.RequestServices.GetRequiredService<WorkspaceAccess>().Set(userId, id);
             return await next(context);
         });
         return group;
     }
+
+    /// <summary>
+    /// An active member of a workspace that is not deleted: from the copy, and on a miss from the workspaces service
+    /// (read-your-writes, BuildingBlocks.Membership).
+    /// </summary>
+    internal static async Task<bool> IsMember(HttpContext http, TasksDb db, Guid workspaceId, Guid userId, CancellationToken ct) =>
+        !await db.Workspaces.AsNoTracking().AnyAsync(w => w.Id == workspaceId && w.Deleted, ct)
+        && await http.RequestServices.GetRequiredService<WorkspaceMembershipLookup<TasksDb>>().Find(http, workspaceId, userId, ct) is not null;
 
     /// <summary>
     /// The workspace's live projects the user may read: every workspace-visible one, and private ones they are a project

@@ -197,9 +197,7 @@ internal static class TaskSearch
         Guid workspaceId, string? q, Guid? projectId, string? limit, HttpContext http, TasksDb db, CancellationToken ct)
     {
         var userId = http.User.UserId();
-        var member = await db.WorkspaceMembers.AsNoTracking().AnyAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.Active, ct)
-            && !await db.Workspaces.AsNoTracking().AnyAsync(w => w.Id == workspaceId && w.Deleted, ct);
-        if (!member)
+        if (!await TaskAccess.IsMember(http, db, workspaceId, userId, ct))
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: "https://taskflow.dev/problems/workspace-not-found",
                 title: "Workspace not found.", detail: "No workspace exists at this address, or you are not a member of it.");
 

@@ -22,6 +22,45 @@ namespace TaskFlow.Realtime.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("TaskFlow.BuildingBlocks.Membership.KnownWorkspace", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("workspaces", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.BuildingBlocks.Membership.WorkspaceMember", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("WorkspaceId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("workspace_members", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.BuildingBlocks.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -114,19 +153,6 @@ namespace TaskFlow.Realtime.Data.Migrations.Postgres
                     b.ToTable("projects", (string)null);
                 });
 
-            modelBuilder.Entity("TaskFlow.Realtime.Data.KnownWorkspace", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
-
-                    b.Property<bool>("Deleted")
-                        .HasColumnType("boolean");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("workspaces", (string)null);
-                });
-
             modelBuilder.Entity("TaskFlow.Realtime.Data.ProjectMember", b =>
                 {
                     b.Property<Guid>("ProjectId")
@@ -146,30 +172,6 @@ namespace TaskFlow.Realtime.Data.Migrations.Postgres
                     b.HasIndex("UserId");
 
                     b.ToTable("project_members", (string)null);
-                });
-
-            modelBuilder.Entity("TaskFlow.Realtime.Data.WorkspaceMember", b =>
-                {
-                    b.Property<Guid>("WorkspaceId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid");
-
-                    b.Property<bool>("Active")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Role")
-                        .HasColumnType("text");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("WorkspaceId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("workspace_members", (string)null);
                 });
 #pragma warning restore 612, 618
         }

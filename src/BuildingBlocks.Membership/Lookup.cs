@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TaskFlow.BuildingBlocks.Data;
+using TaskFlow.BuildingBlocks.Hosting;
+
+namespace TaskFlow.BuildingBlocks.Membership;
+
+/// <summary>Where <see cref="WorkspaceMembershipLookup{TDb}"/> of one service asks on a miss.</summary>
+/// <param name="Service">The service (module) name; its setting <c>{Service}:WorkspacesUrl</c> names the workspaces service.</param>
+public sealed record WorkspaceMembershipLookupOptions<TDb>(string Service)
+{
+    public static string ClientName(string service) => $"{service}-workspaces";
+}
+
+/// <summary>
+/// Read-your-writes for the membership copy (docs/adr/0005): the caller's active membership from the copy, and when the
+/// copy has none, from the workspaces service itself before answering "not a member", so a workspace created or an
+/// invitation accepted a moment ago works at once everywhere. In the same process that is a direct call
+/// (<see cref="IWorkspaceMembershipSource"/>); scaled out, a GET of the workspace with the caller's own token at
+/// <c>{Service}:WorkspacesUrl</c> (or <c>Gateway:Services:workspaces</c>). The answer serves this request only; the copy
+/// is still written by the events alone, so their ordering rules hold, and a removal the copy has applied ends access
+/// unless the workspaces service says the user is a member again.
+/// </summary>
+public sealed class WorkspaceMembershipLookup<TDb>(
+    TDb db, IServiceProvider services, IHttpClientFactory clients, IConfiguration configuration,
+    WorkspaceMembershipLookupOptions<TDb> options, ILogger<WorkspaceMembershipLookup<TDb>> logger)
+    where TDb : ServiceDb, IWorkspaceMembershipDb
+{
+    /// <summary>The caller's active membership of the workspace, or null when they are not a member of an existing one.</summary>
+    public async Task<WorkspaceMember?> Find(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct) =>
+        await db.WorkspaceMembers.AsNoTracking().SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.Active, ct)
+        ?? await AskOwner(http, workspaceId, userId, ct);
+
+    /// <summary>The workspaces service's answer alone (the copy had none).</summary>
+    public async Task<WorkspaceMember?> AskOwner(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct)
+    {
+        var role = services.GetService<IWorkspaceMembershipSource>() is { } inProcess
+            ? await inProcess.RoleOf(workspaceId, userId, ct)
+            : await AskOverHttp(http, workspaceId, ct);
+        return WorkspaceRoles.TryParse(role, out var parsed)
+            ? new WorkspaceMember { WorkspaceId = workspaceId, UserId = userId, Role = parsed, Active = true }
+            : null;
+    }
+
+    Uri? Address() =>
+        (configuration[$"{options.Service}:WorkspacesUrl"] is { Length: > 0 } configured ? configured : configuration["Gateway:Services:workspaces"]) is { Length: > 0 } address
+            ? new Uri(address.TrimEnd('/') + "/")
+            : null;
+
+    async Task<string?> AskOverHttp(HttpContext http, Guid workspaceId, CancellationToken ct)
+    {
+        if (Address() is not { } address || http.Request.Headers.Authorization is not [{ Length: > 0 } authorization]) return null;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, $"v1/workspaces/{workspaceId}"));
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            using var response = await clients.CreateClient(WorkspaceMembershipLookupOptions<TDb>.ClientName(options.Service)).SendAsync(request, ct);
+            if (response.StatusCode != HttpStatusCode.OK) return null;
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            return body.TryGetProperty("role", out var role) ? role.GetString() : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException && !ct.IsCancellationRequested)
+        {
+            // The workspaces service is down: answer from the copy alone.
+            logger.LogWarning(ex, "Could not ask the workspaces service about workspace {WorkspaceId}", workspaceId);
+            return null;
+        }
+    }
+}
