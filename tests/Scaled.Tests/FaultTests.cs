@@ -372,8 +372,14 @@ sealed class TcpProxy : IAsyncDisposable
         stopping.Stop();
         foreach (var client in open.Keys)
         {
-            // RST, not FIN: what the peer of a dead server sees.
-            client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            try
+            {
+                // RST, not FIN: what the peer of a dead server sees.
+                if (client.Client is { } socket) socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or System.Net.Sockets.SocketException)
+            {
+            }
             client.Dispose();
         }
         open.Clear();
