@@ -22,6 +22,11 @@ sealed class QueryCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePai
         lock (commands) commands.Clear();
     }
 
+    public List<string> Commands()
+    {
+        lock (commands) return [.. commands];
+    }
+
     public int Count(Func<string, bool> match)
     {
         lock (commands) return commands.Count(match);

@@ -1,16 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using RabbitMQ.Client;
-using TaskFlow.BuildingBlocks.Messaging;
-using TaskFlow.Inventory.Contracts;
 
 namespace TaskFlow.Scaled.Tests;
 
 /// <summary>
-/// The shop scaled out: the catalog as its own process (<c>--app shop --services catalog</c>) on PostgreSQL, RabbitMQ
-/// and Redis (second-level cache), behind the shop's gateway. Stock arrives as inventory's StockChanged over the broker.
+/// The shop scaled out: catalog and inventory as their own processes (<c>--app shop --services catalog</c>, <c>… inventory</c>)
+/// on PostgreSQL, RabbitMQ and Redis (the catalog's second-level cache), behind the shop's gateway. The initial stock
+/// travels to inventory in ProductCreated and stock comes back to the catalog in StockChanged, over the broker.
 /// </summary>
 public sealed class CatalogScaledTests
 {
@@ -26,10 +23,10 @@ public sealed class CatalogScaledTests
         try
         {
             await using var processes = new ProcessGroup();
-            IEnumerable<KeyValuePair<string, string?>> Catalog(int instance) =>
+            IEnumerable<KeyValuePair<string, string?>> Service(string folder) =>
             [
                 new("app", "shop"),
-                new("DataDir", Path.Combine(dataDir, "catalog" + instance)),
+                new("DataDir", Path.Combine(dataDir, folder)),
                 new("Data:Provider", "Postgres"),
                 new("Data:Postgres", Servers.Postgres),
                 new("Data:DatabasePrefix", prefix),
@@ -39,11 +36,13 @@ public sealed class CatalogScaledTests
                 new("Redis:Configuration", Environment.GetEnvironmentVariable("TASKFLOW_TEST_REDIS") is { Length: > 0 } redis ? redis : "127.0.0.1:6379"),
                 new("Auth:JwksUrl", jwks.Url),
             ];
-            var catalog = await processes.Start("catalog", "catalog", Catalog(1));
+            var catalog = await processes.Start("catalog", "catalog", Service("catalog1"));
+            var inventory = await processes.Start("inventory", "inventory", Service("inventory"));
             var gateway = await processes.Start("gateway", "gateway",
             [
                 new("app", "shop"),
                 new("Gateway:Services:catalog", catalog.BaseAddress.ToString()),
+                new("Gateway:Services:inventory", inventory.BaseAddress.ToString()),
                 new("Auth:JwksUrl", jwks.Url),
                 new("RateLimits:Enabled", "false"),
             ]);
@@ -70,9 +69,21 @@ public sealed class CatalogScaledTests
             Assert.Contains("\"stock_quantity\":150,", list);
             Assert.Contains("\"total\":1,", list);
 
-            // Inventory's StockChanged over the broker reaches the copy; the cached product shows it.
-            await Publish(virtualHost.Uri, new StockChanged(id, 150, 30, 120, 1) { Cause = "reserved" });
+            // Inventory opens the stock from ProductCreated (over the broker).
             var deadline = DateTime.UtcNow.AddSeconds(30);
+            HttpResponseMessage stock;
+            while ((stock = await admin.GetAsync($"/v1/inventory/{id}", Ct)).StatusCode == HttpStatusCode.NotFound)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "ProductCreated did not reach inventory.");
+                await Task.Delay(100, Ct);
+            }
+            Assert.Equal(HttpStatusCode.OK, stock.StatusCode);
+            Assert.Equal(150, (await stock.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("on_hand").GetInt32());
+
+            // An admin's adjustment at inventory reaches the catalog's copy over the broker; the cached product shows it.
+            var adjusted = await admin.PostAsJsonAsync($"/v1/inventory/{id}/adjustments", new { quantity = -30, reason = "damage" }, Ct);
+            Assert.True(adjusted.IsSuccessStatusCode, await adjusted.Content.ReadAsStringAsync(Ct));
+            deadline = DateTime.UtcNow.AddSeconds(30);
             while ((await anonymous.GetFromJsonAsync<JsonElement>($"/v1/products/{id}", Ct)).GetProperty("stock_quantity").GetInt32() != 120)
             {
                 Assert.True(DateTime.UtcNow < deadline, "StockChanged did not reach the catalog.");
@@ -80,7 +91,7 @@ public sealed class CatalogScaledTests
             }
 
             // A second instance shares the database and the Redis cache level; an acknowledged write on one shows on both.
-            var second = await processes.Start("catalog2", "catalog", Catalog(2));
+            var second = await processes.Start("catalog2", "catalog", Service("catalog2"));
             using var direct = second.CreateClient();
             Assert.Equal(120, (await direct.GetFromJsonAsync<JsonElement>($"/v1/products/{id}", Ct)).GetProperty("stock_quantity").GetInt32());
             var patch = new HttpRequestMessage(HttpMethod.Patch, $"/v1/products/{id}") { Content = JsonContent.Create(new { price = 899.00m }) };
@@ -92,23 +103,5 @@ public sealed class CatalogScaledTests
         {
             await TaskFlow.TestKit.TaskFlowApp.DropDatabases(prefix);
         }
-    }
-
-    /// <summary>Publishes an event as a producing service's outbox relay would (exchange <c>shop.events</c>, routing key the type name).</summary>
-    static async Task Publish(Uri broker, IntegrationEvent integrationEvent)
-    {
-        var envelope = OutboxMessage.From(integrationEvent, null).ToEnvelope();
-        var factory = new ConnectionFactory { Uri = broker };
-        await using var connection = await factory.CreateConnectionAsync(Ct);
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: Ct);
-        var properties = new BasicProperties
-        {
-            MessageId = envelope.Id.ToString(),
-            Type = envelope.Type,
-            ContentType = "application/json",
-            Persistent = true,
-            Timestamp = new AmqpTimestamp(new DateTimeOffset(envelope.OccurredAt).ToUnixTimeSeconds()),
-        };
-        await channel.BasicPublishAsync("shop.events", envelope.Type, mandatory: false, properties, Encoding.UTF8.GetBytes(envelope.Payload), Ct);
     }
 }
