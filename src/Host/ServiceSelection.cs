@@ -61,12 +61,18 @@ sealed record ServiceSelection(string App, IReadOnlyList<IServiceModule> AppModu
     }
 
     /// <summary>
-    /// The shop's defaults, below every source the operator gives (appsettings, environment, command line): its own
-    /// data folder, database prefix, exchange and queue names, so the two products can share a machine, a PostgreSQL
-    /// server and a broker. An explicit setting still wins.
+    /// The shop's defaults: its own data folder, database prefix, exchange and queue names, so the two products can
+    /// share a machine, a PostgreSQL server and a broker. They replace TaskFlow's values from the settings files
+    /// (appsettings.json names <c>DataDir</c> <c>data</c> and the prefix <c>taskflow</c>), so they go right after the last
+    /// settings file; what an operator gives in the environment or on the command line still wins.
     /// </summary>
-    public static void AddShopDefaults(IConfigurationBuilder configuration) =>
-        configuration.Sources.Insert(0, new MemoryConfigurationSource
+    public static void AddShopDefaults(IConfigurationBuilder configuration)
+    {
+        var sources = configuration.Sources;
+        var lastFile = -1;
+        for (var i = 0; i < sources.Count; i++)
+            if (sources[i] is FileConfigurationSource) lastFile = i;
+        sources.Insert(lastFile + 1, new MemoryConfigurationSource
         {
             InitialData = new Dictionary<string, string?>
             {
@@ -76,4 +82,5 @@ sealed record ServiceSelection(string App, IReadOnlyList<IServiceModule> AppModu
                 ["Messaging:QueuePrefix"] = "shop",
             },
         });
+    }
 }
