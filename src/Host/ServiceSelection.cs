@@ -19,7 +19,7 @@ namespace TaskFlow.Host;
 /// product's services it runs: <c>--services all</c> (default), <c>--services gateway</c> or a list such as
 /// <c>identity,notifications</c>. The two products share the platform (identity, notifications, BuildingBlocks, the
 /// gateway) but never their data: the shop's defaults keep its SQLite files, PostgreSQL databases and RabbitMQ
-/// queues apart from TaskFlow's (docs/adr/0027-catalog-shop-app-switch.md).
+/// queues apart from TaskFlow's (docs/adr/0031-shop-app-switch.md).
 /// </summary>
 sealed record ServiceSelection(string App, IReadOnlyList<IServiceModule> AppModules, IReadOnlyList<string> Names)
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace TaskFlow.Catalog.Tests;
 
-/// <summary>The shop's defaults (ADR 0027) replace TaskFlow's settings-file values; the command line still wins.</summary>
+/// <summary>The shop's defaults (ADR 0031) replace TaskFlow's settings-file values; the command line still wins.</summary>
 public sealed class ShopDefaultsTests
 {
     static void AddShopDefaults(IConfigurationBuilder configuration) =>

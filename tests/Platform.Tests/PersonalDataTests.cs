@@ -9,7 +9,7 @@ namespace TaskFlow.Platform.Tests;
 
 /// <summary>
 /// A user's own data: the JSON export, and account deletion after which no service keeps a copy of the email or the name
-/// (docs/adr/0030-trust-personal-data.md). All-in-one on SQLite, so every service's database can be read afterwards.
+/// (docs/adr/0030-personal-data.md). All-in-one on SQLite, so every service's database can be read afterwards.
 /// </summary>
 public sealed partial class PersonalDataTests(SqliteApp app) : IClassFixture<SqliteApp>
 {

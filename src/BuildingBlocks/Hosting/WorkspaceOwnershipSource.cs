@@ -2,7 +2,7 @@ namespace TaskFlow.BuildingBlocks.Hosting;
 
 /// <summary>
 /// The workspaces service's answer to "which workspaces would be left without an owner if this user went?", for account
-/// deletion (docs/adr/0030-trust-personal-data.md). The workspaces module registers it when it runs in the same process;
+/// deletion (docs/adr/0030-personal-data.md). The workspaces module registers it when it runs in the same process;
 /// elsewhere identity asks <c>GET /v1/workspaces/sole-ownerships</c> with the caller's token.
 /// </summary>
 public interface IWorkspaceOwnershipSource

@@ -5,7 +5,7 @@ namespace TaskFlow.BuildingBlocks.Web;
 
 /// <summary>
 /// The shop's administrators: an access token carries <c>role: admin</c> when identity issued it to an account listed
-/// in <c>Shop:Admins</c> (docs/adr/0028-catalog-shop-admins.md). Routes that change the catalog or stock require the
+/// in <c>Shop:Admins</c> (docs/adr/0032-shop-admins.md). Routes that change the catalog or stock require the
 /// <see cref="Policy"/>: no token is 401, a token without the role is 403.
 /// </summary>
 public static class AdminRole

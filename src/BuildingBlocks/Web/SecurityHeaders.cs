@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace TaskFlow.BuildingBlocks.Web;
 
 /// <summary>
-/// Browser hardening headers on every response of every process (docs/adr/0027-trust-browser-headers.md): no framing
+/// Browser hardening headers on every response of every process (docs/adr/0027-browser-headers.md): no framing
 /// (<c>frame-ancestors 'none'</c>, <c>X-Frame-Options: DENY</c>), no MIME sniffing, a referrer policy, HSTS on HTTPS, and a
 /// Content-Security-Policy. HTML pages of the web app get the app's policy with a per-request nonce for the one inline
 /// script Blazor needs (the import map); the API reference (<c>/docs</c>) only may not be framed; every other response

@@ -81,7 +81,7 @@ public static class WebDefaults
 
     /// <summary>
     /// Health is always public (load balancers, orchestrators). <c>/metrics</c>, <c>/openapi</c> and <c>/docs</c> follow
-    /// <c>Platform:Diagnostics</c> (docs/adr/0029-trust-diagnostics-off-the-edge.md): with <c>Port</c> set they answer only on
+    /// <c>Platform:Diagnostics</c> (docs/adr/0029-abuse-resistance.md): with <c>Port</c> set they answer only on
     /// that extra listener (for Prometheus and operators on the internal network); else <c>Public</c> decides whether they
     /// are on the ordinary listener — by default yes, except on the gateway, the public edge of the scaled-out shape.
     /// </summary>

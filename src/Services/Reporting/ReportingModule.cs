@@ -19,7 +19,7 @@ namespace TaskFlow.Reporting;
 /// <summary>
 /// Reporting: per-project reports (summary, cumulative flow, burndown/burnup, throughput, cycle and lead time,
 /// workload and WIP, overdue, created vs completed) from a read model built only from the projects and tasks
-/// services' events (docs/adr/0027), and CSV/XLSX exports as background jobs.
+/// services' events (docs/adr/0035), and CSV/XLSX exports as background jobs.
 /// </summary>
 public sealed class ReportingModule : IServiceModule
 {

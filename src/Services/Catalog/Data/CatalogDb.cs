@@ -103,7 +103,7 @@ internal abstract class CatalogDb(DbContextOptions options) : ServiceDb(options)
     {
         if (!ChangesCatalog()) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         // The version rises in the same transaction as the rows, last, so a cached read keyed by an older version can
-        // never be served after this commit is acknowledged (docs/adr/0029-catalog-cache.md).
+        // never be served after this commit is acknowledged (docs/adr/0033-catalog-cache.md).
         var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {

@@ -18,7 +18,7 @@ using TaskFlow.Identity.Security;
 
 namespace TaskFlow.Identity.Features;
 
-/// <summary>A user's own account as personal data: download it, delete it (docs/adr/0030-trust-personal-data.md).</summary>
+/// <summary>A user's own account as personal data: download it, delete it (docs/adr/0030-personal-data.md).</summary>
 internal static class Account
 {
     /// <summary>The password again, so a stolen access token alone cannot delete the account.</summary>

@@ -7,7 +7,7 @@ namespace TaskFlow.Identity.Security;
 /// <summary>
 /// Configuration key <c>Shop:Admins</c>: the emails of the shop's administrators, as a list (<c>Shop:Admins:0</c>, …)
 /// or one comma-separated value. An access token issued to one of them, once the address is verified, carries
-/// <c>role: admin</c>; every other account is a customer (docs/adr/0028-catalog-shop-admins.md). Read at each issue, so a
+/// <c>role: admin</c>; every other account is a customer (docs/adr/0032-shop-admins.md). Read at each issue, so a
 /// changed setting takes effect at the next sign-in or refresh.
 /// </summary>
 internal sealed class ShopAdmins(IConfiguration configuration)

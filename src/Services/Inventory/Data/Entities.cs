@@ -3,7 +3,7 @@ namespace TaskFlow.Inventory.Data;
 /// <summary>
 /// One product's stock. <see cref="Available"/> (on hand − reserved) is never stored: every change is one conditional
 /// UPDATE that checks the invariant (0 ≤ reserved ≤ on hand, also enforced by CHECK constraints) in its WHERE clause,
-/// so concurrent writers, in one process or many, can never oversell (docs/adr/0030-inventory-reservations.md).
+/// so concurrent writers, in one process or many, can never oversell (docs/adr/0034-inventory-reservations.md).
 /// </summary>
 internal sealed class StockItem
 {

@@ -3,7 +3,7 @@ using TaskFlow.Inventory.Data;
 
 namespace TaskFlow.Inventory.Features;
 
-// The shop's API is snake_case, as the design's /v1/products is (docs/adr/0030-inventory-reservations.md);
+// The shop's API is snake_case, as the design's /v1/products is (docs/adr/0034-inventory-reservations.md);
 // the names are fixed per property so the shared JSON options of an all-in-one process do not matter.
 
 /// <summary>A product's stock.</summary>

@@ -6,7 +6,7 @@ using TaskFlow.Notifications.Data;
 namespace TaskFlow.Notifications.Features;
 
 /// <summary>
-/// An account was deleted (docs/adr/0030-trust-personal-data.md). Erased: the user copy, their notifications, preferences and
+/// An account was deleted (docs/adr/0030-personal-data.md). Erased: the user copy, their notifications, preferences and
 /// delivery settings (phone number), every email and text message to them (pending ones are never sent). Anonymised: their
 /// name in other people's notifications (those they caused) and emails, as "Deleted user". Idempotent.
 /// </summary>

@@ -5,7 +5,7 @@ using TaskFlow.BuildingBlocks.Data;
 namespace TaskFlow.Reporting.Data;
 
 /// <summary>
-/// The reporting service's own database (docs/adr/0027-reporting-reporting-read-model.md): the log of every consumed project and
+/// The reporting service's own database (docs/adr/0035-reporting-read-model.md): the log of every consumed project and
 /// task event (<see cref="ReportEvent"/>, keyed by event id), the history derived from it (<see cref="TaskVersion"/>,
 /// <see cref="StatusCopy"/>, <see cref="CycleCopy"/>, <see cref="LabelCopy"/>), the access copy (workspaces, members,
 /// projects) and export jobs. Everything but the log and the access copy can be dropped and rebuilt from the log.

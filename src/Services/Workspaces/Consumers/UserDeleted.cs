@@ -8,7 +8,7 @@ using TaskFlow.Workspaces.Features;
 namespace TaskFlow.Workspaces.Consumers;
 
 /// <summary>
-/// An account was deleted (docs/adr/0030-trust-personal-data.md): its memberships end (MemberRemoved), a workspace it was
+/// An account was deleted (docs/adr/0030-personal-data.md): its memberships end (MemberRemoved), a workspace it was
 /// alone in is deleted (WorkspaceDeleted), and a workspace it alone owned gets another owner (the longest-standing admin,
 /// else member, else viewer: MemberRoleChanged) — identity refuses the deletion in that case, so this only happens when it
 /// could not ask. Invitations to its address are deleted; invitations it sent keep no name. Idempotent.
