@@ -27,6 +27,7 @@ public static class ClientServices
         services.AddScoped<IdentityApi>();
         services.AddScoped<WorkspacesApi>();
         services.AddScoped<ProjectsApi>();
+        services.AddScoped<ReportsApi>();
         services.AddScoped<SettingsApi>();
         services.AddScoped<TasksApi>();
         services.AddScoped<TaskListApi>();

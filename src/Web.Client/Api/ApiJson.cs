@@ -34,6 +34,11 @@ namespace TaskFlow.Web.Client.Api;
 [JsonSerializable(typeof(AcceptedInvitation))]
 // Projects, labels, cycles
 [JsonSerializable(typeof(List<Project>))]
+[JsonSerializable(typeof(ReportSummary))]
+[JsonSerializable(typeof(CumulativeFlowReport))]
+[JsonSerializable(typeof(ThroughputReport))]
+[JsonSerializable(typeof(CycleTimeReport))]
+[JsonSerializable(typeof(OverdueReport))]
 [JsonSerializable(typeof(CreateProjectRequest))]
 [JsonSerializable(typeof(List<WorkflowStatus>))]
 [JsonSerializable(typeof(List<ProjectLabel>))]

@@ -1,0 +1,32 @@
+using System.Text.Json.Serialization;
+
+namespace TaskFlow.Web.Client.Api;
+
+// Client-side copies of the reporting service's shapes (src/Services/Reporting/Features).
+
+public sealed record ReportByCategory(int Backlog, int Todo, [property: JsonPropertyName("in_progress")] int InProgress, int Done, int Cancelled);
+public sealed record ReportPoints(double Total, double Done, double Open);
+public sealed record ReportSummary(
+    Guid ProjectId, DateTime AsOf, string TimeZone, DateOnly Today, int Total, ReportByCategory ByCategory, int Overdue, int Wip,
+    int Unassigned, int Unestimated, ReportPoints Points, int CompletedLast7Days);
+public sealed record FlowDay(DateOnly Date, int Backlog, int Todo, [property: JsonPropertyName("in_progress")] int InProgress, int Done, int Cancelled);
+public sealed record CumulativeFlowReport(Guid ProjectId, string TimeZone, DateOnly From, DateOnly To, List<FlowDay> Days);
+public sealed record ThroughputWeek(DateOnly WeekStart, int Completed, double Points);
+public sealed record ThroughputReport(Guid ProjectId, string TimeZone, DateOnly From, DateOnly To, string WeekStartsOn, List<ThroughputWeek> Weeks);
+public sealed record DurationBucket(int Days, int Count);
+public sealed record DurationMeasure(int Count, double? Median, double? P85, List<DurationBucket> Distribution);
+public sealed record CycleTimeItem(Guid TaskId, string Key, string Title, DateTime CompletedAt, double? CycleDays, double LeadDays);
+public sealed record CycleTimeReport(Guid ProjectId, string TimeZone, DateOnly From, DateOnly To, DurationMeasure CycleTime, DurationMeasure LeadTime, List<CycleTimeItem> Tasks);
+public sealed record OverdueItem(Guid TaskId, string Key, string Title, DateOnly DueDate, int DaysOverdue, string Category, Guid? StatusId, List<Guid> AssigneeIds, double? Points);
+public sealed record OverdueReport(Guid ProjectId, DateOnly Today, string TimeZone, List<OverdueItem> Tasks);
+
+public sealed class ReportsApi(ApiClient api)
+{
+    static string Path(Guid projectId, string report, string query) => $"v1/projects/{projectId}/reports/{report}{(query.Length > 0 ? "?" + query : "")}";
+
+    public Task<ApiResult<ReportSummary>> Summary(Guid projectId, string query) => api.Get<ReportSummary>(Path(projectId, "summary", query));
+    public Task<ApiResult<CumulativeFlowReport>> CumulativeFlow(Guid projectId, string query) => api.Get<CumulativeFlowReport>(Path(projectId, "cumulative-flow", query));
+    public Task<ApiResult<ThroughputReport>> Throughput(Guid projectId, string query) => api.Get<ThroughputReport>(Path(projectId, "throughput", query));
+    public Task<ApiResult<CycleTimeReport>> CycleTime(Guid projectId, string query) => api.Get<CycleTimeReport>(Path(projectId, "cycle-time", query));
+    public Task<ApiResult<OverdueReport>> Overdue(Guid projectId, string query) => api.Get<OverdueReport>(Path(projectId, "overdue", query));
+}

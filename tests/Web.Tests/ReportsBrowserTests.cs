@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace TaskFlow.Web.Tests;
+
+/// <summary>The project's Reports page in Chromium: figures of a seeded project, filters in the URL, no serious axe violation.</summary>
+[Trait("Category", "Browser")]
+[Collection(BrowserCollection.Name)]
+public sealed class ReportsBrowserTests(BrowserFixture fixture)
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_reports_page_shows_the_seeded_projects_figures_in_tables_and_keeps_its_filters_in_the_url()
+    {
+        var email = $"reports-{Guid.NewGuid():n}@example.com";
+        var page = await fixture.NewPage();
+        await BrowserTests.SignUp(page, email, "Ada Lovelace");
+        using var api = fixture.Host.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Accounts.SignIn(api, email, BrowserTests.Password));
+        var workspaceId = await SeedApi.Create(api, "/v1/workspaces", new { name = "Analytical" }, Ct);
+        var projectId = await SeedApi.Create(api, $"/v1/workspaces/{workspaceId}/projects", new { name = "Engine", key = "ENG" }, Ct);
+        var statuses = (await api.GetFromJsonAsync<JsonElement>($"/v1/projects/{projectId}/statuses", Ct)).EnumerateArray().ToList();
+        Guid Status(string category) => statuses.First(s => s.GetProperty("category").GetString() == category).GetProperty("id").GetGuid();
+        var done = await SeedApi.Create(api, $"/v1/projects/{projectId}/tasks", new { title = "Build the mill", estimate = 3 }, Ct);
+        var doing = await SeedApi.Create(api, $"/v1/projects/{projectId}/tasks", new { title = "Punch the cards", estimate = 2 }, Ct);
+        await SeedApi.Create(api, $"/v1/projects/{projectId}/tasks", new { title = "Write the notes", dueDate = "2020-01-06" }, Ct);
+        await SeedApi.Post(api, $"/v1/tasks/{done}/move", new { statusId = Status("done") }, Ct);
+        await SeedApi.Post(api, $"/v1/tasks/{doing}/move", new { statusId = Status("in_progress") }, Ct);
+
+        await page.GotoAsync($"/projects/{projectId}");
+        await Expect(page.GetByTestId("board-title")).ToHaveTextAsync("ENG · Engine", new() { Timeout = 60_000 });
+        await page.GetByTestId("switch-reports").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/projects/{projectId}/reports"));
+        await Expect(page.GetByTestId("reports-title")).ToHaveTextAsync("ENG · Reports", new() { Timeout = 60_000 });
+
+        // The reports follow events: reload until the last move has arrived (it does within seconds).
+        var total = page.GetByTestId("summary-total");
+        await Expect(total).ToHaveTextAsync("3", new() { Timeout = 30_000 });
+        for (var attempt = 0; attempt < 20 && await page.GetByTestId("summary-in-progress").TextContentAsync() != "1"; attempt++)
+        {
+            await Task.Delay(500, Ct);
+            await page.ReloadAsync();
+            await Expect(total).ToHaveTextAsync("3", new() { Timeout = 30_000 });
+        }
+        await Expect(page.GetByTestId("summary-todo")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("summary-in-progress")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("summary-done")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("summary-overdue")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("summary-points")).ToHaveTextAsync("3 / 5");
+        // Today's row of the cumulative flow, this week's throughput and the overdue task, as tables.
+        var lastDay = page.GetByTestId("flow-table").Locator("tbody tr").Last;
+        await Expect(lastDay.Locator("td")).ToHaveTextAsync(["0", "1", "1", "1", "0"]);
+        await Expect(page.GetByTestId("throughput-table").Locator("tbody tr").Last.Locator("td").First).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("overdue-table")).ToContainTextAsync("ENG-3 Write the notes");
+
+        // Filters are typed and go into the URL.
+        await page.Locator("#reports-tz").FillAsync("Europe/Berlin");
+        await page.GetByTestId("reports-apply").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("tz=Europe%2FBerlin"));
+        await Expect(page.GetByTestId("summary-done")).ToHaveTextAsync("1");
+
+        await Accessibility.AssertNoSeriousViolations(page);
+        await BrowserTests.Shot(page, "reports");
+        BrowserFixture.AssertNoConsoleErrors(page);
+    }
+}
