@@ -78,7 +78,7 @@ public abstract class ChannelTests(ChannelsApp app)
         var cat = await app.NewPerson("Cat Watcher");
         var (taskId, projectId, workspaceId, key) = NewTask();
 
-        var comment = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Fix <b>login</b>", "Looks good to me", [ada.Id, bob.Id, cat.Id]);
+        var comment = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Fix <b>login</b>", "Looks good to me", [ada.Id, bob.Id, cat.Id], []);
         await app.Publish(comment);
         var bobItems = await WaitForItems(bob, 1);
         var item = Assert.Single(bobItems);
@@ -172,7 +172,7 @@ public abstract class ChannelTests(ChannelsApp app)
         await PutDelivery(bob, new { phoneNumber = "+4915112345602", sms = true });
         await PutDelivery(cat, new { phoneNumber = "+4915112345603" });
         var (taskId, projectId, workspaceId, key) = NewTask();
-        var comment = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Texts", "hello", [bob.Id, cat.Id]);
+        var comment = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Texts", "hello", [bob.Id, cat.Id], []);
         await app.Publish(new TaskAssigned(taskId, projectId, bob.Id, ada.Id, workspaceId, key, "Texts"),
             new TaskAssigned(taskId, projectId, cat.Id, ada.Id, workspaceId, key, "Texts"), comment);
         await app.Handled(comment, "CommentAddedHandler");
@@ -186,7 +186,7 @@ public abstract class ChannelTests(ChannelsApp app)
         using (var put = await bob.Client.PutAsJsonAsync(new Uri("/v1/notifications/preferences", UriKind.Relative),
             new Dictionary<string, object> { ["comment_added"] = new { sms = true } }, Ct))
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        await app.Publish(new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Texts", "again", [bob.Id]));
+        await app.Publish(new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Texts", "again", [bob.Id], []));
         await Events.Eventually(() => SmsTo(bob.Id), r => r.Count == 2 && r.All(m => m.Status == SmsStatus.Sent), "the second SMS");
     }
 
@@ -248,7 +248,7 @@ public abstract class ChannelTests(ChannelsApp app)
         Assert.InRange(due, now, now.AddDays(1));
 
         var (taskId, projectId, workspaceId, key) = NewTask();
-        var comment = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Daily", "for the morning", [bob.Id]);
+        var comment = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Daily", "for the morning", [bob.Id], []);
         await app.Publish(comment);
         await app.Handled(comment, "CommentAddedHandler");
 
@@ -305,8 +305,8 @@ public abstract class ChannelTests(ChannelsApp app)
         var bob = await app.NewPerson("Bob Digest");
         await PutDelivery(bob, new { digest = "hourly" });
         var (taskId, projectId, workspaceId, key) = NewTask();
-        var first = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Digest", "first comment", [bob.Id]);
-        var second = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Digest", "second comment", [bob.Id]);
+        var first = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Digest", "first comment", [bob.Id], []);
+        var second = new CommentAdded(Guid.NewGuid(), taskId, projectId, ada.Id, workspaceId, key, "Digest", "second comment", [bob.Id], []);
         var assigned = new TaskAssigned(taskId, projectId, bob.Id, ada.Id, workspaceId, key, "Digest");
         await app.Publish(first, second, assigned);
         var items = await WaitForItems(bob, 3);

@@ -1,42 +1,23 @@
-using TaskFlow.BuildingBlocks.Messaging;
+global using TaskFlow.Identity.Contracts;
+global using TaskFlow.Tasks.Contracts;
+global using TaskFlow.Workspaces.Contracts;
 
-// The publishers' events as the contract defines them (identity and workspaces are not part of this build):
-// the tests write them into an outbox so they travel the real dispatcher → transport → inbox path.
+// The tests publish the producers' own records (src/Contracts): a renamed or retyped field breaks this build.
+// Identity and workspaces events are written into an outbox so they travel the real dispatcher → transport → inbox path.
 namespace TaskFlow.Notifications.Tests;
 
-public sealed record UserRegistered(Guid UserId, string Email, string DisplayName) : IntegrationEvent;
+/// <summary>
+/// Tasks' events as the previous release published them, before they carried the workspace, key, title and lists: the
+/// fields it did not send are null or empty, and the consumer falls back to its local copy of the task.
+/// </summary>
+static class PreviousRelease
+{
+    public static TaskCreated TaskCreated(Guid taskId, Guid projectId, Guid workspaceId, string key, string title, Guid reporterId) =>
+        new(taskId, projectId, workspaceId, key, title, reporterId, default, null!, null, null!, null!);
 
-public sealed record EmailVerificationRequested(Guid UserId, string Email, string DisplayName, string Token, DateTime ExpiresAt) : IntegrationEvent;
+    public static TaskAssigned TaskAssigned(Guid taskId, Guid projectId, Guid assigneeId, Guid actorId) =>
+        new(taskId, projectId, assigneeId, actorId, default, null!, null!);
 
-public sealed record PasswordResetRequested(Guid UserId, string Email, string DisplayName, string Token, DateTime ExpiresAt) : IntegrationEvent;
-
-public sealed record InvitationCreated(
-    Guid InvitationId, Guid WorkspaceId, string WorkspaceName, string Email, string Role, string InvitedByName, string Token, DateTime ExpiresAt) : IntegrationEvent;
-
-public sealed record UserProfileUpdated(Guid UserId, string Email, string DisplayName) : IntegrationEvent;
-
-public sealed record WorkspaceCreated(Guid WorkspaceId, string Name, Guid OwnerId) : IntegrationEvent;
-
-public sealed record MemberAdded(Guid WorkspaceId, Guid UserId, string Role) : IntegrationEvent;
-
-// Tasks' events per this session's contract; the trailing parameters have defaults so a test can also send the
-// shorter payloads of the previous release (the consumer then falls back to its local copy of the task).
-public sealed record TaskCreated(Guid TaskId, Guid ProjectId, Guid WorkspaceId, string Key, string Title, Guid ReporterId,
-    Guid StatusId = default, string Priority = "none", DateOnly? DueDate = null, Guid[]? AssigneeIds = null, Guid[]? WatcherIds = null) : IntegrationEvent;
-
-public sealed record TaskAssigned(Guid TaskId, Guid ProjectId, Guid AssigneeId, Guid ActorId, Guid WorkspaceId = default, string? Key = null, string? Title = null) : IntegrationEvent;
-
-public sealed record MemberMentioned(Guid TaskId, Guid ProjectId, Guid CommentId, Guid MentionedUserId, Guid MentionedByUserId,
-    Guid WorkspaceId = default, string? Key = null, string? Title = null) : IntegrationEvent;
-
-public sealed record TaskUpdated(Guid TaskId, Guid ProjectId, string[] ChangedFields, Guid ActorId, Guid WorkspaceId, string Key, string Title, Guid StatusId,
-    DateOnly? DueDate, Guid[] AssigneeIds, Guid[] WatcherIds) : IntegrationEvent;
-
-public sealed record TaskMoved(Guid TaskId, Guid ProjectId, Guid FromStatusId, Guid ToStatusId, string Rank, Guid ActorId, Guid WorkspaceId, string Key, string Title,
-    Guid[] WatcherIds) : IntegrationEvent;
-
-public sealed record CommentAdded(Guid CommentId, Guid TaskId, Guid ProjectId, Guid AuthorId, Guid WorkspaceId, string Key, string Title, string Excerpt,
-    Guid[] WatcherIds, Guid[]? MentionedUserIds = null) : IntegrationEvent;
-
-public sealed record TaskDueReminder(Guid TaskId, Guid ProjectId, Guid WorkspaceId, string Key, string Title, DateOnly DueDate, string Kind, Guid[] AssigneeIds,
-    Guid[] WatcherIds) : IntegrationEvent;
+    public static MemberMentioned MemberMentioned(Guid taskId, Guid projectId, Guid commentId, Guid mentionedUserId, Guid mentionedByUserId) =>
+        new(taskId, projectId, commentId, mentionedUserId, mentionedByUserId, default, null!, null!);
+}

@@ -51,7 +51,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
 
     async Task<(Guid TaskId, Guid ProjectId)> NewTask(string key, string title, Guid reporter)
     {
-        var created = new TaskCreated(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), key, title, reporter);
+        var created = PreviousRelease.TaskCreated(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), key, title, reporter);
         await app.Publish(created);
         await Handled(created, "TaskCopyHandler");
         return (created.TaskId, created.ProjectId);
@@ -69,7 +69,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         var bob = await NewUser("Bob Builder");
         var (taskId, projectId) = await NewTask("APO-7", "Fix the guidance computer", ada.Id);
 
-        await app.Publish(new TaskAssigned(taskId, projectId, bob.Id, ada.Id));
+        await app.Publish(PreviousRelease.TaskAssigned(taskId, projectId, bob.Id, ada.Id));
 
         var item = Assert.Single(await WaitForNotifications(bob, 1));
         Assert.Equal("task_assigned", item.GetProperty("kind").GetString());
@@ -96,7 +96,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         var ada = await NewUser("Ada Self");
         var (taskId, projectId) = await NewTask("SELF-1", "Mine", ada.Id);
 
-        var assigned = new TaskAssigned(taskId, projectId, ada.Id, ada.Id);
+        var assigned = PreviousRelease.TaskAssigned(taskId, projectId, ada.Id, ada.Id);
         await app.Publish(assigned);
         await Handled(assigned, "TaskAssignedHandler");
 
@@ -111,8 +111,8 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         var bob = await NewUser("Bob Mention");
         var (taskId, projectId) = await NewTask("MEN-2", "Discuss", ada.Id);
 
-        var self = new MemberMentioned(taskId, projectId, Guid.NewGuid(), ada.Id, ada.Id);
-        await app.Publish(self, new MemberMentioned(taskId, projectId, Guid.NewGuid(), bob.Id, ada.Id));
+        var self = PreviousRelease.MemberMentioned(taskId, projectId, Guid.NewGuid(), ada.Id, ada.Id);
+        await app.Publish(self, PreviousRelease.MemberMentioned(taskId, projectId, Guid.NewGuid(), bob.Id, ada.Id));
 
         var item = Assert.Single(await WaitForNotifications(bob, 1));
         Assert.Equal("mentioned", item.GetProperty("kind").GetString());
@@ -180,7 +180,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         var ada = await NewUser("Ada Again");
         var bob = await NewUser("Bob Again");
         var (taskId, projectId) = await NewTask("DUP-1", "Twice", ada.Id);
-        var assigned = new TaskAssigned(taskId, projectId, bob.Id, ada.Id);
+        var assigned = PreviousRelease.TaskAssigned(taskId, projectId, bob.Id, ada.Id);
         await app.Publish(assigned);
         await WaitForNotifications(bob, 1);
 
@@ -205,7 +205,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         var ada = await NewUser("Ada Racer");
         var bob = await NewUser("Bob Racer");
         var (taskId, projectId) = await NewTask("RACE-1", "Race", ada.Id);
-        var assigned = new TaskAssigned(taskId, projectId, bob.Id, ada.Id);
+        var assigned = PreviousRelease.TaskAssigned(taskId, projectId, bob.Id, ada.Id);
         var envelope = OutboxMessage.From(assigned, correlationId: null).ToEnvelope();
         var subscription = app.Services.GetServices<EventSubscription>().Single(s => s.Consumer == "notifications.TaskAssignedHandler");
 
@@ -227,7 +227,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         var ada = await NewUser("<i>Ada</i>");
         var bob = await NewUser("Bob Html");
         var (taskId, projectId) = await NewTask("XSS-1", "<script>alert(1)</script>", ada.Id);
-        await app.Publish(new TaskAssigned(taskId, projectId, bob.Id, ada.Id));
+        await app.Publish(PreviousRelease.TaskAssigned(taskId, projectId, bob.Id, ada.Id));
 
         var mail = await WaitForNotificationMail(bob);
         Assert.DoesNotContain("<script>", mail.HtmlBody, StringComparison.OrdinalIgnoreCase);
@@ -249,7 +249,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
             var (taskId, projectId) = await NewTask($"PG-{i}", $"Task {i}", ada.Id);
             tasks.Add(taskId);
             // One at a time, so the order of creation is known.
-            await app.Publish(new TaskAssigned(taskId, projectId, bob.Id, ada.Id));
+            await app.Publish(PreviousRelease.TaskAssigned(taskId, projectId, bob.Id, ada.Id));
             await WaitForNotifications(bob, i + 1);
         }
 
@@ -295,7 +295,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         var bob = await NewUser("Bob Inbox");
         var (taskA, projectA) = await NewTask("IN-1", "Assigned one", ada.Id);
         var (taskB, projectB) = await NewTask("IN-2", "Mentioned one", ada.Id);
-        await app.Publish(new TaskAssigned(taskA, projectA, bob.Id, ada.Id), new MemberMentioned(taskB, projectB, Guid.NewGuid(), bob.Id, ada.Id));
+        await app.Publish(PreviousRelease.TaskAssigned(taskA, projectA, bob.Id, ada.Id), PreviousRelease.MemberMentioned(taskB, projectB, Guid.NewGuid(), bob.Id, ada.Id));
         var items = await WaitForNotifications(bob, 2);
 
         var mentions = await Items(bob, "?kind=mentioned");
@@ -327,7 +327,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         for (var i = 0; i < 2; i++)
         {
             var (taskId, projectId) = await NewTask($"RA-{i}", "Read me", ada.Id);
-            await app.Publish(new TaskAssigned(taskId, projectId, bob.Id, ada.Id));
+            await app.Publish(PreviousRelease.TaskAssigned(taskId, projectId, bob.Id, ada.Id));
         }
         var items = await WaitForNotifications(bob, 2);
         var id = items[0].GetProperty("id").GetGuid();
@@ -413,8 +413,8 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var (taskId, projectId) = await NewTask("CH-1", "Channels", ada.Id);
 
-        var assigned = new TaskAssigned(taskId, projectId, bob.Id, ada.Id);
-        var mentioned = new MemberMentioned(taskId, projectId, Guid.NewGuid(), bob.Id, ada.Id);
+        var assigned = PreviousRelease.TaskAssigned(taskId, projectId, bob.Id, ada.Id);
+        var mentioned = PreviousRelease.MemberMentioned(taskId, projectId, Guid.NewGuid(), bob.Id, ada.Id);
         await app.Publish(assigned, mentioned);
         await Handled(assigned, "TaskAssignedHandler");
         await Handled(mentioned, "MentionHandler");
@@ -432,7 +432,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         var ada = await NewUser("Ada Unsub");
         var bob = await NewUser("Bob Unsub");
         var (taskId, projectId) = await NewTask("UN-1", "Unsubscribe", ada.Id);
-        await app.Publish(new TaskAssigned(taskId, projectId, bob.Id, ada.Id));
+        await app.Publish(PreviousRelease.TaskAssigned(taskId, projectId, bob.Id, ada.Id));
         var mail = await WaitForNotificationMail(bob);
         var link = Regex.Match(mail.TextBody ?? "", $"{Regex.Escape(Url)}(/v1/notifications/unsubscribe\\?token=[A-Za-z0-9_-]+)").Groups[1].Value;
         var token = TokenPattern().Match(link).Groups[1].Value;
@@ -463,7 +463,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
 
         // The next assignment still shows in the app, but sends no email.
         var (task2, project2) = await NewTask("UN-2", "Quiet", ada.Id);
-        var second = new TaskAssigned(task2, project2, bob.Id, ada.Id);
+        var second = PreviousRelease.TaskAssigned(task2, project2, bob.Id, ada.Id);
         await app.Publish(second);
         await Handled(second, "TaskAssignedHandler");
         Assert.Equal(2, (await Items(bob)).Count);
@@ -488,7 +488,7 @@ public abstract partial class InAppNotificationTests(NotificationsApp app)
         await app.Publish(renamed);
         await Handled(renamed, "UserCopyHandler");
         var (taskId, projectId) = await NewTask("RN-1", "Renamed", ada.Id);
-        await app.Publish(new TaskAssigned(taskId, projectId, bob.Id, ada.Id));
+        await app.Publish(PreviousRelease.TaskAssigned(taskId, projectId, bob.Id, ada.Id));
         var item = Assert.Single(await WaitForNotifications(bob, 1));
         Assert.Equal("Ada New assigned you RN-1 Renamed", item.GetProperty("title").GetString());
     }

@@ -34,31 +34,112 @@ public sealed class ArchitectureTests
         Assert.Equal(hosted.Count, hosted.Select(m => m.Name).Distinct().Count());
     }
 
+    static IReadOnlyList<Assembly> ContractsAssemblies() =>
+        Directory.GetFiles(AppContext.BaseDirectory, "TaskFlow.*.Contracts.dll").Select(path => Assembly.LoadFrom(path)).ToList();
+
+    static DirectoryInfo SourceRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "TaskFlow.slnx"))) root = root.Parent;
+        Assert.NotNull(root);
+        return root;
+    }
+
+    /// <summary>The file names of the projects a project file references (e.g. <c>BuildingBlocks.csproj</c>).</summary>
+    static List<string> ProjectReferences(string csproj) =>
+        System.Xml.Linq.XDocument.Load(csproj).Descendants("ProjectReference")
+            .Select(r => Path.GetFileName(r.Attribute("Include")!.Value.Replace('\\', '/')))
+            .ToList();
+
+    static List<string> TaskFlowReferences(Assembly assembly) =>
+        assembly.GetReferencedAssemblies().Select(r => r.Name!).Where(n => n.StartsWith("TaskFlow.", StringComparison.Ordinal)).ToList();
+
+    /// <summary>
+    /// Services talk through HTTP and events only: a service's project references BuildingBlocks and contracts projects
+    /// (its own events, and the events of the services it consumes), never another service (docs/adr/0002).
+    /// </summary>
     [Fact]
-    public void No_service_references_another_service()
+    public void A_service_references_only_building_blocks_and_contracts()
     {
         var services = ServiceAssemblies();
-        var serviceNames = services.Select(a => a.GetName().Name).ToHashSet();
+        Assert.NotEmpty(services);
         foreach (var service in services)
         {
-            var references = service.GetReferencedAssemblies().Select(r => r.Name).Where(serviceNames.Contains).ToList();
+            var references = TaskFlowReferences(service)
+                .Where(n => n != "TaskFlow.BuildingBlocks" && !n.EndsWith(".Contracts", StringComparison.Ordinal))
+                .ToList();
             Assert.True(references.Count == 0, $"{service.GetName().Name} references {string.Join(", ", references)}");
+        }
+        foreach (var csproj in Directory.GetFiles(Path.Combine(SourceRoot().FullName, "src", "Services"), "*.csproj", SearchOption.AllDirectories))
+        {
+            var references = ProjectReferences(csproj)
+                .Where(r => r != "BuildingBlocks.csproj" && !r.EndsWith(".Contracts.csproj", StringComparison.Ordinal))
+                .ToList();
+            Assert.True(references.Count == 0, $"{Path.GetFileName(csproj)} references {string.Join(", ", references)}");
         }
     }
 
+    /// <summary>
+    /// Every folder under <c>src/Contracts</c> builds a contracts assembly that references BuildingBlocks only (for the
+    /// IntegrationEvent base) and holds nothing but public event records and records nested in them.
+    /// </summary>
     [Fact]
-    public void A_service_exposes_only_its_module_and_its_events()
+    public void A_contracts_project_holds_only_event_records_and_references_only_building_blocks()
+    {
+        var folders = Directory.GetDirectories(Path.Combine(SourceRoot().FullName, "src", "Contracts"))
+            .Where(d => Directory.GetFiles(d, "*.csproj").Length > 0)
+            .ToList();
+        var contracts = ContractsAssemblies();
+        Assert.NotEmpty(folders);
+        Assert.Equal(folders.Select(d => "TaskFlow." + Path.GetFileName(d)).Order(), contracts.Select(a => a.GetName().Name!).Order());
+
+        // The one reference comes from src/Contracts/Directory.Build.props; a project adds none of its own.
+        Assert.Equal(["BuildingBlocks.csproj"], ProjectReferences(Path.Combine(SourceRoot().FullName, "src", "Contracts", "Directory.Build.props")));
+        foreach (var folder in folders)
+            Assert.Empty(ProjectReferences(Assert.Single(Directory.GetFiles(folder, "*.csproj"))));
+        foreach (var assembly in contracts)
+        {
+            Assert.Equal(["TaskFlow.BuildingBlocks"], TaskFlowReferences(assembly));
+            var name = assembly.GetName().Name!;
+            var strays = assembly.GetTypes()
+                .Where(t => !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false))
+                .Where(t => !(t.IsPublic || t.IsNestedPublic) || !IsRecord(t) || !IsEventOrPartOfOne(t) || t.Namespace != name)
+                .Select(t => t.FullName)
+                .ToList();
+            Assert.True(strays.Count == 0, $"{name} holds more than event records: {string.Join(", ", strays)}");
+        }
+    }
+
+    /// <summary>The wire name is the record's type name: two producers must not publish the same one.</summary>
+    [Fact]
+    public void Every_event_name_has_one_producer()
+    {
+        var clashes = ContractsAssemblies()
+            .SelectMany(a => a.GetExportedTypes())
+            .Where(t => typeof(TaskFlow.BuildingBlocks.Messaging.IntegrationEvent).IsAssignableFrom(t))
+            .GroupBy(t => t.Name)
+            .Where(g => g.Count() > 1)
+            .Select(g => string.Join(" and ", g.Select(t => t.FullName)))
+            .ToList();
+        Assert.True(clashes.Count == 0, $"Same wire name: {string.Join("; ", clashes)}");
+    }
+
+    [Fact]
+    public void A_service_exposes_only_its_module()
     {
         foreach (var service in ServiceAssemblies())
         {
             var leaked = service.GetExportedTypes()
-                .Where(t => !typeof(IServiceModule).IsAssignableFrom(t) && !IsEventOrPartOfOne(t))
+                .Where(t => !typeof(IServiceModule).IsAssignableFrom(t))
                 .Where(t => !t.Namespace!.Contains(".Migrations", StringComparison.Ordinal))
                 .Select(t => t.FullName)
                 .ToList();
             Assert.True(leaked.Count == 0, $"{service.GetName().Name} makes public: {string.Join(", ", leaked)}");
         }
     }
+
+    /// <summary>Records have a compiler-generated <c>&lt;Clone&gt;$</c> method.</summary>
+    static bool IsRecord(Type t) => t.GetMethod("<Clone>$") is not null;
 
     /// <summary>An integration event, or a type nested in one (a part of its payload, e.g. a list item).</summary>
     static bool IsEventOrPartOfOne(Type t) =>

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.TestKit;
 
 namespace TaskFlow.Platform.Tests;
@@ -68,6 +71,24 @@ public abstract class PlatformEndpointTests(TaskFlowApp app)
         request.Headers.Add("X-Correlation-Id", "test-correlation-1");
         var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         Assert.Equal("test-correlation-1", response.Headers.GetValues("X-Correlation-Id").Single());
+    }
+
+    /// <summary>
+    /// Every event a consumer of the all-in-one host subscribes to is a record of a producer's contracts assembly, so a
+    /// subscription to a name nobody publishes (a typo, a renamed event) fails here.
+    /// </summary>
+    [Fact]
+    public void Every_consumed_event_is_a_record_a_producer_publishes()
+    {
+        var published = Directory.GetFiles(AppContext.BaseDirectory, "TaskFlow.*.Contracts.dll")
+            .SelectMany(path => Assembly.LoadFrom(path).GetExportedTypes())
+            .Where(t => typeof(IntegrationEvent).IsAssignableFrom(t))
+            .Select(t => t.Name)
+            .ToHashSet();
+        var subscriptions = app.Services.GetServices<EventSubscription>().ToList();
+        Assert.NotEmpty(subscriptions);
+        var unknown = subscriptions.Where(s => !published.Contains(s.EventType)).Select(s => $"{s.Consumer} ({s.EventType})").ToList();
+        Assert.True(unknown.Count == 0, $"Subscribed to events nobody publishes: {string.Join(", ", unknown)}");
     }
 
     [Fact]

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Notifications.Contracts;
+using TaskFlow.Tasks.Contracts;
 using TaskFlow.TestKit;
 
 namespace TaskFlow.Realtime.Tests;
@@ -246,19 +248,9 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
         await otherClient.Start();
 
         var notificationId = Guid.NewGuid();
-        await Publish("NotificationCreated", new
-        {
-            notificationId,
-            userId = recipient.Id,
-            kind = "task_assigned",
-            title = "WEB-1 was assigned to you",
-            body = (string?)null,
-            url = "/tasks/WEB-1",
-            createdAt = DateTime.UtcNow,
-            unreadCount = 3,
-        });
-        await Publish("UnreadCountChanged", new { userId = recipient.Id, unreadCount = 2 });
-        await Publish("UnreadCountChanged", new { userId = other.Id, unreadCount = 7 });
+        await Publish(new NotificationCreated(notificationId, recipient.Id, "task_assigned", "WEB-1 was assigned to you", null, "/tasks/WEB-1", DateTime.UtcNow, 3));
+        await Publish(new UnreadCountChanged(recipient.Id, 2));
+        await Publish(new UnreadCountChanged(other.Id, 7));
 
         foreach (var client in new[] { recipientClient, recipientSecondTab })
         {
@@ -276,17 +268,31 @@ public abstract partial class RealtimeTests(TaskFlowApp app)
     [Fact]
     public async Task Events_of_a_project_nobody_watches_are_consumed_without_error()
     {
-        var transport = app.Services.GetRequiredService<IEventTransport>();
-        // The in-process transport throws when a consumer fails; nobody is in this project's group.
-        await transport.Publish(Envelope("TaskDeleted", new { taskId = Guid.NewGuid(), projectId = Guid.NewGuid(), workspaceId = Guid.NewGuid(), key = "WEB-9", actorId = Guid.NewGuid() }), Ct);
-        await transport.Publish(Envelope("NotificationCreated", new { notificationId = Guid.NewGuid(), userId = Guid.NewGuid(), kind = "x", title = "t", createdAt = DateTime.UtcNow, unreadCount = 1 }), Ct);
+        var owner = await NewUser();
+        var workspaceId = await CreateWorkspace(owner);
+        var projectId = await CreateProject(owner, workspaceId);
+        await using var client = HubClient.WebSocket(app.Server, owner.Token);
+        await client.Start();
+        await client.JoinWhenAllowed(projectId);
+
+        // The in-process transport throws when a consumer fails: these complete only if their pushes did.
+        var unwatched = new TaskDeleted(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "WEB-9", Guid.NewGuid());
+        await Publish(unwatched);
+        await Publish(new NotificationCreated(Guid.NewGuid(), Guid.NewGuid(), "x", "t", null, null, DateTime.UtcNow, 1));
+        // The queue goes on: a later event of the watched project reaches its group, and nothing else reached the client.
+        var watched = new TaskDeleted(Guid.NewGuid(), projectId, workspaceId, "WEB-10", owner.Id);
+        await Publish(watched);
+
+        var deleted = await client.WaitForEvent("TaskDeleted", watched.TaskId);
+        Assert.Equal(projectId, deleted.GetProperty("projectId").GetGuid());
+        Assert.Equal(owner.Id, deleted.GetProperty("actorId").GetGuid());
+        Assert.False(client.HasEventAbout(unwatched.TaskId));
+        Assert.Empty(client.Received("notification"));
     }
 
-    Task Publish(string type, object payload) =>
-        app.Services.GetRequiredService<IEventTransport>().Publish(Envelope(type, payload), Ct);
-
-    static EventEnvelope Envelope(string type, object payload) =>
-        new(Guid.NewGuid(), type, JsonSerializer.Serialize(payload, EventEnvelope.Json), DateTime.UtcNow, null);
+    /// <summary>Publishes the producer's own record, as its outbox would (wire name = type name).</summary>
+    Task Publish(IntegrationEvent e) =>
+        app.Services.GetRequiredService<IEventTransport>().Publish(OutboxMessage.From(e, correlationId: null).ToEnvelope(), Ct);
 
     static async Task WaitUntilRefused(HubClient client, Guid projectId)
     {

@@ -11,6 +11,9 @@ using TaskFlow.Integrations.Consumers;
 using TaskFlow.Integrations.Data;
 using TaskFlow.Integrations.Delivery;
 using TaskFlow.Integrations.Features;
+using TaskFlow.Workspaces.Contracts;
+using TaskFlow.Projects.Contracts;
+using TaskFlow.Tasks.Contracts;
 
 namespace TaskFlow.Integrations;
 

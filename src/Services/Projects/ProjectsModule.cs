@@ -9,6 +9,7 @@ using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Projects.Consumers;
 using TaskFlow.Projects.Data;
 using TaskFlow.Projects.Features;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Projects;
 

@@ -13,6 +13,10 @@ using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Realtime.Consumers;
 using TaskFlow.Realtime.Data;
 using TaskFlow.Realtime.Hub;
+using TaskFlow.Workspaces.Contracts;
+using TaskFlow.Projects.Contracts;
+using TaskFlow.Tasks.Contracts;
+using TaskFlow.Notifications.Contracts;
 
 namespace TaskFlow.Realtime;
 
@@ -83,19 +87,19 @@ public sealed class RealtimeModule : IServiceModule
         services.AddEventHandler<RealtimeDb, ProjectMemberRoleChanged, ProjectMemberRoleChangedHandler>(Name);
         services.AddEventHandler<RealtimeDb, ProjectMemberRemoved, ProjectMemberRemovedHandler>(Name);
 
-        services.AddProjectPush<TaskCreated>(Name);
-        services.AddProjectPush<TaskUpdated>(Name);
-        services.AddProjectPush<TaskMoved>(Name);
-        services.AddProjectPush<TaskAssigned>(Name);
-        services.AddProjectPush<TaskUnassigned>(Name);
-        services.AddProjectPush<TaskDeleted>(Name);
-        services.AddProjectPush<CommentAdded>(Name);
-        services.AddProjectPush<CommentEdited>(Name);
-        services.AddProjectPush<CommentDeleted>(Name);
-        services.AddProjectPush<AttachmentAdded>(Name);
-        services.AddProjectPush<AttachmentDeleted>(Name);
-        services.AddProjectPush<WorkflowChanged>(Name);
-        services.AddProjectPush<ProjectArchived>(Name);
+        services.AddProjectPush<TaskCreated>(Name, e => new(e.ProjectId, e.TaskId, e.ReporterId));
+        services.AddProjectPush<TaskUpdated>(Name, e => new(e.ProjectId, e.TaskId, e.ActorId));
+        services.AddProjectPush<TaskMoved>(Name, e => new(e.ProjectId, e.TaskId, e.ActorId));
+        services.AddProjectPush<TaskAssigned>(Name, e => new(e.ProjectId, e.TaskId, e.ActorId));
+        services.AddProjectPush<TaskUnassigned>(Name, e => new(e.ProjectId, e.TaskId, e.ActorId));
+        services.AddProjectPush<TaskDeleted>(Name, e => new(e.ProjectId, e.TaskId, e.ActorId));
+        services.AddProjectPush<CommentAdded>(Name, e => new(e.ProjectId, e.TaskId, e.AuthorId));
+        services.AddProjectPush<CommentEdited>(Name, e => new(e.ProjectId, e.TaskId, e.AuthorId));
+        services.AddProjectPush<CommentDeleted>(Name, e => new(e.ProjectId, e.TaskId, e.ActorId));
+        services.AddProjectPush<AttachmentAdded>(Name, e => new(e.ProjectId, e.TaskId, e.ActorId));
+        services.AddProjectPush<AttachmentDeleted>(Name, e => new(e.ProjectId, e.TaskId, e.ActorId));
+        services.AddProjectPush<WorkflowChanged>(Name, e => new(e.ProjectId, null, null));
+        services.AddProjectPush<ProjectArchived>(Name, e => new(e.ProjectId, null, null));
         services.AddPush(Name, nameof(NotificationCreated), (pusher, envelope, ct) => pusher.Notification(envelope, ct));
         services.AddPush(Name, nameof(UnreadCountChanged), (pusher, envelope, ct) => pusher.UnreadCount(envelope, ct));
     }

@@ -10,8 +10,12 @@ using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Tasks.Consumers;
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
+using TaskFlow.Tasks.Contracts;
 using TaskFlow.Tasks.Features;
+using TaskFlow.Identity.Contracts;
+using TaskFlow.Workspaces.Contracts;
+using TaskFlow.Projects.Contracts;
+using TaskFlow.Integrations.Contracts;
 
 namespace TaskFlow.Tasks;
 

@@ -10,6 +10,7 @@ using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Workspaces.Consumers;
 using TaskFlow.Workspaces.Data;
 using TaskFlow.Workspaces.Features;
+using TaskFlow.Identity.Contracts;
 
 namespace TaskFlow.Workspaces;
 

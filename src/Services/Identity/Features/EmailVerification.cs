@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Identity.Data;
-using TaskFlow.Identity.Events;
+using TaskFlow.Identity.Contracts;
 
 namespace TaskFlow.Identity.Features;
 

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Identity.Data;
-using TaskFlow.Identity.Events;
+using TaskFlow.Identity.Contracts;
 using TaskFlow.Identity.Security;
 
 namespace TaskFlow.Identity.Features;

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Identity.Data;
-using TaskFlow.Identity.Events;
+using TaskFlow.Identity.Contracts;
 using TaskFlow.Identity.Security;
 
 namespace TaskFlow.Identity.Features;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TaskFlow.Identity.Data;
-using TaskFlow.Identity.Events;
+using TaskFlow.Identity.Contracts;
 using TaskFlow.Identity.Security;
 
 namespace TaskFlow.Identity.Features;

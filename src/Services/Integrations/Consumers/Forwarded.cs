@@ -4,50 +4,10 @@ using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Integrations.Data;
 using TaskFlow.Integrations.Delivery;
+using TaskFlow.Projects.Contracts;
+using TaskFlow.Tasks.Contracts;
 
 namespace TaskFlow.Integrations.Consumers;
-
-/// <summary>The base properties every publisher serializes: the event's id (stable across redeliveries) and time.</summary>
-internal abstract record Incoming
-{
-    public Guid EventId { get; init; }
-    public DateTime OccurredAt { get; init; }
-}
-
-// This service's copies of the tasks and projects services' events, as CONTEXT.md defines them. Properties that an
-// older publisher does not send yet deserialize to their defaults; a missing WorkspaceId is looked up in the project copy.
-
-internal sealed record TaskCreated(Guid TaskId, Guid ProjectId, Guid WorkspaceId, string Key, string Title, Guid ReporterId, Guid StatusId, string? Priority, DateOnly? DueDate, Guid[]? AssigneeIds, Guid[]? WatcherIds) : Incoming;
-
-internal sealed record TaskUpdated(Guid TaskId, Guid ProjectId, string[]? ChangedFields, Guid ActorId, Guid WorkspaceId, string? Key, string? Title, Guid StatusId, DateOnly? DueDate, Guid[]? AssigneeIds, Guid[]? WatcherIds) : Incoming;
-
-internal sealed record TaskMoved(Guid TaskId, Guid ProjectId, Guid FromStatusId, Guid ToStatusId, string? Rank, Guid ActorId, Guid WorkspaceId, string? Key, string? Title, Guid[]? WatcherIds) : Incoming;
-
-internal sealed record TaskAssigned(Guid TaskId, Guid ProjectId, Guid AssigneeId, Guid ActorId, Guid WorkspaceId, string? Key, string? Title) : Incoming;
-
-internal sealed record TaskUnassigned(Guid TaskId, Guid ProjectId, Guid AssigneeId, Guid ActorId, Guid WorkspaceId, string? Key) : Incoming;
-
-internal sealed record TaskDeleted(Guid TaskId, Guid ProjectId, Guid WorkspaceId, string? Key, Guid ActorId) : Incoming;
-
-internal sealed record CommentAdded(Guid CommentId, Guid TaskId, Guid ProjectId, Guid AuthorId, Guid WorkspaceId, string? Key, string? Title, string? Excerpt, Guid[]? WatcherIds) : Incoming;
-
-internal sealed record CommentEdited(Guid CommentId, Guid TaskId, Guid ProjectId, Guid AuthorId, Guid WorkspaceId) : Incoming;
-
-internal sealed record CommentDeleted(Guid CommentId, Guid TaskId, Guid ProjectId, Guid ActorId, Guid WorkspaceId) : Incoming;
-
-internal sealed record AttachmentAdded(Guid AttachmentId, Guid TaskId, Guid ProjectId, Guid WorkspaceId, string? FileName, long Size, Guid ActorId) : Incoming;
-
-internal sealed record AttachmentDeleted(Guid AttachmentId, Guid TaskId, Guid ProjectId, Guid WorkspaceId, Guid ActorId) : Incoming;
-
-internal sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name) : Incoming;
-
-internal sealed record ProjectUpdated(Guid ProjectId, Guid WorkspaceId, string[]? ChangedFields) : Incoming;
-
-internal sealed record ProjectArchived(Guid ProjectId, Guid WorkspaceId) : Incoming;
-
-internal sealed record ProjectUnarchived(Guid ProjectId, Guid WorkspaceId) : Incoming;
-
-internal sealed record ProjectDeleted(Guid ProjectId, Guid WorkspaceId) : Incoming;
 
 /// <summary>
 /// Enqueues one delivery per active webhook of the event's workspace that subscribed to its kind and covers its project
@@ -58,7 +18,7 @@ internal sealed class WebhookFanOut(IntegrationsDb db)
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task Enqueue(Incoming e, Guid workspaceId, Guid projectId, CancellationToken ct)
+    public async Task Enqueue(IntegrationEvent e, Guid workspaceId, Guid projectId, CancellationToken ct)
     {
         var kind = Messages.KindByEvent[e.GetType().Name];
         if (workspaceId == Guid.Empty && projectId != Guid.Empty)

@@ -1,21 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Integrations.Data;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Integrations.Consumers;
-
-// This service's copies of the workspaces service's events (the wire name is the type name).
-// OccurredAt is the base IntegrationEvent property the publisher serializes; it orders changes to one row.
-
-internal sealed record WorkspaceCreated(Guid WorkspaceId, string Name, Guid OwnerId, DateTime OccurredAt);
-
-internal sealed record MemberAdded(Guid WorkspaceId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record MemberRoleChanged(Guid WorkspaceId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record MemberRemoved(Guid WorkspaceId, Guid UserId, DateTime OccurredAt);
-
-internal sealed record WorkspaceDeleted(Guid WorkspaceId, DateTime OccurredAt);
 
 /// <summary>
 /// Keeps <c>workspace_members</c> in step with the workspaces service, as the tasks service does: the inbox stops

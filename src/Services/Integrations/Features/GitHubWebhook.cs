@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Integrations.Data;
-using TaskFlow.Integrations.Events;
+using TaskFlow.Integrations.Contracts;
 
 namespace TaskFlow.Integrations.Features;
 

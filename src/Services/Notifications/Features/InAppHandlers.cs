@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
-using TaskFlow.Notifications.Consumed;
+using TaskFlow.Identity.Contracts;
+using TaskFlow.Tasks.Contracts;
+using TaskFlow.Workspaces.Contracts;
 using TaskFlow.Notifications.Data;
 using TaskFlow.Notifications.Email;
 

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Notifications.Data;
-using TaskFlow.Notifications.Events;
+using TaskFlow.Notifications.Contracts;
 
 namespace TaskFlow.Notifications.Features;
 

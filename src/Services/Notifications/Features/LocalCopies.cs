@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
-using TaskFlow.Notifications.Consumed;
+using TaskFlow.Identity.Contracts;
+using TaskFlow.Tasks.Contracts;
+using TaskFlow.Workspaces.Contracts;
 using TaskFlow.Notifications.Data;
 
 namespace TaskFlow.Notifications.Features;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.Notifications.Data;
 using TaskFlow.Notifications.Delivery;
 using TaskFlow.Notifications.Email;
-using TaskFlow.Notifications.Events;
+using TaskFlow.Notifications.Contracts;
 using TaskFlow.Notifications.Sms;
 
 namespace TaskFlow.Notifications.Features;

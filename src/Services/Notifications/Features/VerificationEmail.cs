@@ -1,5 +1,7 @@
 using TaskFlow.BuildingBlocks.Messaging;
-using TaskFlow.Notifications.Consumed;
+using TaskFlow.Identity.Contracts;
+using TaskFlow.Tasks.Contracts;
+using TaskFlow.Workspaces.Contracts;
 using TaskFlow.Notifications.Email;
 
 namespace TaskFlow.Notifications.Features;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Projects.Data;
-using TaskFlow.Projects.Events;
+using TaskFlow.Projects.Contracts;
 
 namespace TaskFlow.Projects.Features;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using TaskFlow.Projects.Data;
-using TaskFlow.Projects.Events;
+using TaskFlow.Projects.Contracts;
 
 namespace TaskFlow.Projects.Features;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Projects.Data;
-using TaskFlow.Projects.Events;
+using TaskFlow.Projects.Contracts;
 
 namespace TaskFlow.Projects.Features;
 

@@ -2,35 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Realtime.Data;
 using TaskFlow.Realtime.Hub;
+using TaskFlow.Workspaces.Contracts;
+using TaskFlow.Projects.Contracts;
 
 namespace TaskFlow.Realtime.Consumers;
-
-// This service's copies of the workspaces and projects services' events (the wire name is the type name).
-// OccurredAt is the base IntegrationEvent property the publisher serializes; it orders changes to one row.
-
-internal sealed record WorkspaceCreated(Guid WorkspaceId, string Name, Guid OwnerId, DateTime OccurredAt);
-
-internal sealed record MemberAdded(Guid WorkspaceId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record MemberRoleChanged(Guid WorkspaceId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record MemberRemoved(Guid WorkspaceId, Guid UserId, DateTime OccurredAt);
-
-internal sealed record WorkspaceDeleted(Guid WorkspaceId, DateTime OccurredAt);
-
-/// <summary>Visibility is null in events published before projects had one: read as workspace.</summary>
-internal sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name, DateTime OccurredAt, string? Visibility = null);
-
-/// <summary>Only the visibility matters here; null in events published before it existed.</summary>
-internal sealed record ProjectUpdated(Guid ProjectId, Guid WorkspaceId, string[]? ChangedFields, DateTime OccurredAt, string? Visibility = null);
-
-internal sealed record ProjectDeleted(Guid ProjectId, Guid WorkspaceId, DateTime OccurredAt);
-
-internal sealed record ProjectMemberAdded(Guid ProjectId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record ProjectMemberRoleChanged(Guid ProjectId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record ProjectMemberRemoved(Guid ProjectId, Guid UserId, DateTime OccurredAt);
 
 /// <summary>
 /// Who may read which project, with the tasks service's rules (docs/adr/0022, <c>Roles.Effective</c> there): the inbox

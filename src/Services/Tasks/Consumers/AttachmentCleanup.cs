@@ -2,7 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
+using TaskFlow.Tasks.Contracts;
+using TaskFlow.Projects.Contracts;
 
 namespace TaskFlow.Tasks.Consumers;
 

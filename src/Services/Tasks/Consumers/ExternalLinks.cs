@@ -3,13 +3,9 @@ using Microsoft.Extensions.Logging;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Tasks.Data;
 using TaskFlow.Tasks.Features;
+using TaskFlow.Integrations.Contracts;
 
 namespace TaskFlow.Tasks.Consumers;
-
-/// <summary>This service's copy of the integrations service's event: a GitHub pull request or commit names a task.</summary>
-internal sealed record ExternalLinkReported(
-    Guid ProjectId, Guid WorkspaceId, string TaskKey, string Provider, string Kind, string ExternalId, string Url, string Title,
-    string State, Guid? MoveToStatusId);
 
 /// <summary>
 /// Stores the link on the task (one per task × provider × external id, updated in place) and, when asked, moves the task

@@ -2,22 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Tasks.Data;
 using TaskFlow.Tasks.Features;
+using TaskFlow.Projects.Contracts;
 
 namespace TaskFlow.Tasks.Consumers;
-
-// This service's copies of the projects service's label and cycle events.
-
-internal sealed record LabelCreated(Guid LabelId, Guid ProjectId, string Name, string Color, DateTime OccurredAt);
-
-internal sealed record LabelUpdated(Guid LabelId, Guid ProjectId, string Name, string Color, DateTime OccurredAt);
-
-internal sealed record LabelDeleted(Guid LabelId, Guid ProjectId, DateTime OccurredAt);
-
-internal sealed record CycleCreated(Guid CycleId, Guid ProjectId, string Name, DateOnly StartDate, DateOnly EndDate, DateTime OccurredAt);
-
-internal sealed record CycleUpdated(Guid CycleId, Guid ProjectId, string Name, DateOnly StartDate, DateOnly EndDate, DateTime OccurredAt);
-
-internal sealed record CycleDeleted(Guid CycleId, Guid ProjectId, DateTime OccurredAt);
 
 /// <summary>
 /// The local label and cycle copies, like the other copies: the inbox stops redelivery; created/updated carry the whole

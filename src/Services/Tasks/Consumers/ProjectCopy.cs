@@ -2,35 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Tasks.Data;
 using TaskFlow.Tasks.Features;
+using TaskFlow.Projects.Contracts;
 
 namespace TaskFlow.Tasks.Consumers;
-
-// This service's copies of the projects service's events.
-
-/// <summary>Visibility is null in events published before projects had one: read as workspace.</summary>
-internal sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name, DateTime OccurredAt, string? Visibility = null);
-
-/// <summary>Only the visibility matters here (the key never changes); null in events published before it existed.</summary>
-internal sealed record ProjectUpdated(Guid ProjectId, Guid WorkspaceId, string[]? ChangedFields, DateTime OccurredAt, string? Visibility = null);
-
-internal sealed record ProjectArchived(Guid ProjectId, Guid WorkspaceId, DateTime OccurredAt);
-
-internal sealed record ProjectUnarchived(Guid ProjectId, Guid WorkspaceId, DateTime OccurredAt);
-
-internal sealed record ProjectDeleted(Guid ProjectId, Guid WorkspaceId, DateTime OccurredAt);
-
-internal sealed record ProjectMemberAdded(Guid ProjectId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record ProjectMemberRoleChanged(Guid ProjectId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record ProjectMemberRemoved(Guid ProjectId, Guid UserId, DateTime OccurredAt);
-
-internal sealed record WorkflowChanged(Guid ProjectId, IReadOnlyList<WorkflowChanged.Status> Statuses, DateTime OccurredAt)
-{
-    internal sealed record Status(Guid Id, string Name, string Category, int Position);
-}
-
-internal sealed record WorkflowStatusRemoved(Guid ProjectId, Guid StatusId, Guid MoveTo, DateTime OccurredAt);
 
 /// <summary>
 /// The local project copy. Events about one project may arrive in any order: a project row is created by whichever

@@ -1,25 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Tasks.Data;
+using TaskFlow.Workspaces.Contracts;
+using TaskFlow.Identity.Contracts;
 
 namespace TaskFlow.Tasks.Consumers;
-
-// This service's copies of the workspaces and identity services' events (the wire name is the type name).
-// OccurredAt is the base IntegrationEvent property the publisher serializes; it orders changes to one row.
-
-internal sealed record WorkspaceCreated(Guid WorkspaceId, string Name, Guid OwnerId, DateTime OccurredAt);
-
-internal sealed record MemberAdded(Guid WorkspaceId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record MemberRoleChanged(Guid WorkspaceId, Guid UserId, string Role, DateTime OccurredAt);
-
-internal sealed record MemberRemoved(Guid WorkspaceId, Guid UserId, DateTime OccurredAt);
-
-internal sealed record WorkspaceDeleted(Guid WorkspaceId, DateTime OccurredAt);
-
-internal sealed record UserRegistered(Guid UserId, string Email, string DisplayName, DateTime OccurredAt);
-
-internal sealed record UserProfileUpdated(Guid UserId, string Email, string DisplayName, DateTime OccurredAt);
 
 /// <summary>
 /// Keeps <c>workspace_members</c> in step with the workspaces service, as the projects service does: the inbox stops

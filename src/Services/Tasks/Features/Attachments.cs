@@ -12,7 +12,7 @@ using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
+using TaskFlow.Tasks.Contracts;
 
 namespace TaskFlow.Tasks.Features;
 

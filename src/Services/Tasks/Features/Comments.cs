@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
+using TaskFlow.Tasks.Contracts;
 
 namespace TaskFlow.Tasks.Features;
 

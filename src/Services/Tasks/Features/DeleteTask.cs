@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
+using TaskFlow.Tasks.Contracts;
 
 namespace TaskFlow.Tasks.Features;
 

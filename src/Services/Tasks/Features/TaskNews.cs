@@ -1,5 +1,5 @@
 using TaskFlow.Tasks.Data;
-using TaskFlow.Tasks.Events;
+using TaskFlow.Tasks.Contracts;
 
 namespace TaskFlow.Tasks.Features;
 

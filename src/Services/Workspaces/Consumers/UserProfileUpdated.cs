@@ -2,11 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Workspaces.Data;
 using TaskFlow.Workspaces.Features;
+using TaskFlow.Identity.Contracts;
 
 namespace TaskFlow.Workspaces.Consumers;
-
-/// <summary>This service's copy of the identity service's event (the wire name is the type name).</summary>
-internal sealed record UserProfileUpdated(Guid UserId, string Email, string DisplayName);
 
 /// <summary>Keeps the email and display name on every membership of the user current. Setting values is idempotent.</summary>
 internal sealed class UserProfileUpdatedHandler(WorkspacesDb db) : IIntegrationEventHandler<UserProfileUpdated>

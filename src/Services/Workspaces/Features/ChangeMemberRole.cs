@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Workspaces.Data;
-using TaskFlow.Workspaces.Events;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Workspaces.Features;
 

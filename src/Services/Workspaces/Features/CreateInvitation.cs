@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TaskFlow.Workspaces.Data;
-using TaskFlow.Workspaces.Events;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Workspaces.Features;
 

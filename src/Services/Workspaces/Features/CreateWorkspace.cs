@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Workspaces.Data;
-using TaskFlow.Workspaces.Events;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Workspaces.Features;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using TaskFlow.Workspaces.Data;
-using TaskFlow.Workspaces.Events;
+using TaskFlow.Workspaces.Contracts;
 
 namespace TaskFlow.Workspaces.Features;
 

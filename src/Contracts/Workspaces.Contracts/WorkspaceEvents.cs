@@ -1,6 +1,6 @@
 using TaskFlow.BuildingBlocks.Messaging;
 
-namespace TaskFlow.Workspaces.Events;
+namespace TaskFlow.Workspaces.Contracts;
 
 /// <summary>A workspace was created; <paramref name="OwnerId"/> is its first owner.</summary>
 public sealed record WorkspaceCreated(Guid WorkspaceId, string Name, Guid OwnerId) : IntegrationEvent;

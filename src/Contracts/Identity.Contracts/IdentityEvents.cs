@@ -1,6 +1,6 @@
 using TaskFlow.BuildingBlocks.Messaging;
 
-namespace TaskFlow.Identity.Events;
+namespace TaskFlow.Identity.Contracts;
 
 /// <summary>An account was created. Notifications sends a welcome email.</summary>
 public sealed record UserRegistered(Guid UserId, string Email, string DisplayName) : IntegrationEvent;

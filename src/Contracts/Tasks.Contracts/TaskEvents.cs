@@ -1,6 +1,6 @@
 using TaskFlow.BuildingBlocks.Messaging;
 
-namespace TaskFlow.Tasks.Events;
+namespace TaskFlow.Tasks.Contracts;
 
 // The session's contract (docs: src/Services/Tasks/README.md). Parameters are only ever appended, so older payloads
 // still deserialize. WatcherIds is always the watcher list after the change.

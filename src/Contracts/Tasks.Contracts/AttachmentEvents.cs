@@ -1,6 +1,6 @@
 using TaskFlow.BuildingBlocks.Messaging;
 
-namespace TaskFlow.Tasks.Events;
+namespace TaskFlow.Tasks.Contracts;
 
 /// <summary>A file was attached to a task.</summary>
 public sealed record AttachmentAdded(Guid AttachmentId, Guid TaskId, Guid ProjectId, Guid WorkspaceId, string FileName, long Size, Guid ActorId) : IntegrationEvent;

@@ -1,6 +1,6 @@
 using TaskFlow.BuildingBlocks.Messaging;
 
-namespace TaskFlow.Integrations.Events;
+namespace TaskFlow.Integrations.Contracts;
 
 /// <summary>
 /// An external item (a GitHub pull request or commit) mentions a task by its key. The tasks service stores the link on

@@ -1,6 +1,6 @@
 using TaskFlow.BuildingBlocks.Messaging;
 
-namespace TaskFlow.Notifications.Events;
+namespace TaskFlow.Notifications.Contracts;
 
 /// <summary>An in-app notification was created for <paramref name="UserId"/>; <paramref name="UnreadCount"/> includes it.</summary>
 /// <param name="NotificationId">The notification's id.</param>

@@ -1,6 +1,6 @@
 using TaskFlow.BuildingBlocks.Messaging;
 
-namespace TaskFlow.Projects.Events;
+namespace TaskFlow.Projects.Contracts;
 
 /// <summary>
 /// A project was created in a workspace; <paramref name="Key"/> prefixes its task numbers. <paramref name="Visibility"/>:
