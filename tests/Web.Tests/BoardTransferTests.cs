@@ -66,19 +66,19 @@ public sealed class BoardTransferTests(BrowserFixture fixture)
 
     sealed record BoardLayout(double LastLeft, double LastRight, double BoardBottom, double ScrollbarHeight, bool PageScrollsSideways, bool TodoScrolls);
 
-    static Task<BoardLayout> Layout(IPage page) => page.EvaluateAsync<BoardLayout>("""
+    static async Task<BoardLayout> Layout(IPage page) => JsonSerializer.Deserialize<BoardLayout>(await page.EvaluateAsync<string>("""
         () => {
           const board = document.querySelector('[data-testid=board]');
           const last = [...board.querySelectorAll('[data-testid=board-column]')].at(-1).getBoundingClientRect();
           const todo = board.querySelector("[data-testid=board-column][data-status='Todo'] .board-dropzone");
-          return {
+          return JSON.stringify({
             lastLeft: last.left, lastRight: last.right, boardBottom: board.getBoundingClientRect().bottom,
             scrollbarHeight: board.offsetHeight - board.clientHeight,
             pageScrollsSideways: document.documentElement.scrollWidth > window.innerWidth,
             todoScrolls: todo.scrollHeight > todo.clientHeight,
-          };
+          });
         }
-        """);
+        """), JsonSerializerOptions.Web)!;
 
     [Fact]
     public async Task The_boards_csv_export_and_import_show_their_progress_and_the_imported_cards_appear()
