@@ -51,6 +51,30 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    IBrowser? withScrollbars;
+
+    /// <summary>
+    /// Like <see cref="NewPage"/>, in a second Chromium that draws scrollbars as a desktop browser does (Playwright hides
+    /// them in headless mode): for tests of what a scrollbar takes or whether one is on screen.
+    /// </summary>
+    public async Task<IPage> NewPageWithScrollbars(int width, int height)
+    {
+        withScrollbars ??= await Playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("TASKFLOW_TEST_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            IgnoreDefaultArgs = ["--hide-scrollbars"],
+        });
+        var context = await withScrollbars.NewContextAsync(new() { BaseURL = Host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        var watch = new PageWatch(page);
+        Watches.AddOrUpdate(page, watch);
+        BrowserErrorsFailTheTestAttribute.Track(watch);
+        return page;
+    }
+
     static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, PageWatch> Watches = new();
 
     /// <summary>Console messages, page errors and failed requests of <paramref name="page"/> so far.</summary>
@@ -96,6 +120,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (withScrollbars is not null) await withScrollbars.DisposeAsync();
         if (Browser is not null) await Browser.DisposeAsync();
         Playwright?.Dispose();
         if (Host is not null) await Host.DisposeAsync();
