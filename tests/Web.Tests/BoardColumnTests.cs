@@ -50,7 +50,7 @@ public sealed class BoardColumnTests : ComponentContext
         var cards = todo.QuerySelectorAll("[data-testid=task-card]");
         Assert.Equal(["WEB-1", "WEB-2"], cards.Select(c => c.GetAttribute("data-key")));
         // The chips, avatars and due date sit beside the focusable card, on the same paper.
-        var first = todo.QuerySelector("[data-testid=task-card-shell][data-key=WEB-1]")!;
+        var first = todo.QuerySelector("[data-testid=task-card-shell][data-card-key=WEB-1]")!;
         Assert.Equal("urgent", first.QuerySelector("[data-testid=task-priority]")!.TextContent.Trim());
         Assert.Contains("AL", first.QuerySelector(".mud-avatar")!.TextContent, StringComparison.Ordinal);
         Assert.Contains("Jan 2", first.QuerySelector("[data-testid=task-due]")!.TextContent, StringComparison.Ordinal);

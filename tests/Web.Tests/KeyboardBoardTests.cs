@@ -233,7 +233,7 @@ public sealed class KeyboardBoardTests(BrowserFixture fixture)
         var patched = await page.RunAndWaitForResponseAsync(() => page.Locator("#search-input").PressAsync("Enter"),
             r => r.Request.Method == "PATCH" && r.Url.Contains("/v1/tasks/", StringComparison.Ordinal));
         Assert.Equal(200, patched.Status);
-        await Expect(page.Locator("[data-testid=task-card-shell][data-key=PAL-2]").GetByTestId("task-priority")).ToHaveTextAsync("urgent");
+        await Expect(page.Locator("[data-testid=task-card-shell][data-card-key=PAL-2]").GetByTestId("task-priority")).ToHaveTextAsync("urgent");
 
         // The shortcuts dialog lists the keys.
         await page.GetByTestId("board-title").ClickAsync();

@@ -150,7 +150,11 @@ public sealed class ListViewTests(BrowserFixture fixture)
         await BrowserTests.Interactive(page.GetByTestId("save-view"));
         await Expect(page.GetByTestId("task-row")).ToHaveCountAsync(3);
         var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth + 1");
-        Assert.False(overflow, "The list page scrolls sideways at 360 px.");
+        var wide = overflow ? await page.EvaluateAsync<string>("""
+            () => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .slice(0, 8).map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px`).join('; ')
+            """) : "";
+        Assert.False(overflow, $"The list page scrolls sideways at 360 px: {wide}");
         await BrowserTests.Shot(page, "list-view-360px");
     }
 }

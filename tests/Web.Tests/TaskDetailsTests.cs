@@ -225,7 +225,7 @@ public sealed class TaskDetailsTests : ComponentContext
         foreach (var canWrite in new[] { true, false })
         {
             var cut = Render<BoardColumn>(p => p.Add(c => c.Status, Todo).Add(c => c.Count, 1).Add(c => c.Cards, [task]).Add(c => c.CanWrite, canWrite));
-            var chip = cut.Find("[data-testid=task-card] [data-testid=label-chip]");
+            var chip = cut.Find("[data-testid=task-card-shell] [data-testid=label-chip]");
             Assert.Equal("bug", chip.TextContent);
             Assert.Contains("background-color: #c62828; color: #ffffff", chip.GetAttribute("style"), StringComparison.Ordinal);
             var item = cut.Find(".mud-drop-item");
