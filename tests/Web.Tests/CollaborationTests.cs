@@ -132,7 +132,7 @@ public sealed class CollaborationTests(BrowserFixture fixture)
         var taskId = await CreateTask(api, projectId, "Translate the Mécanique céleste", [label.GetProperty("id").GetString()!]);
 
         await page.GotoAsync($"/projects/{projectId}");
-        var card = Column(page, "Todo").GetByTestId("task-card").Filter(new() { HasText = "Translate" });
+        var card = Column(page, "Todo").GetByTestId("task-card-shell").Filter(new() { HasText = "Translate" });
         await Expect(card.GetByTestId("label-chip")).ToHaveTextAsync("research", new() { Timeout = 60_000 });
         await card.ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/tasks/{taskId}$"));
