@@ -92,14 +92,25 @@ public sealed class ListViewTests(BrowserFixture fixture)
         await page.GetByTestId("filter-reset").ClickAsync();
         await Expect(rows).ToHaveCountAsync(3);
 
-        // Bulk: two rows to Done in one request.
-        await Row(page, gears).Locator("input[type=checkbox]").CheckAsync();
-        await Row(page, tables).Locator("input[type=checkbox]").CheckAsync();
+        // Bulk: two rows to priority low, then the same two to Done, each in one request; the selection stays between them.
+        await Row(page, gears).GetByRole(AriaRole.Checkbox).ClickAsync();
+        await Row(page, tables).GetByRole(AriaRole.Checkbox).ClickAsync();
         await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2 selected");
+        var lowered = await page.RunAndWaitForResponseAsync(
+            () => Choose(page, Select(page, "bulk-priority"), "low"),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/tasks/bulk", StringComparison.Ordinal));
+        Assert.Equal(200, lowered.Status);
+        await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2 selected");
+        await Expect(Row(page, gears).GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
+        await Expect(Row(page, tables).GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
+        await Expect(Row(page, funding).GetByRole(AriaRole.Checkbox)).Not.ToBeCheckedAsync();
         var bulk = await page.RunAndWaitForResponseAsync(
             () => Choose(page, Select(page, "bulk-status"), "Done"),
             r => r.Request.Method == "POST" && r.Url.EndsWith("/tasks/bulk", StringComparison.Ordinal));
         Assert.Equal(200, bulk.Status);
+        Assert.Equal(2, System.Text.Json.JsonDocument.Parse(bulk.Request.PostData!).RootElement.GetProperty("taskIds").GetArrayLength());
+        await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2 selected");
+        await page.GetByTestId("bulk-clear").ClickAsync();
         await Expect(page.GetByTestId("bulk-bar")).ToHaveCountAsync(0);
 
         // Filter by status Done: the two bulk-moved tasks.
