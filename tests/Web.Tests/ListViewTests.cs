@@ -82,6 +82,9 @@ public sealed class ListViewTests(BrowserFixture fixture)
             () => Choose(page, Row(page, tables).GetByTestId("cell-priority").Locator(".mud-select"), "urgent"),
             r => r.Request.Method == "PATCH" && r.Url.Contains("/v1/tasks/", StringComparison.Ordinal));
         Assert.Equal(200, patched.Status);
+        // The row shows the change; no toast stacks up for an inline edit.
+        await Expect(Row(page, tables).GetByTestId("cell-priority").Locator("input").First).ToHaveValueAsync("urgent");
+        await Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0);
         Assert.Matches("^\"[0-9]+\"$", await patched.Request.HeaderValueAsync("if-match") ?? "");
         await page.ReloadAsync();
         await BrowserTests.Interactive(page.GetByTestId("save-view"));
@@ -100,6 +103,10 @@ public sealed class ListViewTests(BrowserFixture fixture)
             () => Choose(page, Select(page, "bulk-priority"), "low"),
             r => r.Request.Method == "POST" && r.Url.EndsWith("/tasks/bulk", StringComparison.Ordinal));
         Assert.Equal(200, lowered.Status);
+        // The bulk change is told in a toast at the bottom of the window, away from the app bar.
+        var toast = page.Locator(".mud-snackbar").Filter(new() { HasText = "2 tasks updated." });
+        await Expect(toast).ToBeVisibleAsync();
+        Assert.True((await toast.BoundingBoxAsync())!.Y > page.ViewportSize!.Height / 2, "the toast is at the bottom");
         await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2 selected");
         await Expect(Row(page, gears).GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
         await Expect(Row(page, tables).GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
