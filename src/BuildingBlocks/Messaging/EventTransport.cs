@@ -56,6 +56,12 @@ public sealed class MessagingOptions
     /// </summary>
     public int OutboxMaxAttempts { get; set; } = 100;
 
+    /// <summary>
+    /// Wire names of events whose outbox row keeps no payload once sent (it stays, empty, for inspection): an event that
+    /// carries a deleted user's address to the services that erase it (UserDeleted) must not keep it for the retention.
+    /// </summary>
+    public HashSet<string> ScrubbedOnceSent { get; } = new(StringComparer.Ordinal);
+
     /// <summary>How long sent outbox rows are kept (for inspection) before they are deleted.</summary>
     public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromDays(1);
 

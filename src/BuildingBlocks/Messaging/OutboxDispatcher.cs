@@ -77,6 +77,7 @@ public sealed class OutboxDispatcher<TDb>(
     {
         row.ProcessedAt = now;
         row.LastError = null;
+        if (options.Value.ScrubbedOnceSent.Contains(row.Type)) row.Payload = "{}";
     }
 
     protected override void Retry(OutboxMessage row, string error, DateTime next, DateTime now)

@@ -6,10 +6,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Identity.Data;
 using TaskFlow.Identity.Features;
 using TaskFlow.Identity.Security;
+using TaskFlow.Identity.Contracts;
 
 namespace TaskFlow.Identity;
 
@@ -29,6 +31,7 @@ public sealed class IdentityModule : IServiceModule
             .Validate(o => o.IsValid(), "Identity options are invalid: lifetimes must be positive, RefreshLifetime longer than AccessLifetime, Lockout:MaxFailures above 0.")
             .ValidateOnStart();
         builder.AddServiceDb<IdentityDb, SqliteIdentityDb, PostgresIdentityDb>(Name);
+        builder.Services.Configure<MessagingOptions>(o => o.ScrubbedOnceSent.Add(nameof(UserDeleted)));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SigningKeyStore>();
         // Later registration wins: this process validates tokens with the keys in its own store, not over HTTP.

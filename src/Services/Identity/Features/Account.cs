@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Identity.Data;
 using TaskFlow.Identity.Contracts;
@@ -92,6 +93,8 @@ internal static class Account
         await db.RefreshTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
         await db.UserTokens.Where(t => t.UserId == userId).ExecuteDeleteAsync(ct);
         db.Users.Remove(user);
+        // Its earlier events (registration, verification and reset mails, profile changes) leave the outbox with it.
+        await db.ForgetMentionsOf([userId.ToString(), user.Email, user.DisplayName], ct);
         db.Publish(new UserDeleted(userId, user.Email));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -21,6 +21,8 @@ internal sealed class UserDeletedHandler(NotificationsDb db) : IIntegrationEvent
         var addresses = new[] { e.Email.Trim(), e.Email.Trim().ToLowerInvariant(), user?.Email ?? "", user?.NormalizedEmail ?? "" }
             .Where(a => a.Length > 0).Distinct().ToArray();
 
+        // Its notification events in the outbox (their titles name people) go at once, not after the retention.
+        await db.ForgetMentionsOf([e.UserId.ToString(), .. addresses, user?.DisplayName], ct);
         db.Notifications.RemoveRange(await db.Notifications.Where(n => n.RecipientId == e.UserId).ToListAsync(ct));
         db.Preferences.RemoveRange(await db.Preferences.Where(p => p.UserId == e.UserId).ToListAsync(ct));
         db.Settings.RemoveRange(await db.Settings.Where(s => s.UserId == e.UserId).ToListAsync(ct));

@@ -43,7 +43,10 @@ internal sealed class UserDeletedHandler(WorkspacesDb db) : IIntegrationEventHan
         var normalized = Claims.NormalizeEmail(e.Email);
         var addressed = await db.Invitations.Where(i => i.NormalizedEmail == normalized || i.AcceptedBy == e.UserId).ToListAsync(cancellationToken);
         db.Invitations.RemoveRange(addressed);
-        foreach (var sent in await db.Invitations.Where(i => i.InvitedBy == e.UserId).ToListAsync(cancellationToken))
+        var sentByThem = await db.Invitations.Where(i => i.InvitedBy == e.UserId).ToListAsync(cancellationToken);
+        // Invitation mails to or from them, in the outbox: the address and the inviter's name go too.
+        await db.ForgetMentionsOf([e.UserId.ToString(), e.Email, .. sentByThem.Select(i => i.InvitedByName)], cancellationToken);
+        foreach (var sent in sentByThem)
             if (!addressed.Contains(sent)) sent.InvitedByName = DeletedUserName;
     }
 }
