@@ -130,6 +130,9 @@ sealed class WebhookReceiver : IDisposable
             _ = Task.Run(async () =>
             {
                 using var response = context.Response;
+                // A fresh connection per delivery: HttpListener closing an idle kept-alive connection as the dispatcher
+                // reuses it reads as a failed attempt ("ResponseEnded") and only slows the test down.
+                response.KeepAlive = false;
                 try
                 {
                     using var reader = new StreamReader(context.Request.InputStream);
