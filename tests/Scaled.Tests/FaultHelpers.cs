@@ -177,9 +177,18 @@ sealed class PushRecorder : IAsyncDisposable
                 o.Transports = HttpTransportType.LongPolling;
                 o.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
             })
+            .WithAutomaticReconnect()
             .Build();
         Connection.On<JsonElement>("event", Events.Enqueue);
+        // A long poll cut off on a loaded machine reconnects; the group is joined again (pushes in between are lost, and
+        // the test publishes every event again afterwards).
+        Connection.Reconnected += async _ =>
+        {
+            if (joined is { } projectId) await Connection.InvokeAsync("JoinProject", projectId);
+        };
     }
+
+    Guid? joined;
 
     public HubConnection Connection { get; }
 
@@ -194,6 +203,7 @@ sealed class PushRecorder : IAsyncDisposable
             try
             {
                 await Connection.InvokeAsync("JoinProject", projectId, ct);
+                joined = projectId;
                 return;
             }
             catch (HubException) when (DateTime.UtcNow < deadline)
