@@ -69,6 +69,14 @@ public sealed class ListViewTests(BrowserFixture fixture)
         await Expect(page).ToHaveURLAsync(new Regex($"/projects/{projectId}/list$"));
         var rows = page.GetByTestId("task-row");
         await Expect(rows).ToHaveCountAsync(3);
+        // A due date is shown whole, not cut by the date field's buttons.
+        var due = Row(page, funding).GetByTestId("cell-due").Locator("input").First;
+        await Expect(due).Not.ToHaveValueAsync("");
+        Assert.True(await due.EvaluateAsync<bool>("i => i.scrollWidth <= i.clientWidth"), "the due date fits its field");
+        // At 1280 px beside the drawer every column fits: the table does not scroll sideways.
+        var widths = await page.GetByTestId("task-grid").Locator(".mud-table-container").EvaluateAsync<string>(
+            "c => c.scrollWidth <= c.clientWidth ? '' : `${c.scrollWidth} > ${c.clientWidth}: ` + [...c.querySelectorAll('thead th')].map(h => h.textContent.trim() + ' ' + Math.round(h.getBoundingClientRect().width)).join(', ')");
+        Assert.True(widths == "", "the list's columns fit a 1280px window: " + widths);
 
         // Server-side filter by priority.
         await Choose(page, Select(page, "filter-priority"), "high");
