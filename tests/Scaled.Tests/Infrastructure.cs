@@ -62,6 +62,19 @@ sealed class RabbitVirtualHost : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>Messages ready or unacknowledged per queue of this virtual host.</summary>
+    public async Task<Dictionary<string, int>> Queues()
+    {
+        var listing = await RabbitMqCtl("list_queues", "-p", Name, "--quiet", "--no-table-headers", "name", "messages");
+        var queues = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in listing.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = line.Split('\t', ' ');
+            if (parts.Length >= 2 && int.TryParse(parts[^1], System.Globalization.CultureInfo.InvariantCulture, out var messages)) queues[parts[0]] = messages;
+        }
+        return queues;
+    }
+
     /// <summary>Waits until <paramref name="queue"/> holds at least <paramref name="count"/> messages.</summary>
     public async Task WaitForMessages(string queue, int count, TimeSpan? timeout = null)
     {
