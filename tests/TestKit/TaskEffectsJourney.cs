@@ -38,6 +38,13 @@ public sealed partial class TaskEffectsJourney
 
     public CancellationToken CancellationToken { get; init; }
 
+    /// <summary>The workspace, project and task the journey created (set as it goes).</summary>
+    public Guid WorkspaceId { get; private set; }
+
+    public Guid ProjectId { get; private set; }
+
+    public Guid TaskId { get; private set; }
+
     /// <summary>How long the journey took from the first request to the last assertion.</summary>
     public TimeSpan Elapsed { get; private set; }
 
@@ -50,19 +57,19 @@ public sealed partial class TaskEffectsJourney
         var ct = CancellationToken;
 
         // Workspace, recipient invited by email and accepted.
-        var workspaceId = await Create(Owner.Api, "/v1/workspaces", new { name = "Effects" });
+        var workspaceId = WorkspaceId = await Create(Owner.Api, "/v1/workspaces", new { name = "Effects" });
         await Send(Owner.Api, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/invitations", new { email = Recipient.Email, role = "member" });
         var invitation = await WaitForMail(Recipient.Email, m => (m.TextBody ?? "").Contains("/invitations/accept?token=", StringComparison.Ordinal));
         var invitationToken = TokenInLink().Match(invitation.TextBody!).Groups[1].Value;
         await Send(Recipient.Api, HttpMethod.Post, "/v1/invitations/accept", new { token = invitationToken });
 
-        var projectId = await Create(Owner.Api, $"/v1/workspaces/{workspaceId}/projects", new { name = "Website", key = "WEB" });
+        var projectId = ProjectId = await Create(Owner.Api, $"/v1/workspaces/{workspaceId}/projects", new { name = "Website", key = "WEB" });
         var hook = await Send(Owner.Api, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/webhooks",
             new { url = Receiver.Url, eventKinds = new[] { "task.assigned", "comment.added", "task.moved" } });
         var secret = hook.GetProperty("secret").GetString()!;
 
         var task = await Send(Owner.Api, HttpMethod.Post, $"/v1/projects/{projectId}/tasks", new { title = "Ship the release notes" });
-        var taskId = task.GetProperty("id").GetGuid();
+        var taskId = TaskId = task.GetProperty("id").GetGuid();
         var key = task.GetProperty("key").GetString()!;
         var statusId = task.GetProperty("statusId").GetGuid();
         await Hub.JoinWhenAllowed(projectId, Eventually, ct);
