@@ -33,16 +33,27 @@ public sealed class WorkspaceMembershipLookup<TDb>(
     where TDb : ServiceDb, IWorkspaceMembershipDb
 {
     /// <summary>The caller's active membership of the workspace, or null when they are not a member of an existing one.</summary>
-    public async Task<WorkspaceMember?> Find(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct) =>
+    public Task<WorkspaceMember?> Find(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct) =>
+        Find(Authorization(http), workspaceId, userId, ct);
+
+    /// <summary>
+    /// As <see cref="Find(HttpContext, Guid, Guid, CancellationToken)"/>, for callers whose token is not in the request's
+    /// Authorization header (a SignalR hub: browsers send it as <c>?access_token=</c>). <paramref name="authorization"/>
+    /// is the header value to ask the workspaces service with (<c>Bearer …</c>); without it only an in-process source is asked.
+    /// </summary>
+    public async Task<WorkspaceMember?> Find(string? authorization, Guid workspaceId, Guid userId, CancellationToken ct) =>
         await db.WorkspaceMembers.AsNoTracking().SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.Active, ct)
-        ?? await AskOwner(http, workspaceId, userId, ct);
+        ?? await AskOwner(authorization, workspaceId, userId, ct);
 
     /// <summary>The workspaces service's answer alone (the copy had none).</summary>
-    public async Task<WorkspaceMember?> AskOwner(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct)
+    public Task<WorkspaceMember?> AskOwner(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct) =>
+        AskOwner(Authorization(http), workspaceId, userId, ct);
+
+    async Task<WorkspaceMember?> AskOwner(string? authorization, Guid workspaceId, Guid userId, CancellationToken ct)
     {
         var role = services.GetService<IWorkspaceMembershipSource>() is { } inProcess
             ? await inProcess.RoleOf(workspaceId, userId, ct)
-            : await AskOverHttp(http, workspaceId, ct);
+            : await AskOverHttp(authorization, workspaceId, ct);
         return WorkspaceRoles.TryParse(role, out var parsed)
             ? new WorkspaceMember { WorkspaceId = workspaceId, UserId = userId, Role = parsed, Active = true }
             : null;
@@ -53,9 +64,12 @@ public sealed class WorkspaceMembershipLookup<TDb>(
             ? new Uri(address.TrimEnd('/') + "/")
             : null;
 
-    async Task<string?> AskOverHttp(HttpContext http, Guid workspaceId, CancellationToken ct)
+    static string? Authorization(HttpContext http) =>
+        http.Request.Headers.Authorization is [{ Length: > 0 } authorization] ? authorization : null;
+
+    async Task<string?> AskOverHttp(string? authorization, Guid workspaceId, CancellationToken ct)
     {
-        if (Address() is not { } address || http.Request.Headers.Authorization is not [{ Length: > 0 } authorization]) return null;
+        if (Address() is not { } address || authorization is null) return null;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, $"v1/workspaces/{workspaceId}"));

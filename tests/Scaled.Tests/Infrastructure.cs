@@ -122,6 +122,28 @@ sealed class ProcessGroup : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts several processes side by side (each on its own port and database, so they can migrate at once) and waits
+    /// until all are ready; a start that fails stops the others of the batch.
+    /// </summary>
+    public async Task<IReadOnlyList<HostProcess>> StartAll(params (string Name, string Services, IEnumerable<KeyValuePair<string, string?>> Settings)[] starts)
+    {
+        var tasks = starts.Select(s => HostProcess.Start(s.Name, s.Services, s.Settings, TestContext.Current.CancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (Exception ex)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(ex.Message);
+            foreach (var started in tasks.Where(t => t.IsCompletedSuccessfully)) processes.Add(started.Result);
+            throw;
+        }
+        var all = tasks.Select(t => t.Result).ToList();
+        processes.AddRange(all);
+        return all;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in Enumerable.Reverse(processes))

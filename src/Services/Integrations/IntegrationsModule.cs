@@ -55,21 +55,21 @@ public sealed class IntegrationsModule : IServiceModule
 
         services.AddWorkspaceMembershipCopy<IntegrationsDb, MembershipHooks>(Name);
         services.AddEventHandler<IntegrationsDb, ProjectCreated, ProjectCreatedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, ProjectUpdated, ProjectUpdatedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, ProjectArchived, ProjectArchivedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, ProjectUnarchived, ProjectUnarchivedHandler>(Name);
+        services.Forward<ProjectUpdated>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<ProjectArchived>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<ProjectUnarchived>(Name, e => (e.WorkspaceId, e.ProjectId));
         services.AddEventHandler<IntegrationsDb, ProjectDeleted, ProjectDeletedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, TaskCreated, TaskCreatedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, TaskUpdated, TaskUpdatedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, TaskMoved, TaskMovedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, TaskAssigned, TaskAssignedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, TaskUnassigned, TaskUnassignedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, TaskDeleted, TaskDeletedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, CommentAdded, CommentAddedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, CommentEdited, CommentEditedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, CommentDeleted, CommentDeletedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, AttachmentAdded, AttachmentAddedHandler>(Name);
-        services.AddEventHandler<IntegrationsDb, AttachmentDeleted, AttachmentDeletedHandler>(Name);
+        services.Forward<TaskCreated>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<TaskUpdated>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<TaskMoved>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<TaskAssigned>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<TaskUnassigned>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<TaskDeleted>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<CommentAdded>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<CommentEdited>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<CommentDeleted>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<AttachmentAdded>(Name, e => (e.WorkspaceId, e.ProjectId));
+        services.Forward<AttachmentDeleted>(Name, e => (e.WorkspaceId, e.ProjectId));
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)

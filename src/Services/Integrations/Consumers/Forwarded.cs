@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Integrations.Data;
 using TaskFlow.Integrations.Delivery;
@@ -55,59 +56,33 @@ internal sealed class ProjectCopy(IntegrationsDb db)
     }
 }
 
-internal sealed class TaskCreatedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<TaskCreated>
+/// <summary>How a forwarded event names its workspace and project.</summary>
+internal sealed record ForwardedScope<TEvent>(Func<TEvent, (Guid WorkspaceId, Guid ProjectId)> Of);
+
+/// <summary>Fans an event out to the subscribed webhooks and does nothing else (every forwarded event but ProjectCreated and ProjectDeleted).</summary>
+internal sealed class ForwardHandler<TEvent>(WebhookFanOut fanOut, ForwardedScope<TEvent> scope) : IIntegrationEventHandler<TEvent>
+    where TEvent : IntegrationEvent
 {
-    public Task Handle(TaskCreated e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
+    public Task Handle(TEvent e, CancellationToken ct)
+    {
+        var (workspaceId, projectId) = scope.Of(e);
+        return fanOut.Enqueue(e, workspaceId, projectId, ct);
+    }
 }
 
-internal sealed class TaskUpdatedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<TaskUpdated>
+internal static class Forwarding
 {
-    public Task Handle(TaskUpdated e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class TaskMovedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<TaskMoved>
-{
-    public Task Handle(TaskMoved e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class TaskAssignedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<TaskAssigned>
-{
-    public Task Handle(TaskAssigned e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class TaskUnassignedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<TaskUnassigned>
-{
-    public Task Handle(TaskUnassigned e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class TaskDeletedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<TaskDeleted>
-{
-    public Task Handle(TaskDeleted e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class CommentAddedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<CommentAdded>
-{
-    public Task Handle(CommentAdded e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class CommentEditedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<CommentEdited>
-{
-    public Task Handle(CommentEdited e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class CommentDeletedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<CommentDeleted>
-{
-    public Task Handle(CommentDeleted e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class AttachmentAddedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<AttachmentAdded>
-{
-    public Task Handle(AttachmentAdded e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class AttachmentDeletedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<AttachmentDeleted>
-{
-    public Task Handle(AttachmentDeleted e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
+    /// <summary>
+    /// Subscribes <see cref="ForwardHandler{TEvent}"/> to <typeparamref name="TEvent"/>. The consumer (inbox) name stays
+    /// <c>{service}.{Event}Handler</c>, that of the hand-written handler each replaced, so messages handled before an
+    /// upgrade are not handled again.
+    /// </summary>
+    public static void Forward<TEvent>(this IServiceCollection services, string service, Func<TEvent, (Guid WorkspaceId, Guid ProjectId)> scope)
+        where TEvent : IntegrationEvent
+    {
+        services.AddSingleton(new ForwardedScope<TEvent>(scope));
+        services.AddEventHandler<IntegrationsDb, TEvent, ForwardHandler<TEvent>>(service, $"{typeof(TEvent).Name}Handler");
+    }
 }
 
 internal sealed class ProjectCreatedHandler(ProjectCopy copy, WebhookFanOut fanOut) : IIntegrationEventHandler<ProjectCreated>
@@ -119,21 +94,6 @@ internal sealed class ProjectCreatedHandler(ProjectCopy copy, WebhookFanOut fanO
         (project.Key, project.WorkspaceId) = (e.Key, e.WorkspaceId);
         await fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
     }
-}
-
-internal sealed class ProjectUpdatedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<ProjectUpdated>
-{
-    public Task Handle(ProjectUpdated e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class ProjectArchivedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<ProjectArchived>
-{
-    public Task Handle(ProjectArchived e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
-}
-
-internal sealed class ProjectUnarchivedHandler(WebhookFanOut fanOut) : IIntegrationEventHandler<ProjectUnarchived>
-{
-    public Task Handle(ProjectUnarchived e, CancellationToken ct) => fanOut.Enqueue(e, e.WorkspaceId, e.ProjectId, ct);
 }
 
 /// <summary>Tombstones the project (a late ProjectCreated cannot revive it) and removes its GitHub integration.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.BuildingBlocks.Membership;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Realtime.Consumers;
 using TaskFlow.Realtime.Data;
@@ -12,7 +13,8 @@ namespace TaskFlow.Realtime.Hub;
 /// Server → client: <c>event</c> (to the project's group), <c>notification</c> and <c>unreadCount</c> (to the user).
 /// </summary>
 [Authorize]
-internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionConnections sessions) : Microsoft.AspNetCore.SignalR.Hub
+internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionConnections sessions, WorkspaceMembershipLookup<RealtimeDb> memberships)
+    : Microsoft.AspNetCore.SignalR.Hub
 {
     public override Task OnConnectedAsync()
     {
@@ -58,16 +60,31 @@ internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionCo
 
     /// <summary>
     /// The project's workspace if the project exists and the user is an active member of that workspace, and, when the
-    /// project is private, its owner/admin or an explicit project member (docs/adr/0022).
+    /// project is private, its owner/admin or an explicit project member (docs/adr/0022). A membership the copy lacks
+    /// (an invitation accepted a moment ago) is asked of the workspaces service, as every service does (docs/adr/0005).
     /// </summary>
-    async Task<Guid?> ReadableWorkspace(Guid projectId, Guid userId) =>
-        await (from p in db.Projects.AsNoTracking()
-               join w in db.Workspaces on p.WorkspaceId equals w.Id
-               join m in db.WorkspaceMembers on new { p.WorkspaceId, UserId = userId } equals new { m.WorkspaceId, m.UserId }
-               where p.Id == projectId && !p.Deleted && !w.Deleted && m.Active
-                     && (!p.Private || m.Role == WorkspaceRole.Owner || m.Role == WorkspaceRole.Admin
-                         || db.ProjectMembers.Any(pm => pm.ProjectId == p.Id && pm.UserId == userId && pm.Active))
-               select (Guid?)p.WorkspaceId).FirstOrDefaultAsync(Context.ConnectionAborted);
+    async Task<Guid?> ReadableWorkspace(Guid projectId, Guid userId)
+    {
+        var ct = Context.ConnectionAborted;
+        var project = await (from p in db.Projects.AsNoTracking()
+                             join w in db.Workspaces on p.WorkspaceId equals w.Id
+                             where p.Id == projectId && !p.Deleted && !w.Deleted
+                             select new { p.WorkspaceId, p.Private }).FirstOrDefaultAsync(ct);
+        if (project is null) return null;
+        var member = await memberships.Find(Authorization(), project.WorkspaceId, userId, ct);
+        if (member is null) return null;
+        var readable = !project.Private || member.Role is WorkspaceRole.Owner or WorkspaceRole.Admin
+            || await db.ProjectMembers.AnyAsync(pm => pm.ProjectId == projectId && pm.UserId == userId && pm.Active, ct);
+        return readable ? project.WorkspaceId : null;
+    }
+
+    /// <summary>The caller's token as an Authorization header value: the header, or the <c>access_token</c> query browsers use.</summary>
+    string? Authorization() =>
+        Context.GetHttpContext()?.Request is { } request
+            ? request.Headers.Authorization is [{ Length: > 0 } header] ? header
+            : request.Query["access_token"] is [{ Length: > 0 } token] ? "Bearer " + token
+            : null
+            : null;
 }
 
 /// <summary>SignalR's user id is the access token's <c>sub</c> claim (the same id every service uses).</summary>
