@@ -8,7 +8,7 @@ namespace TaskFlow.TestKit;
 public sealed record RegisteredUser(Guid Id, string Email, string Password, string DisplayName);
 
 /// <summary>An account that signed up and signed in through the identity API, and a client sending its access token.</summary>
-public sealed record SignedInUser(Guid Id, string Email, string DisplayName, HttpClient Client);
+public sealed record SignedInUser(Guid Id, string Email, string DisplayName, string AccessToken, HttpClient Client);
 
 /// <summary>Creates accounts and signs in through the identity API (POST /v1/auth/register, /v1/auth/login).</summary>
 public static partial class Accounts
@@ -46,7 +46,7 @@ public static partial class Accounts
             await EnsureSuccess(verified, "verify the email address");
         }
         var token = await SignIn(anonymous, user.Email, user.Password);
-        return new SignedInUser(user.Id, user.Email, user.DisplayName, app.Authorized(token));
+        return new SignedInUser(user.Id, user.Email, user.DisplayName, token, app.Authorized(token));
     }
 
     [GeneratedRegex("/verify-email\\?token=([A-Za-z0-9_-]+)")]
