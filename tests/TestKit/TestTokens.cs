@@ -83,11 +83,14 @@ public class TestTokenApp(Provider provider) : TaskFlowApp(provider)
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(s =>
-        {
-            var identity = s.LastOrDefault(d => d.ServiceType == typeof(ISigningKeySource));
-            s.AddSingleton<ISigningKeySource>(sp => new TestKeysBesides(identity is null ? null : Resolve(identity, sp), TestTokens.PublicKey));
-        });
+        builder.ConfigureTestServices(TrustMintedTokens);
+    }
+
+    /// <summary>Makes the host trust <see cref="TestTokens"/>' key besides the keys it already trusts.</summary>
+    public static void TrustMintedTokens(IServiceCollection services)
+    {
+        var identity = services.LastOrDefault(d => d.ServiceType == typeof(ISigningKeySource));
+        services.AddSingleton<ISigningKeySource>(sp => new TestKeysBesides(identity is null ? null : Resolve(identity, sp), TestTokens.PublicKey));
     }
 
     static ISigningKeySource Resolve(ServiceDescriptor descriptor, IServiceProvider services) =>
