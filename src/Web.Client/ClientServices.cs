@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components.WebAssembly.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MudBlazor;
 using MudBlazor.Services;
 using TaskFlow.Web.Client.Api;
 using TaskFlow.Web.Client.Auth;
@@ -19,7 +20,13 @@ public static class ClientServices
     /// </summary>
     public static IServiceCollection AddTaskFlowClient(this IServiceCollection services)
     {
-        services.AddMudServices();
+        // Toasts at the bottom, as in Linear and Gmail: never over the app bar, at most three, no repeats of one message.
+        services.AddMudServices(config =>
+        {
+            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft;
+            config.SnackbarConfiguration.PreventDuplicates = true;
+            config.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+        });
         // The browser host registers it already; prerendering and tests need it too (there it loads nothing).
         services.TryAddScoped<LazyAssemblyLoader>();
         services.AddScoped<SessionService>();

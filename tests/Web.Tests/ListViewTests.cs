@@ -69,6 +69,14 @@ public sealed class ListViewTests(BrowserFixture fixture)
         await Expect(page).ToHaveURLAsync(new Regex($"/projects/{projectId}/list$"));
         var rows = page.GetByTestId("task-row");
         await Expect(rows).ToHaveCountAsync(3);
+        // A due date is shown whole, not cut by the date field's buttons.
+        var due = Row(page, funding).GetByTestId("cell-due").Locator("input").First;
+        await Expect(due).Not.ToHaveValueAsync("");
+        Assert.True(await due.EvaluateAsync<bool>("i => i.scrollWidth <= i.clientWidth"), "the due date fits its field");
+        // At 1280 px beside the drawer every column fits: the table does not scroll sideways.
+        var widths = await page.GetByTestId("task-grid").Locator(".mud-table-container").EvaluateAsync<string>(
+            "c => c.scrollWidth <= c.clientWidth ? '' : `${c.scrollWidth} > ${c.clientWidth}: ` + [...c.querySelectorAll('thead th')].map(h => h.textContent.trim() + ' ' + Math.round(h.getBoundingClientRect().width)).join(', ')");
+        Assert.True(widths == "", "the list's columns fit a 1280px window: " + widths);
 
         // Server-side filter by priority.
         await Choose(page, Select(page, "filter-priority"), "high");
@@ -82,6 +90,9 @@ public sealed class ListViewTests(BrowserFixture fixture)
             () => Choose(page, Row(page, tables).GetByTestId("cell-priority").Locator(".mud-select"), "urgent"),
             r => r.Request.Method == "PATCH" && r.Url.Contains("/v1/tasks/", StringComparison.Ordinal));
         Assert.Equal(200, patched.Status);
+        // The row shows the change; no toast stacks up for an inline edit.
+        await Expect(Row(page, tables).GetByTestId("cell-priority").Locator("input").First).ToHaveValueAsync("urgent");
+        await Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0);
         Assert.Matches("^\"[0-9]+\"$", await patched.Request.HeaderValueAsync("if-match") ?? "");
         await page.ReloadAsync();
         await BrowserTests.Interactive(page.GetByTestId("save-view"));
@@ -92,14 +103,29 @@ public sealed class ListViewTests(BrowserFixture fixture)
         await page.GetByTestId("filter-reset").ClickAsync();
         await Expect(rows).ToHaveCountAsync(3);
 
-        // Bulk: two rows to Done in one request.
-        await Row(page, gears).Locator("input[type=checkbox]").CheckAsync();
-        await Row(page, tables).Locator("input[type=checkbox]").CheckAsync();
+        // Bulk: two rows to priority low, then the same two to Done, each in one request; the selection stays between them.
+        await Row(page, gears).GetByRole(AriaRole.Checkbox).ClickAsync();
+        await Row(page, tables).GetByRole(AriaRole.Checkbox).ClickAsync();
         await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2 selected");
+        var lowered = await page.RunAndWaitForResponseAsync(
+            () => Choose(page, Select(page, "bulk-priority"), "low"),
+            r => r.Request.Method == "POST" && r.Url.EndsWith("/tasks/bulk", StringComparison.Ordinal));
+        Assert.Equal(200, lowered.Status);
+        // The bulk change is told in a toast at the bottom of the window, away from the app bar.
+        var toast = page.Locator(".mud-snackbar").Filter(new() { HasText = "2 tasks updated." });
+        await Expect(toast).ToBeVisibleAsync();
+        Assert.True((await toast.BoundingBoxAsync())!.Y > page.ViewportSize!.Height / 2, "the toast is at the bottom");
+        await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2 selected");
+        await Expect(Row(page, gears).GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
+        await Expect(Row(page, tables).GetByRole(AriaRole.Checkbox)).ToBeCheckedAsync();
+        await Expect(Row(page, funding).GetByRole(AriaRole.Checkbox)).Not.ToBeCheckedAsync();
         var bulk = await page.RunAndWaitForResponseAsync(
             () => Choose(page, Select(page, "bulk-status"), "Done"),
             r => r.Request.Method == "POST" && r.Url.EndsWith("/tasks/bulk", StringComparison.Ordinal));
         Assert.Equal(200, bulk.Status);
+        Assert.Equal(2, System.Text.Json.JsonDocument.Parse(bulk.Request.PostData!).RootElement.GetProperty("taskIds").GetArrayLength());
+        await Expect(page.GetByTestId("selected-count")).ToHaveTextAsync("2 selected");
+        await page.GetByTestId("bulk-clear").ClickAsync();
         await Expect(page.GetByTestId("bulk-bar")).ToHaveCountAsync(0);
 
         // Filter by status Done: the two bulk-moved tasks.

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -88,8 +90,13 @@ public sealed class MenusAndMarkdownTests(BrowserFixture fixture)
         await page.Mouse.ClickAsync(640, 600); // outside the menu closes it
         await Expect(page.GetByTestId("notifications")).ToBeHiddenAsync();
 
-        await page.GetByTestId("user-menu").ClickAsync();
         var signOut = page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" });
+        await page.GetByTestId("user-menu").ClickAsync();
+        await Expect(signOut).ToBeVisibleAsync();
+        // One Escape closes the account menu too, though it was opened with the mouse.
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(signOut).ToBeHiddenAsync();
+        await page.GetByTestId("user-menu").ClickAsync();
         await Expect(signOut).ToBeVisibleAsync();
         await Expect(page.GetByTestId("menu-settings")).ToBeVisibleAsync();
         await signOut.ClickAsync();
@@ -111,5 +118,54 @@ public sealed class MenusAndMarkdownTests(BrowserFixture fixture)
         await Expect(page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" })).ToBeHiddenAsync();
         await page.GetByTestId("bell").ClickAsync();
         await Expect(page.GetByTestId("notifications")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_bells_badge_shows_a_two_digit_count_whole_inside_the_app_bar()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (_, email) = await OneTask();
+        using var http = fixture.Host.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", await Accounts.SignIn(http, email, BrowserTests.Password));
+        var adaId = (await http.GetFromJsonAsync<JsonElement>("/v1/users/me", ct)).GetProperty("id").GetGuid();
+        var workspaceId = (await http.GetFromJsonAsync<JsonElement>("/v1/workspaces", ct)).EnumerateArray().First().GetProperty("id").GetGuid();
+        var projects = await http.GetFromJsonAsync<JsonElement>($"/v1/workspaces/{workspaceId}/projects", ct);
+        var projectId = (projects.ValueKind == JsonValueKind.Array ? projects : projects.GetProperty("items")).EnumerateArray().First().GetProperty("id").GetGuid();
+
+        var bobEmail = $"md-bob-{Guid.NewGuid():n}@example.com";
+        await Accounts.Register(http, bobEmail, BrowserTests.Password, "Bob Babbage");
+        using var bob = fixture.Host.CreateClient();
+        bob.DefaultRequestHeaders.Authorization = new("Bearer", await Accounts.SignIn(bob, bobEmail, BrowserTests.Password));
+        await SeedApi.Post(http, $"/v1/workspaces/{workspaceId}/invitations", new { email = bobEmail, role = "member" }, ct);
+        var link = await fixture.MailedLink(bobEmail, "/invitations/accept");
+        await SeedApi.Post(bob, "/v1/invitations/accept", new { token = link[(link.IndexOf("token=", StringComparison.Ordinal) + 6)..] }, ct);
+        for (var i = 1; i <= 12; i++)
+            await SeedApi.Create(bob, $"/v1/projects/{projectId}/tasks", new { title = $"Chore {i}", assigneeIds = new[] { adaId } }, ct);
+
+        var page = await SignedInPage(email);
+        await page.GotoAsync("/workspaces");
+        await BrowserTests.Interactive(page.GetByTestId("bell"));
+        var badge = page.GetByTestId("bell-badge").Locator(".mud-badge");
+        await Expect(badge).ToHaveTextAsync("12", new() { Timeout = 60_000 });
+
+        // Every box around the badge that clips its content holds the whole badge, and the badge holds its text.
+        var cut = await badge.EvaluateAsync<string[]>("""
+            badge => {
+                const b = badge.getBoundingClientRect();
+                const cut = [];
+                if (b.top < 0 || b.right > window.innerWidth) cut.push(`viewport (${b.left},${b.top},${b.right},${b.bottom})`);
+                if (badge.scrollWidth > badge.clientWidth + 1) cut.push('its own text');
+                for (let p = badge.parentElement; p; p = p.parentElement) {
+                    const style = getComputedStyle(p);
+                    if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+                    const r = p.getBoundingClientRect();
+                    if (b.left < r.left - 0.5 || b.right > r.right + 0.5 || b.top < r.top - 0.5 || b.bottom > r.bottom + 0.5)
+                        cut.push(p.tagName + '.' + p.className);
+                }
+                return cut;
+            }
+            """);
+        await BrowserTests.Shot(page, "bell-badge");
+        Assert.Empty(cut);
     }
 }

@@ -77,9 +77,16 @@ public sealed class SettingsBrowserTests(BrowserFixture fixture)
         var review = page.Locator("[data-testid=status-row][data-name='Review']");
         await Expect(review).ToContainTextAsync("in_progress");
         await Expect(page.GetByTestId("status-row")).ToHaveCountAsync(6);
+        // Removing a status asks where its tasks go, offered by name (not an id); cancelled here.
+        await review.GetByTestId("remove-status").ClickAsync();
+        await Expect(page.Locator("#remove-status-move-to")).ToHaveValueAsync("Backlog");
+        await review.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(page.Locator("#remove-status-move-to")).ToHaveCountAsync(0);
 
-        // The teammate becomes a project viewer, then an admin.
+        // The teammate becomes a project viewer, then an admin. The member field shows names only, empty until one is chosen.
+        await Expect(page.Locator("#add-member-user")).ToHaveValueAsync("");
         await Choose(page, Select(page, "add-member-user"), $"Milo Mate ({mateEmail})");
+        await Expect(page.Locator("#add-member-user")).ToHaveValueAsync($"Milo Mate ({mateEmail})");
         await Choose(page, Select(page, "add-member-role"), "viewer");
         await page.GetByTestId("add-project-member").ClickAsync();
         var row = page.Locator($"[data-testid=project-member][data-email='{mateEmail}']");

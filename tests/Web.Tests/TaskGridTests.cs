@@ -94,7 +94,6 @@ public sealed class TaskGridTests : ComponentContext
         });
         Assert.Empty(cut.FindAll("[data-testid=bulk-bar]"));
 
-        // The header checkbox selects all; the row checkboxes follow it.
         var boxes = cut.FindAll("tbody input[type=checkbox]");
         Assert.Equal(3, boxes.Count);
         boxes[0].Change(true);
@@ -107,8 +106,20 @@ public sealed class TaskGridTests : ComponentContext
         Assert.Equal(["WEB-1", "WEB-3"], change.Tasks.Select(t => t.Key).Order());
         Assert.Equal("high", change.Priority);
         Assert.Null(change.StatusId);
-        // Applied: the selection is cleared.
+        // Applied: the selection stays for the next change, until cleared.
+        Assert.Equal("2 selected", cut.Find("[data-testid=selected-count]").TextContent.Trim());
+        var bulkStatus = cut.FindComponents<MudSelect<Guid?>>().Single(s => s.Instance.GetState(x => x.InputId) == "bulk-status");
+        var done = Guid.NewGuid();
+        cut.InvokeAsync(() => bulkStatus.Instance.ValueChanged.InvokeAsync(done));
+        Assert.Equal(2, changes.Count);
+        Assert.Equal(["WEB-1", "WEB-3"], changes[1].Tasks.Select(t => t.Key).Order());
+        Assert.Equal(done, changes[1].StatusId);
+        cut.Find("[data-testid=bulk-clear]").Click();
         Assert.Empty(cut.FindAll("[data-testid=bulk-bar]"));
+
+        // The header checkbox selects every row.
+        cut.Find("thead input[type=checkbox]").Change(true);
+        Assert.Equal("3 selected", cut.Find("[data-testid=selected-count]").TextContent.Trim());
 
         var problem = new ApiProblem(400, null, "One or more validation errors occurred.", null, new Dictionary<string, string[]>
         {

@@ -10,11 +10,3 @@ public sealed record StatusEdit(ListTask Task, Guid StatusId);
 
 /// <summary>One change for every selected row; exactly one of the values is set.</summary>
 public sealed record BulkChange(IReadOnlyList<ListTask> Tasks, Guid? StatusId = null, string? Priority = null, Guid? Assignee = null);
-
-/// <summary>Rows are the same task when their ids are (an edited row is a new record).</summary>
-public sealed class SameTask : IEqualityComparer<ListTask>
-{
-    public static readonly SameTask Instance = new();
-    public bool Equals(ListTask? x, ListTask? y) => x?.Id == y?.Id;
-    public int GetHashCode(ListTask obj) => obj.Id.GetHashCode();
-}
