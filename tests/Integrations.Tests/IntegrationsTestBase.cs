@@ -12,7 +12,7 @@ using TaskFlow.Integrations.Data;
 
 namespace TaskFlow.Integrations.Tests;
 
-/// <summary>A caller with a test token and a client that sends it.</summary>
+/// <summary>A caller and a client that sends their access token.</summary>
 public sealed record User(Guid Id, string Email, HttpClient Client);
 
 /// <summary>A workspace (owner) with a project (key WEB) known to the integrations service.</summary>
@@ -29,8 +29,17 @@ public abstract partial class IntegrationsTestBase(IntegrationsApp app)
 
     protected HttpClient Anonymous() => App.CreateClient();
 
-    protected User NewUser()
+    /// <summary>True in suites that test access: their users sign up and sign in through identity instead of minting tokens.</summary>
+    protected virtual bool UsersSignInThroughIdentity => false;
+
+    /// <summary>A new person: signed in through identity where <see cref="UsersSignInThroughIdentity"/>, else with a minted token.</summary>
+    protected async Task<User> NewUser()
     {
+        if (UsersSignInThroughIdentity)
+        {
+            var signedIn = await App.SignUp();
+            return new User(signedIn.Id, signedIn.Email, signedIn.Client);
+        }
         var user = TestUser.New();
         return new User(user.Id, user.Email, App.Client(user));
     }
@@ -50,7 +59,7 @@ public abstract partial class IntegrationsTestBase(IntegrationsApp app)
     /// <summary>A new user who joined through an emailed invitation with <paramref name="role"/>, once this service knows.</summary>
     protected async Task<User> JoinWorkspace(User owner, Guid workspaceId, string role)
     {
-        var user = NewUser();
+        var user = await NewUser();
         var invited = await owner.Client.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/invitations", new { email = user.Email, role }, Ct);
         Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
         var mail = await App.WaitForMail(user.Email, m => (m.TextBody ?? m.HtmlBody ?? "").Contains("/invitations/accept", StringComparison.Ordinal));
@@ -78,7 +87,7 @@ public abstract partial class IntegrationsTestBase(IntegrationsApp app)
 
     protected async Task<Setup> WorkspaceWithProject()
     {
-        var owner = NewUser();
+        var owner = await NewUser();
         var workspaceId = await CreateWorkspace(owner);
         return new Setup(owner, workspaceId, await CreateProject(owner, workspaceId));
     }

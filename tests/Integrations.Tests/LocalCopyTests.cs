@@ -32,8 +32,8 @@ public abstract class LocalCopyTests(IntegrationsApp app) : IntegrationsTestBase
     public async Task Late_and_repeated_events_do_not_undo_newer_changes()
     {
         var workspaceId = Guid.NewGuid();
-        var owner = NewUser();
-        var admin = NewUser();
+        var owner = await NewUser();
+        var admin = await NewUser();
         var t0 = DateTime.UtcNow.AddMinutes(-10);
 
         // Removal arrives before the (older) addition; the addition must not bring the member back.
@@ -65,7 +65,7 @@ public abstract class LocalCopyTests(IntegrationsApp app) : IntegrationsTestBase
     [Fact]
     public async Task A_membership_the_copy_lacks_is_asked_of_the_workspaces_service_before_answering_404()
     {
-        var owner = NewUser();
+        var owner = await NewUser();
         var workspaceId = await CreateWorkspace(owner);
         // As if WorkspaceCreated and the owner's MemberAdded were still on their way: the copy knows neither.
         await WithDb(db => db.WorkspaceMembers.Where(m => m.WorkspaceId == workspaceId).ExecuteDeleteAsync(Ct));
@@ -73,7 +73,7 @@ public abstract class LocalCopyTests(IntegrationsApp app) : IntegrationsTestBase
 
         using var hooks = await owner.Client.GetAsync(new Uri($"/v1/workspaces/{workspaceId}/webhooks", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, hooks.StatusCode);
-        var outsider = NewUser();
+        var outsider = await NewUser();
         await AssertProblem(await outsider.Client.GetAsync(new Uri($"/v1/workspaces/{workspaceId}/webhooks", UriKind.Relative), Ct), HttpStatusCode.NotFound);
     }
 }

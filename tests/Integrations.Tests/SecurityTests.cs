@@ -14,6 +14,8 @@ namespace TaskFlow.Integrations.Tests;
 /// </summary>
 public abstract partial class SecurityTests(IntegrationsApp app) : IntegrationsTestBase(app)
 {
+    protected override bool UsersSignInThroughIdentity => true;
+
     sealed record Context(Guid WorkspaceId, Guid ProjectId, Guid WebhookId, Guid DoomedWebhookId, Guid DeliveryId, string Url);
 
     /// <summary>An input the endpoint refuses with 400 naming <paramref name="Fields"/>.</summary>
@@ -74,7 +76,7 @@ public abstract partial class SecurityTests(IntegrationsApp app) : IntegrationsT
         var s = await WorkspaceWithProject();
         var admin = await JoinWorkspace(s.Owner, s.WorkspaceId, "admin");
         var member = await JoinWorkspace(s.Owner, s.WorkspaceId, "member");
-        var outsider = NewUser();
+        var outsider = await NewUser();
         var (webhookId, _) = await CreateWebhook(s.Owner, s.WorkspaceId, receiver.Url, ["task.created"]);
         var (doomedId, _) = await CreateWebhook(s.Owner, s.WorkspaceId, receiver.Url, ["task.moved"]);
         var test = await s.Owner.Client.PostAsync($"/v1/workspaces/{s.WorkspaceId}/webhooks/{webhookId}/test", null, Ct);
@@ -124,6 +126,6 @@ public abstract partial class SecurityTests(IntegrationsApp app) : IntegrationsT
     }
 }
 
-public sealed class SqliteSecurityTests(SqliteOpenApp app) : SecurityTests(app), IClassFixture<SqliteOpenApp>;
+public sealed class SqliteSecurityTests(SqliteSignInApp app) : SecurityTests(app), IClassFixture<SqliteSignInApp>;
 
-public sealed class PostgresSecurityTests(PostgresOpenApp app) : SecurityTests(app), IClassFixture<PostgresOpenApp>;
+public sealed class PostgresSecurityTests(PostgresSignInApp app) : SecurityTests(app), IClassFixture<PostgresSignInApp>;

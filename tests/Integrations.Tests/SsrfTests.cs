@@ -25,7 +25,7 @@ public abstract class SsrfTests(IntegrationsApp app) : IntegrationsTestBase(app)
     public async Task Registration_refuses_non_public_addresses_and_non_http_urls()
     {
         Assert.False(App.AllowsPrivateNetworks);
-        var owner = NewUser();
+        var owner = await NewUser();
         var workspaceId = await CreateWorkspace(owner);
         foreach (var url in Refused)
         {
@@ -48,7 +48,7 @@ public abstract class SsrfTests(IntegrationsApp app) : IntegrationsTestBase(app)
     public async Task The_connect_time_check_refuses_a_webhook_whose_address_became_private()
     {
         await using var receiver = await Receiver.Start();
-        var owner = NewUser();
+        var owner = await NewUser();
         var workspaceId = await CreateWorkspace(owner);
         // As if the host had resolved to a public address at registration and to 127.0.0.1 later (DNS rebinding).
         var webhookId = Guid.CreateVersion7();

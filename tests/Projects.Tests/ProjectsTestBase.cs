@@ -12,12 +12,26 @@ namespace TaskFlow.Projects.Tests;
 /// Helpers shared by the endpoint tests. Workspaces and their members are set up through the real workspaces API;
 /// the projects service learns about them from events, so helpers wait until its local copy has caught up.
 /// </summary>
-public abstract partial class ProjectsTestBase(ProjectsApp app)
+public abstract partial class ProjectsTestBase(TaskFlowApp app)
 {
-    protected ProjectsApp App { get; } = app;
+    readonly Dictionary<Guid, HttpClient> signedIn = [];
+
+    protected TaskFlowApp App { get; } = app;
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected HttpClient Client(TestUser user) => App.Client(user);
+    /// <summary>True in suites that test access: their users sign up and sign in through identity instead of minting tokens.</summary>
+    protected virtual bool UsersSignInThroughIdentity => false;
+
+    protected HttpClient Client(TestUser user) => signedIn.TryGetValue(user.Id, out var client) ? client : App.Client(user);
+
+    /// <summary>A new person: signed in through identity where <see cref="UsersSignInThroughIdentity"/>, else with a minted token.</summary>
+    protected async Task<TestUser> NewUser(string? name = null)
+    {
+        if (!UsersSignInThroughIdentity) return TestUser.New(name);
+        var user = await App.SignUp(displayName: name ?? "Test User");
+        signedIn[user.Id] = user.Client;
+        return new TestUser(user.Id, user.Email, user.DisplayName);
+    }
 
     protected HttpClient Anonymous() => App.CreateClient();
 
@@ -37,10 +51,10 @@ public abstract partial class ProjectsTestBase(ProjectsApp app)
     /// <summary>A new user who joined through an invitation (token from the emailed link), once the projects service knows.</summary>
     protected async Task<TestUser> JoinWorkspace(TestUser owner, Guid workspaceId, string role, string? name = null)
     {
-        var user = TestUser.New(name);
+        var user = await NewUser(name);
         var invited = await Client(owner).PostAsJsonAsync($"/v1/workspaces/{workspaceId}/invitations", new { email = user.Email, role }, Ct);
         Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
-        var mail = await App.WaitForMail(user.Email);
+        var mail = await App.WaitForMail(user.Email, m => (m.TextBody ?? m.HtmlBody ?? "").Contains("/invitations/accept", StringComparison.Ordinal));
         var token = TokenPattern().Match(mail.TextBody ?? mail.HtmlBody ?? "").Groups[1].Value;
         Assert.NotEmpty(token);
         var accepted = await Client(user).PostAsJsonAsync("/v1/invitations/accept", new { token }, Ct);
@@ -78,7 +92,7 @@ public abstract partial class ProjectsTestBase(ProjectsApp app)
     /// <summary>A workspace owned by a new user, with one project (key WEB) the owner created.</summary>
     protected async Task<(TestUser Owner, Guid WorkspaceId, Guid ProjectId)> WorkspaceWithProject()
     {
-        var owner = TestUser.New("Olivia Owner");
+        var owner = await NewUser("Olivia Owner");
         var workspaceId = await CreateWorkspace(owner);
         var projectId = await CreateProject(owner, workspaceId);
         return (owner, workspaceId, projectId);

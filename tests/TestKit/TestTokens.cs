@@ -20,9 +20,10 @@ public sealed record TestUser(Guid Id, string Email, string DisplayName)
 }
 
 /// <summary>
-/// Stands in for the identity service until it is merged: mints ES256 access tokens with the contract's claims
-/// (issuer taskflow, audience taskflow-api; sub, email, name, email_verified, jti, iat, exp), signed with a key the
-/// test host trusts through <see cref="TestKeys"/>. Replace with real sign-in (TestKit Accounts) later.
+/// Mints ES256 access tokens with the contract's claims (issuer taskflow, audience taskflow-api; sub, email, name,
+/// email_verified, jti, iat, exp), signed with a key a <see cref="TestTokenApp"/> trusts, for tests that need many
+/// users and do not test access. Tests of access sign in through identity (<see cref="Accounts.SignUp"/>); to a host
+/// that does not trust this key (a plain <see cref="TaskFlowApp"/>) a minted token is a forgery.
 /// </summary>
 public static class TestTokens
 {
@@ -73,14 +74,33 @@ public sealed class TestKeys(params SecurityKey[] keys) : ISigningKeySource
 }
 
 /// <summary>
-/// The all-in-one host trusting tokens minted by <see cref="TestTokens"/> instead of the identity service's keys,
-/// for suites that need many users without paying for real sign-ups.
+/// The all-in-one host trusting tokens minted by <see cref="TestTokens"/> besides the identity service's own, for
+/// suites that need many users without paying for real sign-ups. Access suites sign up for real in the same host
+/// (<see cref="Accounts.SignUp"/>), so what they prove does not rest on the minted tokens.
 /// </summary>
 public class TestTokenApp(Provider provider) : TaskFlowApp(provider)
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<ISigningKeySource>(new TestKeys(TestTokens.PublicKey)));
+        builder.ConfigureTestServices(TrustMintedTokens);
+    }
+
+    /// <summary>Makes the host trust <see cref="TestTokens"/>' key besides the keys it already trusts.</summary>
+    public static void TrustMintedTokens(IServiceCollection services)
+    {
+        var identity = services.LastOrDefault(d => d.ServiceType == typeof(ISigningKeySource));
+        services.AddSingleton<ISigningKeySource>(sp => new TestKeysBesides(identity is null ? null : Resolve(identity, sp), TestTokens.PublicKey));
+    }
+
+    static ISigningKeySource Resolve(ServiceDescriptor descriptor, IServiceProvider services) =>
+        (ISigningKeySource)(descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
+
+    sealed class TestKeysBesides(ISigningKeySource? identity, SecurityKey minted) : ISigningKeySource
+    {
+        public async Task<IReadOnlyList<SecurityKey>> GetValidationKeys(CancellationToken cancellationToken) =>
+            identity is null ? [minted] : [.. await identity.GetValidationKeys(cancellationToken), minted];
     }
 }

@@ -8,12 +8,26 @@ using TaskFlow.Workspaces.Data;
 namespace TaskFlow.Workspaces.Tests;
 
 /// <summary>Helpers shared by the endpoint tests: users, workspaces, invitations, problem assertions and database peeks.</summary>
-public abstract class WorkspacesTestBase(WorkspacesApp app)
+public abstract class WorkspacesTestBase(TaskFlowApp app)
 {
-    protected WorkspacesApp App { get; } = app;
+    readonly Dictionary<Guid, HttpClient> signedIn = [];
+
+    protected TaskFlowApp App { get; } = app;
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected HttpClient Client(TestUser user) => App.Client(user);
+    /// <summary>True in suites that test access: their users sign up and sign in through identity instead of minting tokens.</summary>
+    protected virtual bool UsersSignInThroughIdentity => false;
+
+    protected HttpClient Client(TestUser user) => signedIn.TryGetValue(user.Id, out var client) ? client : App.Client(user);
+
+    /// <summary>A new person: signed in through identity where <see cref="UsersSignInThroughIdentity"/>, else with a minted token.</summary>
+    protected async Task<TestUser> NewUser(string? name = null)
+    {
+        if (!UsersSignInThroughIdentity) return TestUser.New(name);
+        var user = await App.SignUp(displayName: name ?? "Test User");
+        signedIn[user.Id] = user.Client;
+        return new TestUser(user.Id, user.Email, user.DisplayName);
+    }
 
     protected HttpClient Anonymous() => App.CreateClient();
 
@@ -43,7 +57,7 @@ public abstract class WorkspacesTestBase(WorkspacesApp app)
     /// <summary>A new user who joined <paramref name="workspaceId"/> with <paramref name="role"/> through an invitation.</summary>
     protected async Task<TestUser> AddMember(TestUser owner, Guid workspaceId, string role, string? name = null)
     {
-        var user = TestUser.New(name);
+        var user = await NewUser(name);
         var (_, token) = await Invite(owner, workspaceId, user.Email, role);
         var accepted = await Client(user).PostAsJsonAsync("/v1/invitations/accept", new { token }, Ct);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
