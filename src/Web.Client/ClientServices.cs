@@ -32,6 +32,7 @@ public static class ClientServices
         services.AddScoped<SessionService>();
         services.AddScoped<ApiClient>();
         services.AddScoped<IdentityApi>();
+        services.AddScoped<MyDataExport>();
         services.AddScoped<WorkspacesApi>();
         services.AddScoped<ProjectsApi>();
         services.AddScoped<ReportsApi>();

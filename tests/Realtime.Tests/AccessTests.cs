@@ -72,7 +72,11 @@ public abstract class AccessTests(TaskFlowApp app)
             Assert.True(HttpStatusCode.Unauthorized == (await Send(app.CreateClient(), method, path)).StatusCode, $"{method} anonymous");
             Assert.True(HttpStatusCode.Unauthorized == (await Send(Bearer(c.ForgedToken), method, path)).StatusCode, $"{method} forged");
         }
-        // A signed-in caller is let in; what a connection may do is then the hub's to decide (below).
+        // Another signed-in user holding Ada's connection token (it travels in query strings, so in logs) can neither poll,
+        // send on nor close her connection.
+        foreach (var method in methods)
+            Assert.True(HttpStatusCode.Forbidden == (await Send(c.Bob.Client, method, path)).StatusCode, $"{method} by another user");
+        // Its owner is let in; what a connection may do is then the hub's to decide (below).
         Assert.Equal(HttpStatusCode.OK, (await Send(c.Ada.Client, HttpMethod.Get, path)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await Send(c.Ada.Client, HttpMethod.Delete, path)).StatusCode);
 

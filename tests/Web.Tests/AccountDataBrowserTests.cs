@@ -19,15 +19,29 @@ public sealed class AccountDataBrowserTests(BrowserFixture fixture)
         var email = $"leaver-{Guid.NewGuid():n}@example.com";
         var page = await fixture.NewPage();
         await BrowserTests.SignUp(page, email, "Lea Leaver");
+        using (var api = fixture.Host.CreateClient())
+        {
+            api.DefaultRequestHeaders.Authorization = new("Bearer", await Accounts.SignIn(api, email, BrowserTests.Password));
+            await SeedApi.Create(api, "/v1/workspaces", new { name = "Lea's Loom" }, Ct);
+        }
         await page.GotoAsync("/settings");
         await BrowserTests.Interactive(page.GetByTestId("download-data"));
 
-        // Download my data: a JSON file with the profile.
+        // Download my data: one JSON file with the account (profile, sessions), workspaces, notifications and their settings.
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download my data" }).ClickAsync());
-        Assert.Equal("taskflow-account.json", download.SuggestedFilename);
-        var text = await File.ReadAllTextAsync(await download.PathAsync(), Ct);
-        Assert.Contains(email, text, StringComparison.Ordinal);
-        Assert.Contains("Lea Leaver", text, StringComparison.Ordinal);
+        Assert.Equal("taskflow-my-data.json", download.SuggestedFilename);
+        using (var data = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(await download.PathAsync(), Ct)))
+        {
+            var root = data.RootElement;
+            var profile = root.GetProperty("account").GetProperty("profile");
+            Assert.Equal(email, profile.GetProperty("email").GetString());
+            Assert.Equal("Lea Leaver", profile.GetProperty("displayName").GetString());
+            Assert.NotEmpty(root.GetProperty("account").GetProperty("sessions").EnumerateArray());
+            Assert.Contains(root.GetProperty("workspaces").EnumerateArray(), w => w.GetProperty("name").GetString() == "Lea's Loom");
+            Assert.Equal(System.Text.Json.JsonValueKind.Array, root.GetProperty("notifications").ValueKind);
+            Assert.True(root.GetProperty("notificationPreferences").TryGetProperty("mentioned", out _), "the preferences per kind");
+            Assert.Equal(System.Text.Json.JsonValueKind.Object, root.GetProperty("notificationDelivery").ValueKind);
+        }
 
         // Delete account asks for the password; a wrong one is refused beside the field.
         BrowserFixture.AllowConsoleError(page, @"status of 400 .*/v1/users/me");

@@ -57,6 +57,8 @@ public sealed class RealtimeModule : IServiceModule
         }
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<ProjectGroups>();
+        services.AddMemoryCache();
+        services.AddSingleton<ConnectionOwners>();
         services.AddSingleton(sp => new SessionConnections(
             sp.GetRequiredService<BuildingBlocks.Web.RevokedSessions>(), sp.GetRequiredService<ProjectGroups>(), sp.GetService<BuildingBlocks.Web.SharedRevocations>()));
         services.AddHostedService(sp => sp.GetRequiredService<SessionConnections>());
@@ -107,8 +109,14 @@ public sealed class RealtimeModule : IServiceModule
     {
         // Connections end when their access token expires: the client reconnects with a fresh token and joins again,
         // which re-checks access (this also bounds how long a removed member's connection on another instance lives).
-        app.MapHub<RealtimeHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true)
+        var owners = app.ServiceProvider.GetRequiredService<ConnectionOwners>();
+        var hub = app.MapHub<RealtimeHub>(HubPath, o => o.CloseOnAuthenticationExpiration = true)
             .RequireAuthorization()
             .ExcludeFromDescription();
+        hub.Add(endpoint =>
+        {
+            var connection = endpoint.RequestDelegate!;
+            endpoint.RequestDelegate = http => owners.Guard(http, connection);
+        });
     }
 }

@@ -30,6 +30,5 @@ public sealed class IdentityApi(ApiClient api)
     public Task<ApiResult<UserProfile>> Me() => api.Get<UserProfile>("v1/users/me");
     public Task<ApiResult<UserProfile>> UpdateProfile(UpdateProfileRequest request) => api.Patch<UserProfile>("v1/users/me", request);
     /// <summary>The account's data as a JSON file (taskflow-account.json).</summary>
-    public Task<ApiResult<(byte[] Bytes, string? FileName, string ContentType)>> ExportData() => api.GetBytes("v1/users/me/export");
     public Task<ApiResult<NoBody>> DeleteAccount(string password) => api.Delete<NoBody>("v1/users/me", new DeleteAccountRequest(password));
 }
