@@ -28,6 +28,15 @@ public abstract partial class ReadYourWritesTests(ProjectsApp app) : ProjectsTes
 
             var read = await client.GetAsync($"/v1/projects/{projectId}", Ct);
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+
+            // The tasks service depends on the project, its statuses and its labels: each usable at once too.
+            var board = await client.GetAsync($"/v1/projects/{projectId}/tasks", Ct);
+            Assert.True(board.StatusCode == HttpStatusCode.OK, $"round {i}, tasks of the new project: {(int)board.StatusCode}");
+            var label = await client.PostAsJsonAsync($"/v1/projects/{projectId}/labels", new { name = "Bug", color = "#d32f2f" }, Ct);
+            Assert.Equal(HttpStatusCode.Created, label.StatusCode);
+            var labelId = (await Json(label)).GetProperty("id").GetGuid();
+            var task = await client.PostAsJsonAsync($"/v1/projects/{projectId}/tasks", new { title = "Launch", labelIds = new[] { labelId } }, Ct);
+            Assert.True(task.StatusCode == HttpStatusCode.Created, $"round {i}, a task with the new label: {(int)task.StatusCode} {await task.Content.ReadAsStringAsync(Ct)}");
         }
     }
 

@@ -75,7 +75,7 @@ public sealed class FaultTests
         // Six processes start slowly on a small, shared machine.
         if (HostProcess.StartTimeout < TimeSpan.FromMinutes(4)) HostProcess.StartTimeout = TimeSpan.FromMinutes(4);
         await using var scaled = await ScaledOut.Create();
-        using var receiver = new WebhookReceiver();
+        await using var receiver = await WebhookReceiver.Start();
         var world = await AssignmentWorld.Start(scaled, receiver);
         var (gateway, member) = (world.Gateway, world.Member);
         var random = new Random();
@@ -131,7 +131,7 @@ public sealed class FaultTests
         {
             var notified = (await Notified(gateway, member.Token)).Select(n => n.TaskId).ToHashSet();
             var mailed = AssignmentEmails(mailDir).Keys.ToHashSet();
-            var hooked = receiver.Deliveries.Select(d => d.Data.GetProperty("taskId").GetGuid()).ToHashSet();
+            var hooked = receiver.Requests.Select(d => d.Data.GetProperty("taskId").GetGuid()).ToHashSet();
             var pushed = world.Pushes.Events.Where(IsAssignedPush).Select(p => p.GetProperty("taskId").GetGuid()).ToHashSet();
             var missing = $"notification {taskIds.Count(id => !notified.Contains(id))}, email {stored.Count(t => !mailed.Contains(t.Title))}, "
                 + $"webhook {taskIds.Count(id => !hooked.Contains(id))}, push {taskIds.Count(id => !pushed.Contains(id))}";
@@ -144,7 +144,7 @@ public sealed class FaultTests
         AssertOnce("in-app notifications", taskIds.ToDictionary(id => id, id => notifications.GetValueOrDefault(id)));
         var emails = AssignmentEmails(mailDir);
         AssertOnce("emails", stored.ToDictionary(t => t.Title, t => emails.GetValueOrDefault(t.Title)));
-        var hooks = receiver.Deliveries.Where(d => d.EventKind == "task.assigned" && taskIds.Contains(d.Data.GetProperty("taskId").GetGuid())).ToList();
+        var hooks = receiver.Requests.Where(d => d.Kind == "task.assigned" && taskIds.Contains(d.Data.GetProperty("taskId").GetGuid())).ToList();
         AssertOnce("webhook event ids", taskIds.ToDictionary(id => id, id => hooks.Where(d => d.Data.GetProperty("taskId").GetGuid() == id).Select(d => d.EventId).Distinct().Count()));
         Assert.All(hooks, d => Assert.Equal(eventOf[d.Data.GetProperty("taskId").GetGuid()], d.EventId));
         AssertOnce("webhook deliveries per event id", hooks.GroupBy(d => d.EventId).ToDictionary(g => g.Key, g => g.Select(d => d.DeliveryId).Distinct().Count()));

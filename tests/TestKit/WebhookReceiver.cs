@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,6 +14,15 @@ public sealed record WebhookRequest(string Path, IReadOnlyDictionary<string, str
 {
     /// <summary>The <c>TaskFlow-Event</c> header (the event kind, e.g. <c>task.assigned</c>).</summary>
     public string? Kind => Headers.TryGetValue("TaskFlow-Event", out var kind) ? kind : null;
+
+    /// <summary>The <c>TaskFlow-Delivery</c> header: one per delivery, the same on a resend of it.</summary>
+    public string? DeliveryId => Headers.TryGetValue("TaskFlow-Delivery", out var id) ? id : null;
+
+    /// <summary>The body's event <c>id</c>.</summary>
+    public Guid EventId => JsonDocument.Parse(Body).RootElement.GetProperty("id").GetGuid();
+
+    /// <summary>The body's <c>data</c>.</summary>
+    public JsonElement Data => JsonDocument.Parse(Body).RootElement.GetProperty("data").Clone();
 
     /// <summary>
     /// Whether <c>TaskFlow-Signature: t=…,v1=hex(HMAC-SHA256(secret, "t.body"))</c> is valid for <paramref name="secret"/>,

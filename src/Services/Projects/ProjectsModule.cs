@@ -34,11 +34,15 @@ public sealed class ProjectsModule : IServiceModule
 
     public void MapEndpoints(IEndpointRouteBuilder app)
     {
-        var workspaceProjects = app.MapWorkspaceProjectsGroup().WithTags("Projects").RequireAuthorization().ProducesProblemForUnauthorized();
+        // All-in-one, every write answers once the in-process copies (tasks, realtime, reporting…) have it: a task can be
+        // added to a project, label or status the moment it was created (docs/adr/0005). Reads publish nothing and never wait.
+        var workspaceProjects = app.MapWorkspaceProjectsGroup().WithTags("Projects").RequireAuthorization().ProducesProblemForUnauthorized()
+            .WaitForLocalConsumers<ProjectsDb, RouteGroupBuilder>();
         CreateProject.Map(workspaceProjects);
         ListProjects.Map(workspaceProjects);
 
-        var project = app.MapProjectGroup().WithTags("Projects").RequireAuthorization().ProducesProblemForUnauthorized();
+        var project = app.MapProjectGroup().WithTags("Projects").RequireAuthorization().ProducesProblemForUnauthorized()
+            .WaitForLocalConsumers<ProjectsDb, RouteGroupBuilder>();
         GetProject.Map(project);
         UpdateProject.Map(project);
         ArchiveProject.Map(project);
