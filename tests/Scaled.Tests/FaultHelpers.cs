@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Client;
 using TaskFlow.TestKit;
 
 namespace TaskFlow.Scaled.Tests;
@@ -90,56 +87,6 @@ sealed class AssignmentLoad : IAsyncDisposable
     }
 }
 
-/// <summary>A realtime hub client (long polling, bearer token) recording the <c>event</c> pushes it receives.</summary>
-sealed class PushRecorder : IAsyncDisposable
-{
-    public PushRecorder(Uri hubUrl, string accessToken)
-    {
-        Connection = new HubConnectionBuilder()
-            .WithUrl(hubUrl, o =>
-            {
-                o.Transports = HttpTransportType.LongPolling;
-                o.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
-            })
-            .WithAutomaticReconnect()
-            .Build();
-        Connection.On<JsonElement>("event", Events.Enqueue);
-        // A long poll cut off on a loaded machine reconnects; the group is joined again (pushes in between are lost, and
-        // the test publishes every event again afterwards).
-        Connection.Reconnected += async _ =>
-        {
-            if (joined is { } projectId) await Connection.InvokeAsync("JoinProject", projectId);
-        };
-    }
-
-    Guid? joined;
-
-    public HubConnection Connection { get; }
-
-    public ConcurrentQueue<JsonElement> Events { get; } = new();
-
-    /// <summary>Joins the project's group once realtime's access copy admits the caller.</summary>
-    public async Task JoinWhenAllowed(Guid projectId, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                await Connection.InvokeAsync("JoinProject", projectId, ct);
-                joined = projectId;
-                return;
-            }
-            catch (HubException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200, ct);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
-}
-
 /// <summary>
 /// The scaled-out installation of the assignment fault test: identity, workspaces and projects in one process ("core"),
 /// tasks, notifications (file mail sink), integrations and realtime each in a process of their own, and the gateway;
@@ -160,7 +107,7 @@ sealed class AssignmentWorld
     public required (Guid Id, string Token) Member { get; init; }
     public required Guid WorkspaceId { get; init; }
     public required Guid ProjectId { get; init; }
-    public required PushRecorder Pushes { get; init; }
+    public required HubRecorder Pushes { get; init; }
 
     public static async Task<AssignmentWorld> Start(ScaledOut scaled, WebhookReceiver receiver)
     {
@@ -217,9 +164,9 @@ sealed class AssignmentWorld
         var projectId = project.GetProperty("id").GetGuid();
         await Retry(() => http.PostAsJsonAsync($"/v1/workspaces/{workspaceId}/webhooks", new { url = receiver.Url, eventKinds = new[] { "task.assigned" } }, Ct), "create the webhook");
 
-        var pushes = new PushRecorder(new Uri(realtime.BaseAddress, "v1/realtime/hub"), memberToken);
+        var pushes = HubRecorder.ReconnectingLongPolling(realtime.BaseAddress, memberToken);
         await pushes.Connection.StartAsync(Ct);
-        await pushes.JoinWhenAllowed(projectId, Ct);
+        await pushes.JoinWhenAllowed(projectId, TimeSpan.FromSeconds(60), Ct);
         // Tasks takes assignments once it has applied the project and the member (its copies, fed over the broker).
         await Retry(() => http.PostAsJsonAsync($"/v1/projects/{projectId}/tasks", new { title = "Warm-up", assigneeIds = new[] { memberId } }, Ct), "assign a first task");
 

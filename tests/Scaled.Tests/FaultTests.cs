@@ -132,7 +132,7 @@ public sealed class FaultTests
             var notified = (await Notified(gateway, member.Token)).Select(n => n.TaskId).ToHashSet();
             var mailed = AssignmentEmails(mailDir).Keys.ToHashSet();
             var hooked = receiver.Requests.Select(d => d.Data.GetProperty("taskId").GetGuid()).ToHashSet();
-            var pushed = world.Pushes.Events.Where(IsAssignedPush).Select(p => p.GetProperty("taskId").GetGuid()).ToHashSet();
+            var pushed = world.Pushes.Received("event").Where(IsAssignedPush).Select(p => p.GetProperty("taskId").GetGuid()).ToHashSet();
             var missing = $"notification {taskIds.Count(id => !notified.Contains(id))}, email {stored.Count(t => !mailed.Contains(t.Title))}, "
                 + $"webhook {taskIds.Count(id => !hooked.Contains(id))}, push {taskIds.Count(id => !pushed.Contains(id))}";
             if (missing != "notification 0, email 0, webhook 0, push 0") return "missing " + missing;
@@ -148,7 +148,7 @@ public sealed class FaultTests
         AssertOnce("webhook event ids", taskIds.ToDictionary(id => id, id => hooks.Where(d => d.Data.GetProperty("taskId").GetGuid() == id).Select(d => d.EventId).Distinct().Count()));
         Assert.All(hooks, d => Assert.Equal(eventOf[d.Data.GetProperty("taskId").GetGuid()], d.EventId));
         AssertOnce("webhook deliveries per event id", hooks.GroupBy(d => d.EventId).ToDictionary(g => g.Key, g => g.Select(d => d.DeliveryId).Distinct().Count()));
-        var pushes = world.Pushes.Events.Where(p => IsAssignedPush(p) && taskIds.Contains(p.GetProperty("taskId").GetGuid())).ToList();
+        var pushes = world.Pushes.Received("event").Where(p => IsAssignedPush(p) && taskIds.Contains(p.GetProperty("taskId").GetGuid())).ToList();
         AssertOnce("realtime pushes per event id", taskIds.ToDictionary(id => id, id => pushes.Where(p => p.GetProperty("taskId").GetGuid() == id).Select(p => p.GetProperty("data").GetProperty("eventId").GetGuid()).Distinct().Count()));
         Assert.All(pushes, p => Assert.Equal(eventOf[p.GetProperty("taskId").GetGuid()], p.GetProperty("data").GetProperty("eventId").GetGuid()));
         // Realtime's copy: the member (added by the invitation) and the project, applied (the keys make "once" structural).

@@ -14,12 +14,18 @@ namespace TaskFlow.TestKit;
 public sealed class HubRecorder : IAsyncDisposable
 {
     readonly ConcurrentQueue<(string Method, JsonElement Payload)> received = new();
+    Guid? joined;
 
     HubRecorder(HubConnection connection)
     {
         Connection = connection;
         foreach (var method in new[] { "event", "notification", "unreadCount" })
             connection.On<JsonElement>(method, payload => received.Enqueue((method, payload)));
+        // A reconnecting client (see ReconnectingLongPolling) joins its project's group again; pushes in between are lost.
+        connection.Reconnected += async _ =>
+        {
+            if (joined is { } projectId) await connection.InvokeAsync("JoinProject", projectId);
+        };
     }
 
     public HubConnection Connection { get; }
@@ -43,6 +49,20 @@ public sealed class HubRecorder : IAsyncDisposable
                 o.Transports = HttpTransportType.WebSockets;
                 o.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
             })
+            .Build());
+
+    /// <summary>
+    /// Long polling to a real address that reconnects by itself and joins the project again: for a realtime process that
+    /// is killed and restarted, or a long poll cut off on a loaded machine.
+    /// </summary>
+    public static HubRecorder ReconnectingLongPolling(Uri baseAddress, string accessToken) =>
+        new(new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, "v1/realtime/hub"), o =>
+            {
+                o.Transports = HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+            })
+            .WithAutomaticReconnect()
             .Build());
 
     public IReadOnlyList<JsonElement> Received(string method) => [.. received.Where(r => r.Method == method).Select(r => r.Payload)];
@@ -70,6 +90,7 @@ public sealed class HubRecorder : IAsyncDisposable
             try
             {
                 await Connection.InvokeAsync("JoinProject", projectId, cancellationToken);
+                joined = projectId;
                 return;
             }
             catch (HubException) when (DateTime.UtcNow < deadline)
