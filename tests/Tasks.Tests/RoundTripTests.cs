@@ -38,14 +38,16 @@ public abstract class RoundTripTests(TaskFlowApp app) : TasksTestBase(app)
         var taskId = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "Moved" }));
         var above = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "Above", statusId = s.StatusIds[1] }));
         var below = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "Below", statusId = s.StatusIds[1] }));
-        await Move(s.Owner, taskId, new { statusId = s.StatusIds[2] });
+        // The same kind of move first (another task between the two), as a running server has made many.
+        var other = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "Other" }));
+        await Move(s.Owner, other, new { statusId = s.StatusIds[1], after = above, before = below });
 
-        var trips = await Record(() => Move(s.Owner, taskId, new { statusId = s.StatusIds[1], after = above, before = below }));
+        var trips = await Record(() => Move(s.Owner, taskId, new { statusId = s.StatusIds[1], after = above, before = other }));
 
         AssertAtMost(trips, "move between neighbours");
         var column = await s.Owner.Client.GetFromJsonAsync<System.Text.Json.JsonElement>(
             $"/v1/projects/{s.ProjectId}/tasks?status={s.StatusIds[1]}&sort=rank&limit=10", Ct);
-        Assert.Equal([above, taskId, below], column.GetProperty("data").EnumerateArray().Select(Id).ToArray());
+        Assert.Equal([above, taskId, other, below], column.GetProperty("data").EnumerateArray().Select(Id).ToArray());
     }
 
     [Fact]
@@ -80,6 +82,26 @@ public abstract class RoundTripTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.Equal(0, trips.QueriesCompiled);
         // The task, its details and the caller's access in one query (SQLite: split into one statement per collection).
         if (App.Provider == Provider.Postgres) Assert.Equal(1, trips.Count);
+    }
+
+    [Fact]
+    public async Task A_board_column_read_compiles_no_query_once_another_column_was_read()
+    {
+        var s = await WorkspaceWithProject();
+        await CreateTask(s.Owner, s.ProjectId, new { title = "On the board", statusId = s.StatusIds[0] });
+        await CreateTask(s.Owner, s.ProjectId, new { title = "In the next column", statusId = s.StatusIds[1] });
+        var first = await s.Owner.Client.GetAsync($"/v1/projects/{s.ProjectId}/tasks?status={s.StatusIds[0]}&sort=rank&limit=50", Ct);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        // Another column: not in the list cache, the same query shape.
+        var trips = await Record(async () =>
+        {
+            var response = await s.Owner.Client.SendAsync(Traced(HttpMethod.Get, $"/v1/projects/{s.ProjectId}/tasks?status={s.StatusIds[1]}&sort=rank&limit=50"), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        });
+
+        TestContext.Current.TestOutputHelper?.WriteLine(trips.Describe("board column"));
+        Assert.Equal(0, trips.QueriesCompiled);
     }
 
     void AssertAtMost(DbTrips trips, string what)
@@ -147,6 +169,7 @@ sealed class DbTrips : IObserver<DiagnosticListener>, IObserver<KeyValuePair<str
     readonly List<string> npgsql = [];
     readonly List<string> ef = [];
     readonly List<string> transactions = [];
+    readonly List<string> compilations = [];
     int compiled;
 
     public DbTrips(ActivityTraceId trace)
@@ -184,7 +207,7 @@ sealed class DbTrips : IObserver<DiagnosticListener>, IObserver<KeyValuePair<str
         lock (gate)
         {
             var commands = npgsql.Count > 0 ? npgsql : ef;
-            var lines = commands.Select((sql, i) => $"-- {i + 1}\n{sql}").Concat(transactions.Select(t => "-- " + t));
+            var lines = commands.Select((sql, i) => $"-- {i + 1}\n{sql}").Concat(transactions.Select(t => "-- " + t)).Concat(compilations);
             return $"{what}: {Count} round trips ({(IsPostgresLocked() ? "PostgreSQL, counted by Npgsql" : "counted by EF Core")}), {compiled} queries compiled\n{string.Join("\n", lines)}";
         }
     }
@@ -206,7 +229,10 @@ sealed class DbTrips : IObserver<DiagnosticListener>, IObserver<KeyValuePair<str
         else if (value.Key == RelationalEventId.TransactionRolledBack.Name)
             lock (gate) transactions.Add("ROLLBACK");
         else if (value.Key == CoreEventId.QueryCompilationStarting.Name)
+        {
             Interlocked.Increment(ref compiled);
+            if (value.Value is QueryExpressionEventData query) lock (gate) compilations.Add("-- compiled: " + query.Expression);
+        }
     }
 
     public void OnCompleted() { }
