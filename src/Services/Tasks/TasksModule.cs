@@ -94,6 +94,7 @@ public sealed class TasksModule : IServiceModule
         ImportTasks.Map(project);
         SavedViews.Map(project, app);
         TaskSearch.Map(app);
+        AuthoredByMe.Map(app);
         BulkUpdate.Map(project);
 
         var workspace = app.MapWorkspaceGroup().WithTags("Tasks");
