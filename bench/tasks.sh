@@ -117,7 +117,11 @@ REPORT=$OUT/tasks-report.md
   echo "# Tasks benchmark — $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; .NET $(dotnet --version)."
-  echo "Server pinned to core $SERVER_CPU, load generator to core $CLIENT_CPU; $CONNECTIONS concurrent clients (closed loop), ${DURATION} s per scenario after a ${WARMUP} s warm-up."
+  if [[ -n $MIXED ]]; then
+    echo "Server pinned to core $SERVER_CPU, load generator to core $CLIENT_CPU; mixed open-loop load (fixed arrival rates)."
+  else
+    echo "Server pinned to core $SERVER_CPU, load generator to core $CLIENT_CPU; $CONNECTIONS concurrent clients (closed loop), ${DURATION} s per scenario after a ${WARMUP} s warm-up."
+  fi
   echo "Data: $PROJECTS projects, $TASKS tasks ($BIG in the measured project), 6 labels per project, 0–2 assignees and 0–2 labels per task, a comment on every 5th task; seeded through the API."
 } >"$REPORT"
 
