@@ -48,6 +48,7 @@ public sealed class CatalogModule : IServiceModule
         }
         builder.Services.AddSingleton<CatalogCache>();
         builder.Services.AddEventHandler<CatalogDb, StockChanged, StockChangedHandler>(Name);
+        builder.Services.AddHttpClient(RefreshStock.ClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
         builder.Services.AddHostedService<DemoCatalog>();
         builder.Services.AddOpenApiExample(Examples.Product);
         builder.Services.AddOpenApiExample(Examples.Page);
@@ -66,6 +67,7 @@ public sealed class CatalogModule : IServiceModule
         ReplaceProduct.Map(productAdmin);
         PatchProduct.Map(productAdmin);
         DeleteProduct.Map(productAdmin);
+        RefreshStock.Map(app.MapGroup("/v1/products").WithTags("Products"));
 
         var categories = app.MapGroup("/v1/categories").WithTags("Categories");
         ListCategories.Map(categories);
