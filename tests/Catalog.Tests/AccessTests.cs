@@ -19,6 +19,7 @@ public abstract partial class AccessTests(ShopApp app) : CatalogTestBase(app)
         ("PUT", "/v1/products/{productId}"),
         ("PATCH", "/v1/products/{productId}"),
         ("DELETE", "/v1/products/{productId}"),
+        ("POST", "/v1/products/import"),
         ("POST", "/v1/products/{productId}/image"),
         ("GET", "/v1/products/images/{name}"),
         ("POST", "/v1/products/{productId}/stock/refresh"),

@@ -69,6 +69,7 @@ public sealed class CatalogModule : IServiceModule
         ProductImages.MapServe(products);
         var productAdmin = app.MapGroup("/v1/products").WithTags("Products").RequireAuthorization(AdminRole.Policy).AdminProblems();
         CreateProduct.Map(productAdmin);
+        ImportProducts.Map(productAdmin);
         ReplaceProduct.Map(productAdmin);
         PatchProduct.Map(productAdmin);
         DeleteProduct.Map(productAdmin);
