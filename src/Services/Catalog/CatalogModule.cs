@@ -59,6 +59,7 @@ public sealed class CatalogModule : IServiceModule
         builder.Services.AddOpenApiExample(Examples.NewProduct);
         builder.Services.AddOpenApiExample(Examples.Category);
         builder.Services.AddOpenApiExample(Examples.NewCategory);
+        builder.Services.AddOpenApiExample(Examples.Import);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
