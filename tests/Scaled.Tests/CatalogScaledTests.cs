@@ -105,7 +105,7 @@ public sealed class CatalogScaledTests
         }
     }
     /// <summary>
-    /// Read-your-writes of stock scaled out (docs/adr/0038-shop-stock-read-your-writes.md). Both processes run on the
+    /// Read-your-writes of stock scaled out (docs/adr/0038-stock-read-your-writes.md). Both processes run on the
     /// in-process transport, so no event can ever travel between them: the only way the catalog learns a change is the
     /// refresh inventory asks for before it answers. Every read right after a 2xx must show the new stock.
     /// </summary>

@@ -18,7 +18,7 @@ internal sealed class StockChangedHandler(CatalogDb db, TimeProvider time) : IIn
 
 /// <summary>
 /// The one way the stock copy is written, by the event consumer and by the refresh inventory asks for before it answers
-/// (<see cref="RefreshStock"/>, docs/adr/0038-shop-stock-read-your-writes.md). Two writers can race, so the version check
+/// (<see cref="RefreshStock"/>, docs/adr/0038-stock-read-your-writes.md). Two writers can race, so the version check
 /// is part of the UPDATE's WHERE (PostgreSQL re-checks it on the locked row; SQLite writers queue): an older version
 /// never overwrites a newer one, whoever commits last.
 /// </summary>

@@ -15,7 +15,7 @@ namespace TaskFlow.Catalog.Features;
 
 /// <summary>
 /// <c>POST /v1/products/{productId}/stock/refresh</c>: read-your-writes of stock scaled out
-/// (docs/adr/0038-shop-stock-read-your-writes.md). Inventory calls it after a stock change committed and before it
+/// (docs/adr/0038-stock-read-your-writes.md). Inventory calls it after a stock change committed and before it
 /// answers, with its caller's token; the catalog then asks inventory itself (<c>GET /v1/inventory/{productId}</c> with the
 /// same token, at <c>Catalog:InventoryUrl</c> or <c>Gateway:Services:inventory</c>) and applies the answer through the
 /// copy's version check. Nothing in the request is trusted but the product id, so the worst a caller can do is make the

@@ -12,7 +12,7 @@ using TaskFlow.Inventory.Data;
 namespace TaskFlow.Inventory.Features;
 
 /// <summary>
-/// Read-your-writes of the catalog's <c>stock_quantity</c> scaled out (docs/adr/0038-shop-stock-read-your-writes.md):
+/// Read-your-writes of the catalog's <c>stock_quantity</c> scaled out (docs/adr/0038-stock-read-your-writes.md):
 /// after a stock change committed, and before answering, inventory asks the catalog at <c>Inventory:CatalogUrl</c> (or
 /// <c>Gateway:Services:catalog</c>) to refresh its copy of each product changed, with the caller's token; the catalog
 /// reads the stock back from here and keeps it if newer. All-in-one (the catalog in the same process, in-process transport) the write waits for the local
