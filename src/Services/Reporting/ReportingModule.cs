@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Identity.Contracts;
 using TaskFlow.Projects.Contracts;
 using TaskFlow.Reporting.Consumers;
 using TaskFlow.Reporting.Data;
@@ -35,6 +36,7 @@ public sealed class ReportingModule : IServiceModule
         services.TryAddSingleton<ReportClock>();
         services.AddScoped<ReportCaller>();
         services.AddScoped<AccessCopy>();
+        services.AddScoped<UserNames>();
         services.AddSingleton<Rebuild>();
         services.AddSingleton<ExportSignal>();
         services.AddHostedService<ExportWorker>();
@@ -51,6 +53,9 @@ public sealed class ReportingModule : IServiceModule
         services.AddEventHandler<ReportingDb, ProjectMemberAdded, ProjectMemberAddedHandler>(Name);
         services.AddEventHandler<ReportingDb, ProjectMemberRoleChanged, ProjectMemberRoleChangedHandler>(Name);
         services.AddEventHandler<ReportingDb, ProjectMemberRemoved, ProjectMemberRemovedHandler>(Name);
+        services.AddEventHandler<ReportingDb, UserRegistered, UserRegisteredHandler>(Name);
+        services.AddEventHandler<ReportingDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
+        services.AddEventHandler<ReportingDb, UserDeleted, UserDeletedHandler>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -69,6 +74,7 @@ public sealed class ReportingModule : IServiceModule
 
         var workspace = app.MapWorkspaceReportsGroup().WithTags("Reports");
         RebuildReports.MapWorkspace(workspace);
+        Overview.Map(workspace);
         ReportSettings.Map(workspace);
     }
 }

@@ -22,6 +22,7 @@ internal abstract class ReportingDb(DbContextOptions options) : ServiceDb(option
     public DbSet<KnownProject> Projects => Set<KnownProject>();
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<ExportJob> ExportJobs => Set<ExportJob>();
+    public DbSet<KnownUser> Users => Set<KnownUser>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -91,6 +92,13 @@ internal abstract class ReportingDb(DbContextOptions options) : ServiceDb(option
         {
             e.ToTable("project_members");
             e.HasKey(x => new { x.ProjectId, x.UserId });
+        });
+        modelBuilder.Entity<KnownUser>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.DisplayName).HasMaxLength(200);
         });
         modelBuilder.Entity<ExportJob>(e =>
         {
@@ -233,6 +241,22 @@ internal sealed class KnownProject
     public bool Deleted { get; set; }
     public bool Private { get; set; }
     public DateTime VisibilityChangedAt { get; set; }
+    /// <summary>The planned finish (ProjectCreated/ProjectUpdated); drives the overview's health.</summary>
+    public DateOnly? TargetDate { get; set; }
+    /// <summary>When name and target date were last set (last writer wins).</summary>
+    public DateTime DetailsChangedAt { get; set; }
+}
+
+/// <summary>
+/// A user's display name for the workspace overview's workload (UserRegistered, UserProfileUpdated). On UserDeleted the
+/// name is erased and the row stays as a tombstone, so a late profile event cannot bring the name back (docs/adr/0030).
+/// </summary>
+internal sealed class KnownUser
+{
+    public Guid Id { get; set; }
+    public string DisplayName { get; set; } = "";
+    public bool Deleted { get; set; }
+    public DateTime UpdatedAt { get; set; }
 }
 
 /// <summary>An explicit project membership (inactive once removed).</summary>

@@ -190,6 +190,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Postgres
                     b.Property<bool>("Deleted")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTime>("DetailsChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasColumnType("text");
@@ -200,6 +203,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Postgres
 
                     b.Property<bool>("Private")
                         .HasColumnType("boolean");
+
+                    b.Property<DateOnly?>("TargetDate")
+                        .HasColumnType("date");
 
                     b.Property<DateTime>("VisibilityChangedAt")
                         .HasColumnType("timestamp with time zone");
@@ -212,6 +218,27 @@ namespace TaskFlow.Reporting.Data.Migrations.Postgres
                     b.HasIndex("WorkspaceId");
 
                     b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.KnownUser", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("users", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Reporting.Data.KnownWorkspace", b =>

@@ -185,6 +185,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Sqlite
                     b.Property<bool>("Deleted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime>("DetailsChangedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -195,6 +198,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Sqlite
 
                     b.Property<bool>("Private")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("TargetDate")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("VisibilityChangedAt")
                         .HasColumnType("TEXT");
@@ -207,6 +213,27 @@ namespace TaskFlow.Reporting.Data.Migrations.Sqlite
                     b.HasIndex("WorkspaceId");
 
                     b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.KnownUser", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("users", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Reporting.Data.KnownWorkspace", b =>
