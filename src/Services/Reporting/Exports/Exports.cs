@@ -25,13 +25,17 @@ namespace TaskFlow.Reporting.Exports;
 /// </summary>
 internal static class ExportEndpoints
 {
-    public static readonly string[] Reports = ["summary", "cumulative-flow", "throughput", "cycle-time", "workload", "overdue", "created-vs-completed", "burndown"];
+    public static readonly string[] Reports = ["summary", "cumulative-flow", "throughput", "cycle-time", "workload", "overdue", "created-vs-completed", "burndown", "tasks"];
     public static readonly string[] Formats = ["csv", "xlsx"];
 
-    /// <summary>What to export: a report (<see cref="Reports"/>), a format (csv or xlsx) and the report's filters (burndown needs cycleId).</summary>
+    /// <summary>
+    /// What to export: a report (<see cref="Reports"/>; <c>tasks</c>: the project's task list), a format (csv or xlsx)
+    /// and the report's filters (burndown needs cycleId). The task list takes statusId, assigneeId, labelId, cycleId and
+    /// the due range dueFrom … dueTo (days, inclusive).
+    /// </summary>
     public sealed record Request(
         [property: Required] string Report, [property: Required] string Format, string? Tz = null, DateOnly? From = null, DateOnly? To = null,
-        Guid? CycleId = null, Guid? AssigneeId = null, Guid? LabelId = null);
+        Guid? CycleId = null, Guid? AssigneeId = null, Guid? LabelId = null, Guid? StatusId = null, DateOnly? DueFrom = null, DateOnly? DueTo = null);
 
     /// <summary>
     /// An export job: <paramref name="State"/> queued, running, ready, failed or expired; <paramref name="Progress"/> 0–100;
@@ -61,12 +65,20 @@ internal static class ExportEndpoints
         var query = new ReportQuery { Tz = request.Tz, From = request.From, To = request.To, CycleId = request.CycleId, AssigneeId = request.AssigneeId, LabelId = request.LabelId };
         var (_, queryErrors) = query.Resolve(clock.UtcNow, caller.WeekStart);
         foreach (var (key, value) in queryErrors) errors[key] = value;
+        if (request.DueFrom > request.DueTo) errors["dueFrom"] = ["The first due day must not be after the last (dueTo)."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var stored = report == "tasks"
+            ? JsonSerializer.Serialize(new TaskListQuery
+            {
+                Tz = request.Tz, StatusId = request.StatusId, AssigneeId = request.AssigneeId, LabelId = request.LabelId, CycleId = request.CycleId,
+                DueFrom = request.DueFrom, DueTo = request.DueTo,
+            }, EventEnvelope.Json)
+            : JsonSerializer.Serialize(query, EventEnvelope.Json);
 
         var job = new ExportJob
         {
             Id = Guid.CreateVersion7(), ProjectId = caller.Project.Id, WorkspaceId = caller.Project.WorkspaceId, RequestedBy = caller.UserId,
-            Report = report, Format = format, Query = JsonSerializer.Serialize(query, EventEnvelope.Json), State = "queued",
+            Report = report, Format = format, Query = stored, State = "queued",
             CreatedAt = DateTime.UtcNow,
         };
         db.ExportJobs.Add(job);
@@ -170,7 +182,10 @@ internal sealed class ExportWorker(IServiceProvider services, ExportSignal signa
             var workspace = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == job.WorkspaceId, ct);
             var history = await ProjectHistory.Load(db, job.ProjectId, ct);
             await Progress(db, job, 40, ct);
-            var table = ExportFiles.Compute(job, history, query, clock.UtcNow, (DayOfWeek)(workspace?.WeekStart ?? 1));
+            var table = job.Report == "tasks"
+                ? TaskList.Table(history, JsonSerializer.Deserialize<TaskListQuery>(job.Query, EventEnvelope.Json) ?? new TaskListQuery(),
+                    await db.Users.AsNoTracking().Where(u => !u.Deleted && u.DisplayName != "").ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct))
+                : ExportFiles.Compute(job, history, query, clock.UtcNow, (DayOfWeek)(workspace?.WeekStart ?? 1));
             await Progress(db, job, 70, ct);
             var now = DateTime.UtcNow;
             job.Content = ExportFiles.Write(table, job.Format);
@@ -242,7 +257,10 @@ internal static class ExportFiles
 
     public static byte[] Write(ReportTable table, string format) => format == "xlsx" ? Xlsx(table) : Csv(table);
 
-    /// <summary>RFC 4180 CSV, every field quoted; text starting like a formula is prefixed with ' so spreadsheets show it as text.</summary>
+    /// <summary>
+    /// RFC 4180 CSV, every field quoted; text starting like a formula, and every line of a multi-line text that does, is
+    /// prefixed with ' so spreadsheets show it as text (<see cref="Defuse"/>, the tasks service's rule, issue 16).
+    /// </summary>
     public static byte[] Csv(ReportTable table)
     {
         var text = new StringBuilder();
@@ -254,8 +272,22 @@ internal static class ExportFiles
     static string Field(object? value)
     {
         var text = Text(value);
-        if (value is string && text.Length > 0 && "=+-@\t\r".Contains(text[0])) text = "'" + text;
+        if (value is string) text = Defuse(text);
         return "\"" + text.Replace("\"", "\"\"") + "\"";
+    }
+
+    /// <summary>Prefixes ' where a line of the text starts with = + - @ tab or CR (a spreadsheet would run it as a formula).</summary>
+    internal static string Defuse(string value)
+    {
+        var builder = new StringBuilder(value.Length + 2);
+        var lineStart = true;
+        foreach (var c in value)
+        {
+            if (lineStart && c is '=' or '+' or '-' or '@' or '\t' or '\r') builder.Append('\'');
+            builder.Append(c);
+            lineStart = c is '\n' or '\r';
+        }
+        return builder.ToString();
     }
 
     static string Text(object? value) => value switch
