@@ -25,8 +25,8 @@ namespace TaskFlow.Reporting.Exports;
 /// </summary>
 internal static class ExportEndpoints
 {
-    public static readonly string[] Reports = ["summary", "cumulative-flow", "throughput", "cycle-time", "workload", "overdue", "created-vs-completed", "burndown", "tasks"];
-    public static readonly string[] Formats = ["csv", "xlsx"];
+    public static readonly string[] Reports = ["summary", "cumulative-flow", "throughput", "cycle-time", "workload", "overdue", "created-vs-completed", "burndown", "tasks", "status"];
+    public static readonly string[] Formats = ["csv", "xlsx", "pdf"];
 
     /// <summary>
     /// What to export: a report (<see cref="Reports"/>; <c>tasks</c>: the project's task list), a format (csv or xlsx)
@@ -60,7 +60,9 @@ internal static class ExportEndpoints
         var report = request.Report?.Trim().ToLowerInvariant() ?? "";
         var format = request.Format?.Trim().ToLowerInvariant() ?? "";
         if (!Reports.Contains(report)) errors["report"] = [$"Choose one of: {string.Join(", ", Reports)}."];
-        if (!Formats.Contains(format)) errors["format"] = ["Choose csv or xlsx."];
+        if (!Formats.Contains(format)) errors["format"] = ["Choose csv, xlsx or pdf."];
+        else if (format == "pdf" && report != "status") errors["format"] = ["PDF is made for the project status report (report: status)."];
+        else if (report == "status" && format != "pdf") errors["format"] = ["The project status report is a PDF (format: pdf)."];
         if (report == "burndown" && request.CycleId is null) errors["cycleId"] = ["A burndown export needs the cycle."];
         var query = new ReportQuery { Tz = request.Tz, From = request.From, To = request.To, CycleId = request.CycleId, AssigneeId = request.AssigneeId, LabelId = request.LabelId };
         var (_, queryErrors) = query.Resolve(clock.UtcNow, caller.WeekStart);
@@ -182,18 +184,27 @@ internal sealed class ExportWorker(IServiceProvider services, ExportSignal signa
             var workspace = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == job.WorkspaceId, ct);
             var history = await ProjectHistory.Load(db, job.ProjectId, ct);
             await Progress(db, job, 40, ct);
+            if (job.Report == "status")
+            {
+                var (range, rangeErrors) = query.Resolve(clock.UtcNow, (DayOfWeek)(workspace?.WeekStart ?? 1));
+                if (range is null) throw new ExportFiles.NotFound(string.Join(" ", rangeErrors.Values.SelectMany(v => v)));
+                var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == job.ProjectId, ct);
+                var input = new ReportInput(history, range);
+                var throughputInput = new ReportInput(history, range with { From = range.WeekOf(range.Today.AddDays(-7 * 7)) });
+                PdfReport.UseFonts(configuration["Reporting:Pdf:FontDirectory"] ?? "/usr/share/fonts/truetype/dejavu");
+                await Progress(db, job, 60, ct);
+                var pdf = PdfReport.Write(new PdfReport.Content(
+                    project.Name, project.Key, range.Today, range.Zone.Id, Summary.Compute(job.ProjectId, input),
+                    Throughput.Compute(job.ProjectId, throughputInput), CumulativeFlow.Compute(job.ProjectId, input), Overdue.Compute(job.ProjectId, input)));
+                await Finish(db, job, pdf, ct);
+                return true;
+            }
             var table = job.Report == "tasks"
                 ? TaskList.Table(history, JsonSerializer.Deserialize<TaskListQuery>(job.Query, EventEnvelope.Json) ?? new TaskListQuery(),
                     await db.Users.AsNoTracking().Where(u => !u.Deleted && u.DisplayName != "").ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct))
                 : ExportFiles.Compute(job, history, query, clock.UtcNow, (DayOfWeek)(workspace?.WeekStart ?? 1));
             await Progress(db, job, 70, ct);
-            var now = DateTime.UtcNow;
-            job.Content = ExportFiles.Write(table, job.Format);
-            job.FileName = $"{job.Report}-{now:yyyyMMdd-HHmmss}.{job.Format}";
-            (job.State, job.Progress, job.CompletedAt, job.ExpiresAt) = ("ready", 100, now, now + Lifetime);
-            var url = $"/v1/projects/{job.ProjectId}/reports/exports/{job.Id}/file";
-            db.Publish(new ReportReady(job.Id, job.ProjectId, job.WorkspaceId, job.RequestedBy, job.Report, job.Format, job.FileName, url, job.ExpiresAt.Value));
-            await db.SaveChangesAsync(ct);
+            await Finish(db, job, ExportFiles.Write(table, job.Format), ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
@@ -204,6 +215,18 @@ internal sealed class ExportWorker(IServiceProvider services, ExportSignal signa
                 .SetProperty(j => j.CompletedAt, DateTime.UtcNow), ct);
         }
         return true;
+    }
+
+    /// <summary>Stores the file and publishes <see cref="ReportReady"/> in one transaction.</summary>
+    async Task Finish(ReportingDb db, ExportJob job, byte[] content, CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        job.Content = content;
+        job.FileName = $"{job.Report}-{now:yyyyMMdd-HHmmss}.{job.Format}";
+        (job.State, job.Progress, job.CompletedAt, job.ExpiresAt) = ("ready", 100, now, now + Lifetime);
+        var url = $"/v1/projects/{job.ProjectId}/reports/exports/{job.Id}/file";
+        db.Publish(new ReportReady(job.Id, job.ProjectId, job.WorkspaceId, job.RequestedBy, job.Report, job.Format, job.FileName, url, job.ExpiresAt.Value));
+        await db.SaveChangesAsync(ct);
     }
 
     static async Task Progress(ReportingDb db, ExportJob job, int percent, CancellationToken ct)
@@ -226,9 +249,12 @@ internal static class ExportFiles
 {
     public sealed class NotFound(string message) : Exception(message);
 
-    public static string ContentType(string format) => format == "xlsx"
-        ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        : "text/csv";
+    public static string ContentType(string format) => format switch
+    {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf" => "application/pdf",
+        _ => "text/csv",
+    };
 
     public static ReportTable Compute(ExportJob job, ProjectHistory history, ReportQuery query, DateTime utcNow, DayOfWeek weekStart)
     {
