@@ -40,6 +40,8 @@ public sealed class ReportingModule : IServiceModule
         services.AddSingleton<Rebuild>();
         services.AddSingleton<ExportSignal>();
         services.AddHostedService<ExportWorker>();
+        services.TryAddSingleton(new ReportingTime(TimeProvider.System));
+        services.AddHostedService<WeeklyEmailScheduler>();
 
         services.AddReportLog(Name);
         services.AddEventHandler<ReportingDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
@@ -71,10 +73,12 @@ public sealed class ReportingModule : IServiceModule
         CreatedVsCompleted.Map(project);
         RebuildReports.MapProject(project);
         ExportEndpoints.Map(project);
+        WeeklyEmail.MapProject(project);
 
         var workspace = app.MapWorkspaceReportsGroup().WithTags("Reports");
         RebuildReports.MapWorkspace(workspace);
         Overview.Map(workspace);
+        WeeklyEmail.MapWorkspace(workspace);
         ReportSettings.Map(workspace);
     }
 }

@@ -436,6 +436,64 @@ namespace TaskFlow.Reporting.Data.Migrations.Postgres
                     b.ToTable("task_versions", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Reporting.Data.WeeklyEmailSent", b =>
+                {
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("WeekOf")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ScopeId", "UserId", "WeekOf");
+
+                    b.ToTable("weekly_emails_sent", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.WeeklyEmailSetting", b =>
+                {
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ScopeId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.ToTable("weekly_email_settings", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Reporting.Data.WorkspaceMember", b =>
                 {
                     b.Property<Guid>("WorkspaceId")

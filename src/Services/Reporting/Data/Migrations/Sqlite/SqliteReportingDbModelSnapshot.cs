@@ -431,6 +431,64 @@ namespace TaskFlow.Reporting.Data.Migrations.Sqlite
                     b.ToTable("task_versions", (string)null);
                 });
 
+            modelBuilder.Entity("TaskFlow.Reporting.Data.WeeklyEmailSent", b =>
+                {
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("WeekOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ScopeId", "UserId", "WeekOf");
+
+                    b.ToTable("weekly_emails_sent", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.WeeklyEmailSetting", b =>
+                {
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ScopeId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.ToTable("weekly_email_settings", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.Reporting.Data.WorkspaceMember", b =>
                 {
                     b.Property<Guid>("WorkspaceId")
