@@ -283,3 +283,41 @@ sealed class TestJwks : IDisposable
         key.Dispose();
     }
 }
+
+/// <summary>Requests to one process of a scaled-out test with a bearer token.</summary>
+static class Calls
+{
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static async Task<HttpStatusCode> Status(HostProcess process, string path, string token)
+    {
+        using var http = process.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = Account.Bearer(token);
+        using var response = await http.SendAsync(request, Ct);
+        return response.StatusCode;
+    }
+
+    public static async Task<JsonElement> Send(HostProcess process, HttpMethod method, string path, string token, object? body, HttpStatusCode expected)
+    {
+        using var http = process.CreateClient();
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = Account.Bearer(token);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        using var response = await http.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default;
+    }
+
+    /// <summary>No mail service runs here: the invitation's token is read from the workspaces outbox.</summary>
+    public static async Task<string> InvitationToken(string databasePrefix, string email)
+    {
+        var csb = new Npgsql.NpgsqlConnectionStringBuilder(Servers.Postgres) { Database = $"{databasePrefix}_workspaces" };
+        await using var connection = new Npgsql.NpgsqlConnection(csb.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var query = new Npgsql.NpgsqlCommand("""SELECT "Payload" FROM outbox_messages WHERE "Type" = 'InvitationCreated' AND "Payload" LIKE @email""", connection);
+        query.Parameters.AddWithValue("email", $"%{email}%");
+        return JsonDocument.Parse((string)(await query.ExecuteScalarAsync(Ct))!).RootElement.GetProperty("token").GetString()!;
+    }
+}

@@ -53,10 +53,10 @@ public sealed class RevocationScaledTests
             var owner = await Session.Start(identity, ownerEmail);
             var member = await Session.Start(identity, memberEmail);
 
-            var workspaceId = (await Send(accounts, HttpMethod.Post, "/v1/workspaces", owner.Access, new { name = "Revocable" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
-            var projectId = (await Send(work, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/projects", owner.Access, new { name = "Vault", key = "VLT" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
-            var invitation = await Send(accounts, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/invitations", owner.Access, new { email = memberEmail, role = "member" }, HttpStatusCode.Created);
-            await Send(accounts, HttpMethod.Post, "/v1/invitations/accept", member.Access, new { token = await InvitationToken(scaled.DatabasePrefix, memberEmail) }, HttpStatusCode.OK);
+            var workspaceId = (await Calls.Send(accounts, HttpMethod.Post, "/v1/workspaces", owner.Access, new { name = "Revocable" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            var projectId = (await Calls.Send(work, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/projects", owner.Access, new { name = "Vault", key = "VLT" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            var invitation = await Calls.Send(accounts, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/invitations", owner.Access, new { email = memberEmail, role = "member" }, HttpStatusCode.Created);
+            await Calls.Send(accounts, HttpMethod.Post, "/v1/invitations/accept", member.Access, new { token = await Calls.InvitationToken(scaled.DatabasePrefix, memberEmail) }, HttpStatusCode.OK);
             _ = invitation;
             // Projects and tasks learn the membership and the project from their events (tasks has no owner lookup).
             await Eventually(work, $"/v1/projects/{projectId}/tasks", member.Access, HttpStatusCode.OK);
@@ -64,34 +64,34 @@ public sealed class RevocationScaledTests
             // Cut projects and tasks off from the broker: the same databases, the in-process transport.
             await work.Stop();
             var cut = await scaled.Processes.Start("work-cut", "projects,tasks", Work("InProcess"));
-            Assert.Equal(HttpStatusCode.OK, await Status(cut, $"/v1/projects/{projectId}", member.Access));
+            Assert.Equal(HttpStatusCode.OK, await Calls.Status(cut, $"/v1/projects/{projectId}", member.Access));
 
             // 1. Logout: the member's access token stops in the other process on the next request.
             Assert.Equal(HttpStatusCode.NoContent, (await identity.PostAsJsonAsync("/v1/auth/logout", new { refreshToken = member.Refresh }, Ct)).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, await Status(cut, $"/v1/projects/{projectId}", member.Access));
-            Assert.Equal(HttpStatusCode.Unauthorized, await Status(cut, $"/v1/projects/{projectId}/tasks", member.Access));
+            Assert.Equal(HttpStatusCode.Unauthorized, await Calls.Status(cut, $"/v1/projects/{projectId}", member.Access));
+            Assert.Equal(HttpStatusCode.Unauthorized, await Calls.Status(cut, $"/v1/projects/{projectId}/tasks", member.Access));
 
             // 2. Refresh-token reuse: the whole family ends, including the access token the rotation just issued.
             var reused = await Session.Start(identity, ownerEmail);
             var rotated = await Session.Rotate(identity, reused.Refresh);
-            Assert.Equal(HttpStatusCode.OK, await Status(cut, $"/v1/projects/{projectId}", rotated.Access));
+            Assert.Equal(HttpStatusCode.OK, await Calls.Status(cut, $"/v1/projects/{projectId}", rotated.Access));
             Assert.Equal(HttpStatusCode.Unauthorized, (await identity.PostAsJsonAsync("/v1/auth/refresh", new { refreshToken = reused.Refresh }, Ct)).StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, await Status(cut, $"/v1/projects/{projectId}", rotated.Access));
+            Assert.Equal(HttpStatusCode.Unauthorized, await Calls.Status(cut, $"/v1/projects/{projectId}", rotated.Access));
 
             // 3. Member removal: a new session of the member still works, until the owner removes them.
             var again = await Session.Start(identity, memberEmail);
-            var memberId = (await Send(accounts, HttpMethod.Get, "/v1/users/me", again.Access, null, HttpStatusCode.OK)).GetProperty("id").GetGuid();
-            Assert.Equal(HttpStatusCode.OK, await Status(cut, $"/v1/projects/{projectId}/tasks", again.Access));
-            await Send(accounts, HttpMethod.Delete, $"/v1/workspaces/{workspaceId}/members/{memberId}", owner.Access, null, HttpStatusCode.NoContent);
-            Assert.Equal(HttpStatusCode.NotFound, await Status(cut, $"/v1/projects/{projectId}", again.Access));
-            Assert.Equal(HttpStatusCode.NotFound, await Status(cut, $"/v1/projects/{projectId}/tasks", again.Access));
-            Assert.Equal(HttpStatusCode.NotFound, await Status(cut, $"/v1/workspaces/{workspaceId}/projects", again.Access));
+            var memberId = (await Calls.Send(accounts, HttpMethod.Get, "/v1/users/me", again.Access, null, HttpStatusCode.OK)).GetProperty("id").GetGuid();
+            Assert.Equal(HttpStatusCode.OK, await Calls.Status(cut, $"/v1/projects/{projectId}/tasks", again.Access));
+            await Calls.Send(accounts, HttpMethod.Delete, $"/v1/workspaces/{workspaceId}/members/{memberId}", owner.Access, null, HttpStatusCode.NoContent);
+            Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(cut, $"/v1/projects/{projectId}", again.Access));
+            Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(cut, $"/v1/projects/{projectId}/tasks", again.Access));
+            Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(cut, $"/v1/workspaces/{workspaceId}/projects", again.Access));
 
             // 4. Workspace deletion: the owner's access to its projects ends at once too.
-            Assert.Equal(HttpStatusCode.OK, await Status(cut, $"/v1/projects/{projectId}/tasks", owner.Access));
-            await Send(accounts, HttpMethod.Delete, $"/v1/workspaces/{workspaceId}", owner.Access, null, HttpStatusCode.NoContent);
-            Assert.Equal(HttpStatusCode.NotFound, await Status(cut, $"/v1/projects/{projectId}", owner.Access));
-            Assert.Equal(HttpStatusCode.NotFound, await Status(cut, $"/v1/projects/{projectId}/tasks", owner.Access));
+            Assert.Equal(HttpStatusCode.OK, await Calls.Status(cut, $"/v1/projects/{projectId}/tasks", owner.Access));
+            await Calls.Send(accounts, HttpMethod.Delete, $"/v1/workspaces/{workspaceId}", owner.Access, null, HttpStatusCode.NoContent);
+            Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(cut, $"/v1/projects/{projectId}", owner.Access));
+            Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(cut, $"/v1/projects/{projectId}/tasks", owner.Access));
         }
         finally
         {
@@ -118,41 +118,9 @@ public sealed class RevocationScaledTests
         static Session From(JsonElement body) => new(body.GetProperty("accessToken").GetString()!, body.GetProperty("refreshToken").GetString()!);
     }
 
-    static async Task<HttpStatusCode> Status(HostProcess process, string path, string token)
-    {
-        using var http = process.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = Account.Bearer(token);
-        using var response = await http.SendAsync(request, Ct);
-        return response.StatusCode;
-    }
-
-    static async Task<JsonElement> Send(HostProcess process, HttpMethod method, string path, string token, object? body, HttpStatusCode expected)
-    {
-        using var http = process.CreateClient();
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = Account.Bearer(token);
-        if (body is not null) request.Content = JsonContent.Create(body);
-        using var response = await http.SendAsync(request, Ct);
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default;
-    }
-
     static async Task Eventually(HostProcess process, string path, string token, HttpStatusCode expected)
     {
-        for (var deadline = DateTime.UtcNow.AddSeconds(60); await Status(process, path, token) != expected; await Task.Delay(200, Ct))
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); await Calls.Status(process, path, token) != expected; await Task.Delay(200, Ct))
             Assert.True(DateTime.UtcNow < deadline, $"GET {path} never answered {expected}");
-    }
-
-    /// <summary>No mail service runs here: the invitation's token is read from the workspaces outbox.</summary>
-    static async Task<string> InvitationToken(string databasePrefix, string email)
-    {
-        var csb = new Npgsql.NpgsqlConnectionStringBuilder(Servers.Postgres) { Database = $"{databasePrefix}_workspaces" };
-        await using var connection = new Npgsql.NpgsqlConnection(csb.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var query = new Npgsql.NpgsqlCommand("""SELECT "Payload" FROM outbox_messages WHERE "Type" = 'InvitationCreated' AND "Payload" LIKE @email""", connection);
-        query.Parameters.AddWithValue("email", $"%{email}%");
-        return JsonDocument.Parse((string)(await query.ExecuteScalarAsync(Ct))!).RootElement.GetProperty("token").GetString()!;
     }
 }

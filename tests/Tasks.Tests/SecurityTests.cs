@@ -19,7 +19,8 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
     // Body: JSON, a string sent as text/csv, or a Func<Context, object> making a JSON body from the context.
     // ForReaders: what a viewer and a reader get when it is not the default (200 on reads, 403 insufficient-role on writes).
     // AnyReader: a write that every reader may do (watching a task): viewers and readers get 204.
-    sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body, (HttpStatusCode Status, string? Slug)? ForReaders = null, bool AnyReader = false)
+    // Own: about the caller alone (their own data): every signed-in caller gets 200, and nothing of the others' in it.
+    sealed record Row(string Method, string Pattern, Func<Context, string> Path, object? Body, (HttpStatusCode Status, string? Slug)? ForReaders = null, bool AnyReader = false, bool Own = false)
     {
         public bool IsWrite => Method != "GET";
     }
@@ -60,6 +61,7 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         new("GET", "/v1/attachments/{attachmentId}/content", c => $"/v1/attachments/{c.AttachmentId}/content", null),
         new("DELETE", "/v1/attachments/{attachmentId}", c => $"/v1/attachments/{c.AttachmentId}", null),
         new("GET", "/v1/tasks/{taskId}/links", c => $"/v1/tasks/{c.TaskId}/links", null),
+        new("GET", "/v1/tasks/authored-by-me", _ => "/v1/tasks/authored-by-me", null, Own: true),
     ];
 
     static async Task<HttpResponseMessage> SendRow(HttpClient client, Row row, string path, Context c)
@@ -111,6 +113,17 @@ public abstract partial class SecurityTests(TaskFlowApp app) : TasksTestBase(app
         {
             var path = row.Path(c);
             Assert.True(HttpStatusCode.Unauthorized == (await SendRow(Anonymous(), row, path, c)).StatusCode, $"{row.Method} {path} anonymous");
+
+            if (row.Own)
+            {
+                foreach (var (caller, name) in new[] { (outsider, "outsider"), (viewer, "viewer"), (reader, "reader") })
+                {
+                    var own = await SendRow(caller.Client, row, path, c);
+                    Assert.True(HttpStatusCode.OK == own.StatusCode, $"{row.Method} {path} by {name}: {(int)own.StatusCode}");
+                    Assert.DoesNotContain(secret, await own.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+                }
+                continue;
+            }
 
             var hidden = await SendRow(outsider.Client, row, path, c);
             Assert.True(HttpStatusCode.NotFound == hidden.StatusCode, $"{row.Method} {path} outsider: {(int)hidden.StatusCode}");

@@ -22,12 +22,15 @@ public sealed class AccountDataBrowserTests(BrowserFixture fixture)
         using (var api = fixture.Host.CreateClient())
         {
             api.DefaultRequestHeaders.Authorization = new("Bearer", await Accounts.SignIn(api, email, BrowserTests.Password));
-            await SeedApi.Create(api, "/v1/workspaces", new { name = "Lea's Loom" }, Ct);
+            var workspaceId = await SeedApi.Create(api, "/v1/workspaces", new { name = "Lea's Loom" }, Ct);
+            var projectId = await SeedApi.Create(api, $"/v1/workspaces/{workspaceId}/projects", new { name = "Weaving", key = "WV" }, Ct);
+            var taskId = await SeedApi.Create(api, $"/v1/projects/{projectId}/tasks", new { title = "Spin the yarn" }, Ct);
+            await SeedApi.Create(api, $"/v1/tasks/{taskId}/comments", new { body = "Wool, not cotton." }, Ct);
         }
         await page.GotoAsync("/settings");
         await BrowserTests.Interactive(page.GetByTestId("download-data"));
 
-        // Download my data: one JSON file with the account (profile, sessions), workspaces, notifications and their settings.
+        // Download my data: one JSON file with the account (profile, sessions), workspaces, tasks and comments, notifications and their settings.
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download my data" }).ClickAsync());
         Assert.Equal("taskflow-my-data.json", download.SuggestedFilename);
         using (var data = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(await download.PathAsync(), Ct)))
@@ -38,6 +41,8 @@ public sealed class AccountDataBrowserTests(BrowserFixture fixture)
             Assert.Equal("Lea Leaver", profile.GetProperty("displayName").GetString());
             Assert.NotEmpty(root.GetProperty("account").GetProperty("sessions").EnumerateArray());
             Assert.Contains(root.GetProperty("workspaces").EnumerateArray(), w => w.GetProperty("name").GetString() == "Lea's Loom");
+            Assert.Equal("Spin the yarn", Assert.Single(root.GetProperty("tasksAndComments").GetProperty("tasks").EnumerateArray()).GetProperty("title").GetString());
+            Assert.Equal("Wool, not cotton.", Assert.Single(root.GetProperty("tasksAndComments").GetProperty("comments").EnumerateArray()).GetProperty("body").GetString());
             Assert.Equal(System.Text.Json.JsonValueKind.Array, root.GetProperty("notifications").ValueKind);
             Assert.True(root.GetProperty("notificationPreferences").TryGetProperty("mentioned", out _), "the preferences per kind");
             Assert.Equal(System.Text.Json.JsonValueKind.Object, root.GetProperty("notificationDelivery").ValueKind);

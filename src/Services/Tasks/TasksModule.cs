@@ -44,6 +44,8 @@ public sealed class TasksModule : IServiceModule
         services.AddScoped<ProjectCopy>();
         services.AddScoped<LabelCopy>();
         services.AddScoped<WorkspaceAccess>();
+        services.AddScoped<ProjectOwner>();
+        services.AddHttpClient(ProjectOwner.ClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
         services.AddOptions<TaskListCacheOptions>().BindConfiguration(TaskListCacheOptions.Section)
             .Validate(o => o.MaxMegabytes >= 0, "Tasks:ListCache:MaxMegabytes must be 0 (off) or more.").ValidateOnStart();
         services.AddSingleton<TaskListCache>();
@@ -92,6 +94,7 @@ public sealed class TasksModule : IServiceModule
         ImportTasks.Map(project);
         SavedViews.Map(project, app);
         TaskSearch.Map(app);
+        AuthoredByMe.Map(app);
         BulkUpdate.Map(project);
 
         var workspace = app.MapWorkspaceGroup().WithTags("Tasks");

@@ -4,8 +4,9 @@ namespace TaskFlow.Web.Client.Api;
 
 /// <summary>
 /// "Download my data": one JSON file with what each service keeps about the signed-in user, each part as that service's
-/// API answers it: identity's account export (profile, sessions), the workspaces and roles, every in-app notification,
-/// and the notification preferences and delivery settings (docs/adr/0030-personal-data.md).
+/// API answers it: identity's account export (profile, sessions), the workspaces and roles, the tasks and comments they
+/// wrote (where they can still read them), every in-app notification, and the notification preferences and delivery
+/// settings (docs/adr/0030-personal-data.md).
 /// </summary>
 public sealed class MyDataExport(ApiClient api)
 {
@@ -15,6 +16,7 @@ public sealed class MyDataExport(ApiClient api)
     [
         ("account", "v1/users/me/export"),
         ("workspaces", "v1/workspaces"),
+        ("tasksAndComments", "v1/tasks/authored-by-me"),
         ("notificationPreferences", "v1/notifications/preferences"),
         ("notificationDelivery", "v1/notifications/preferences/delivery"),
     ];

@@ -31,6 +31,12 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options), 
     /// <summary>PostgreSQL (else SQLite): for the few places that use one provider's own SQL or locks.</summary>
     internal bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
+    /// <summary>
+    /// Scaled out, set by the access filter for the request's project: adds the project's labels, cycles and statuses the
+    /// copy lacks from the projects service (true: some were added, worth checking again). Null all-in-one.
+    /// </summary>
+    internal Func<CancellationToken, Task<bool>>? AskProjectsOnMiss { get; set; }
+
     /// <summary>Projects with changed rows in the open transaction; their list versions are raised when it commits.</summary>
     internal HashSet<Guid> ChangedListProjects { get; } = [];
 

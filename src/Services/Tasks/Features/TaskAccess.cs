@@ -172,20 +172,42 @@ internal static class TaskAccess
             var (projectId, task, comment, notFound) = await resolve(http, db, ct);
             if (projectId is not { } pid) return notFound;
             var membership = await Load(db, pid, userId, ct);
-            if (membership is not { Project.Deleted: false, WorkspaceRole: { } workspaceRole }) return notFound;
-            var project = membership.Project;
-            // A private project the caller cannot see is as unknown as a missing one.
-            if (Roles.Effective(workspaceRole, membership.ProjectRole, project.Private) is not { } role) return notFound;
+            if (membership is { Project.Deleted: true }) return notFound;
+            var projects = http.RequestServices.GetRequiredService<ProjectOwner>();
+            KnownProject project;
+            ProjectRole? role;
+            if (membership is null)
+            {
+                // A project the copy has not heard of yet: the projects service answers, and its rows join the copy (docs/adr/0005).
+                if (!projects.Configured || await projects.Ask(http, pid, ct) is not { } answer) return notFound;
+                await projects.CopyIn(http, pid, answer, ct);
+                if (await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pid, ct) is not { Deleted: false } copied) return notFound;
+                (project, role) = (copied, answer.Role);
+            }
+            else
+            {
+                project = membership.Project;
+                // A membership the copy lacks (an invitation accepted a moment ago) is asked of the workspaces service.
+                var workspaceRole = membership.WorkspaceRole
+                    ?? (await http.RequestServices.GetRequiredService<WorkspaceMembershipLookup<TasksDb>>().AskOwner(http, project.WorkspaceId, userId, ct))?.Role;
+                if (workspaceRole is null) return notFound;
+                role = Roles.Effective(workspaceRole.Value, membership.ProjectRole, project.Private);
+                // A private project the caller cannot see is as unknown as a missing one, unless projects knows them as a member already.
+                if (role is null && projects.Configured && project.Private) role = (await projects.Ask(http, pid, ct))?.Role;
+                if (role is null) return notFound;
+            }
             // Scaled out, a removal or deletion announced through Redis ends access before the copy hears of it (docs/adr/0005).
             if (await SharedRevocations.AccessRevoked(http, project.WorkspaceId, userId)) return notFound;
 
             var isRead = HttpMethods.IsGet(http.Request.Method);
             var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiredProjectRole>()?.Role ?? (isRead ? ProjectRole.Reader : ProjectRole.Member);
-            if (!role.IsAtLeast(required))
-                return Problems.InsufficientRole($"This needs the project role {required.ToName()} or higher; yours is {role.ToName()}.");
+            if (!role.Value.IsAtLeast(required))
+                return Problems.InsufficientRole($"This needs the project role {required.ToName()} or higher; yours is {role.Value.ToName()}.");
             if (project.Archived && !isRead) return Problems.ProjectArchived();
 
-            http.RequestServices.GetRequiredService<CurrentAccess>().Set(userId, project, role, task, comment);
+            http.RequestServices.GetRequiredService<CurrentAccess>().Set(userId, project, role.Value, task, comment);
+            if (projects.Configured)
+                db.AskProjectsOnMiss = c => projects.Refresh(http, pid, c);
             return await next(context);
         });
         return group;

@@ -159,6 +159,8 @@ internal static class TaskFields
             return [];
         }
         var labels = await db.Labels.Where(l => l.ProjectId == projectId && !l.Deleted && labelIds.Contains(l.Id)).ToListAsync(ct);
+        if (labels.Count != labelIds.Length && db.AskProjectsOnMiss is { } ask && await ask(ct))
+            labels = await db.Labels.Where(l => l.ProjectId == projectId && !l.Deleted && labelIds.Contains(l.Id)).ToListAsync(ct);
         if (labels.Count != labelIds.Length)
         {
             var unknown = labelIds.Except(labels.Select(l => l.Id));
@@ -172,6 +174,8 @@ internal static class TaskFields
     {
         if (cycleId is not { } id) return null;
         var cycle = await db.Cycles.SingleOrDefaultAsync(c => c.Id == id && c.ProjectId == projectId && !c.Deleted, ct);
+        if (cycle is null && db.AskProjectsOnMiss is { } ask && await ask(ct))
+            cycle = await db.Cycles.SingleOrDefaultAsync(c => c.Id == id && c.ProjectId == projectId && !c.Deleted, ct);
         if (cycle is null) errors["cycleId"] = ["The cycle must be a cycle of the project."];
         return cycle;
     }
