@@ -39,6 +39,7 @@ namespace TaskFlow.Web.Client.Api;
 [JsonSerializable(typeof(ThroughputReport))]
 [JsonSerializable(typeof(CycleTimeReport))]
 [JsonSerializable(typeof(OverdueReport))]
+[JsonSerializable(typeof(WorkspaceOverviewReport))]
 [JsonSerializable(typeof(CreateProjectRequest))]
 [JsonSerializable(typeof(List<WorkflowStatus>))]
 [JsonSerializable(typeof(List<ProjectLabel>))]
