@@ -3,15 +3,16 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using TaskFlow.TestKit;
 
 namespace TaskFlow.Platform.Tests;
 
 /// <summary>
 /// A user's own data: the JSON export, and account deletion after which no service keeps a copy of the email or the name
-/// (docs/adr/0030-personal-data.md). All-in-one on SQLite, so every service's database can be read afterwards.
+/// (docs/adr/0030-personal-data.md). All-in-one on SQLite and on PostgreSQL; every service's database is read afterwards.
 /// </summary>
-public sealed partial class PersonalDataTests(SqliteApp app) : IClassFixture<SqliteApp>
+public abstract partial class PersonalDataTests(TaskFlowApp app)
 {
     readonly CancellationToken ct = TestContext.Current.CancellationToken;
 
@@ -99,8 +100,45 @@ public sealed partial class PersonalDataTests(SqliteApp app) : IClassFixture<Sql
         return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
     }
 
+    /// <summary>"database.table.column" (PostgreSQL: "database.table") of every value that contains the email or the name.</summary>
+    List<string> Copies(string email, string name) => app is PostgresApp ? PostgresCopies(email, name) : SqliteCopies(email, name);
+
+    List<string> PostgresCopies(string email, string name)
+    {
+        var found = new List<string>();
+        var databases = new List<string>();
+        using (var server = new NpgsqlConnection(TaskFlowApp.PostgresConnection))
+        {
+            server.Open();
+            using var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE @p", server);
+            list.Parameters.AddWithValue("p", app.DatabasePrefix + "_%");
+            using var reader = list.ExecuteReader();
+            while (reader.Read()) databases.Add(reader.GetString(0));
+        }
+        Assert.NotEmpty(databases);
+        foreach (var database in databases)
+        {
+            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(TaskFlowApp.PostgresConnection) { Database = database, Pooling = false }.ConnectionString);
+            connection.Open();
+            var tables = new List<string>();
+            using (var list = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", connection))
+            using (var reader = list.ExecuteReader())
+                while (reader.Read()) tables.Add(reader.GetString(0));
+            foreach (var table in tables)
+            {
+                // The whole row as text: every column, whatever its type (text, jsonb, tsvector, ...).
+                using var select = new NpgsqlCommand($"SELECT r::text FROM \"{table}\" r WHERE r::text ILIKE @email OR r::text LIKE @name", connection);
+                select.Parameters.AddWithValue("email", $"%{email}%");
+                select.Parameters.AddWithValue("name", $"%{name}%");
+                using var rows = select.ExecuteReader();
+                while (rows.Read()) found.Add($"{database}.{table}: {rows.GetString(0)[..Math.Min(rows.GetString(0).Length, 160)]}");
+            }
+        }
+        return found;
+    }
+
     /// <summary>"file.table.column" of every value in every SQLite database of the host that contains the email or the name.</summary>
-    List<string> Copies(string email, string name)
+    List<string> SqliteCopies(string email, string name)
     {
         var found = new List<string>();
         foreach (var file in Directory.GetFiles(app.DataDir, "*.db", SearchOption.AllDirectories))
@@ -129,3 +167,7 @@ public sealed partial class PersonalDataTests(SqliteApp app) : IClassFixture<Sql
         return found;
     }
 }
+
+public sealed class SqlitePersonalDataTests(SqliteApp app) : PersonalDataTests(app), IClassFixture<SqliteApp>;
+
+public sealed class PostgresPersonalDataTests(PostgresApp app) : PersonalDataTests(app), IClassFixture<PostgresApp>;

@@ -7,8 +7,9 @@ namespace TaskFlow.Notifications.Features;
 
 /// <summary>
 /// An account was deleted (docs/adr/0030-personal-data.md). Erased: the user copy, their notifications, preferences and
-/// delivery settings (phone number), every email and text message to them (pending ones are never sent). Anonymised: their
-/// name in other people's notifications (those they caused) and emails, as "Deleted user". Idempotent.
+/// delivery settings (phone number), every email and text message to them (pending ones are never sent), failed ones kept as
+/// dead letters. Anonymised: their name in other people's notifications (those they caused), emails and dead letters, as
+/// "Deleted user". Idempotent.
 /// </summary>
 internal sealed class UserDeletedHandler(NotificationsDb db) : IIntegrationEventHandler<UserDeleted>
 {
@@ -26,7 +27,11 @@ internal sealed class UserDeletedHandler(NotificationsDb db) : IIntegrationEvent
         db.Notifications.RemoveRange(await db.Notifications.Where(n => n.RecipientId == e.UserId).ToListAsync(ct));
         db.Preferences.RemoveRange(await db.Preferences.Where(p => p.UserId == e.UserId).ToListAsync(ct));
         db.Settings.RemoveRange(await db.Settings.Where(s => s.UserId == e.UserId).ToListAsync(ct));
-        db.OutgoingSms.RemoveRange(await db.OutgoingSms.Where(s => s.RecipientId == e.UserId).ToListAsync(ct));
+        var texts = await db.OutgoingSms.Where(s => s.RecipientId == e.UserId).ToListAsync(ct);
+        var textIds = texts.Select(s => s.Id).ToList();
+        db.OutgoingSms.RemoveRange(texts);
+        // Failed mail and texts to them, kept for admins: they go too.
+        db.DeadLetters.RemoveRange(await db.DeadLetters.Where(d => addresses.Contains(d.Recipient) || textIds.Contains(d.MessageId)).ToListAsync(ct));
         db.OutgoingEmails.RemoveRange(await db.OutgoingEmails.Where(m => addresses.Contains(m.To)).ToListAsync(ct));
 
         if (user is not null)
@@ -46,6 +51,8 @@ internal sealed class UserDeletedHandler(NotificationsDb db) : IIntegrationEvent
                 m.Text = Anonymise(m.Text, name)!;
                 m.Html = Anonymise(m.Html, name);
             }
+            foreach (var d in name.Length == 0 ? [] : await db.DeadLetters.Where(d => !addresses.Contains(d.Recipient) && d.Summary.Contains(name)).ToListAsync(ct))
+                d.Summary = Anonymise(d.Summary, name)!;
             db.Users.Remove(user);
         }
     }
