@@ -64,6 +64,18 @@ public sealed class ReportsBrowserTests(BrowserFixture fixture)
         await Expect(page).ToHaveURLAsync(new Regex("tz=Europe%2FBerlin"));
         await Expect(page.GetByTestId("summary-done")).ToHaveTextAsync("1");
 
+        // The task list export: a background job with its percent, then the file, whose rows are the project's tasks.
+        await page.GetByTestId("export-csv").ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(async () =>
+        {
+            await Expect(page.GetByTestId("export-download")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await page.GetByTestId("export-download").ClickAsync();
+        });
+        var csv = await File.ReadAllTextAsync(await download.PathAsync(), Ct);
+        Assert.Contains("\"ENG-1\",\"Build the mill\",\"Done\",\"done\"", csv, StringComparison.Ordinal);
+        Assert.Contains("\"ENG-3\",\"Write the notes\"", csv, StringComparison.Ordinal);
+        Assert.Equal(4, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length); // header + 3 tasks
+
         await Accessibility.AssertNoSeriousViolations(page);
         await BrowserTests.Shot(page, "reports");
         BrowserFixture.AssertNoConsoleErrors(page);

@@ -40,6 +40,8 @@ namespace TaskFlow.Web.Client.Api;
 [JsonSerializable(typeof(CycleTimeReport))]
 [JsonSerializable(typeof(OverdueReport))]
 [JsonSerializable(typeof(WorkspaceOverviewReport))]
+[JsonSerializable(typeof(ExportJob))]
+[JsonSerializable(typeof(StartExportRequest))]
 [JsonSerializable(typeof(CreateProjectRequest))]
 [JsonSerializable(typeof(List<WorkflowStatus>))]
 [JsonSerializable(typeof(List<ProjectLabel>))]

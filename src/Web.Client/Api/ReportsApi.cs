@@ -27,8 +27,18 @@ public sealed record OverviewProject(
 public sealed record OverviewWorkload(Guid? UserId, string? DisplayName, bool Member, int Open, double OpenPoints, int InProgress, int Overdue);
 public sealed record WorkspaceOverviewReport(Guid WorkspaceId, DateOnly Today, string TimeZone, List<OverviewProject> Projects, List<OverviewWorkload> Workload);
 
+public sealed record ExportJob(
+    Guid Id, string Report, string Format, string State, int Progress, DateTime CreatedAt, DateTime? CompletedAt, DateTime? ExpiresAt,
+    string? FileName, string? FileUrl, string? Error);
+public sealed record StartExportRequest(string Report, string Format, string? Tz);
+
 public sealed class ReportsApi(ApiClient api)
 {
+    public Task<ApiResult<ExportJob>> StartExport(Guid projectId, StartExportRequest request) =>
+        api.Post<ExportJob>($"v1/projects/{projectId}/reports/exports", request);
+    public Task<ApiResult<ExportJob>> Export(Guid projectId, Guid exportId) => api.Get<ExportJob>($"v1/projects/{projectId}/reports/exports/{exportId}");
+    public Task<ApiResult<(byte[] Bytes, string? FileName, string ContentType)>> ExportFile(string fileUrl) => api.GetBytes(fileUrl.TrimStart('/'));
+
     public Task<ApiResult<WorkspaceOverviewReport>> Overview(Guid workspaceId, string tz) =>
         api.Get<WorkspaceOverviewReport>($"v1/workspaces/{workspaceId}/reports/overview?tz={Uri.EscapeDataString(tz)}");
 
