@@ -76,6 +76,20 @@ public sealed class ReportsBrowserTests(BrowserFixture fixture)
         Assert.Contains("\"ENG-3\",\"Write the notes\"", csv, StringComparison.Ordinal);
         Assert.Equal(4, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length); // header + 3 tasks
 
+        // The "report ready" notification links to the file.
+        await page.GotoAsync($"/projects/{projectId}");
+        await page.GetByTestId("bell").ClickAsync();
+        var notice = page.GetByTestId("notification").Filter(new() { HasText = "export (CSV) is ready" }).First;
+        await Expect(notice).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await notice.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/projects/{projectId}/reports\\?export="));
+        var again = await page.RunAndWaitForDownloadAsync(async () =>
+        {
+            await Expect(page.GetByTestId("export-download")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await page.GetByTestId("export-download").ClickAsync();
+        });
+        Assert.Equal(csv, await File.ReadAllTextAsync(await again.PathAsync(), Ct));
+
         await Accessibility.AssertNoSeriousViolations(page);
         await BrowserTests.Shot(page, "reports");
         BrowserFixture.AssertNoConsoleErrors(page);
