@@ -19,6 +19,8 @@ CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
 PORT=${BENCH_PORT:-5991}
 KEEP=${BENCH_KEEP:-}          # a folder: keep (and reuse) the seeded data there instead of a temporary one
 SEED_ONLY=${BENCH_SEED_ONLY:-} # set to 1: seed (into BENCH_KEEP), wait for the event backlog to drain, stop
+MIXED=${BENCH_MIXED:-}         # set to 1: the mixed open-loop load (issue 19) with delivery lag, instead of the scenarios
+MOVES=${BENCH_MOVES:-100} CREATES=${BENCH_CREATES:-50} READS=${BENCH_READS:-600}   # arrivals per second, mixed load
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGPASSWORD=${PGPASSWORD:-postgres}
 
 command -v curl >/dev/null || { echo "curl is missing: apt-get install -y curl" >&2; exit 1; }
@@ -72,12 +74,54 @@ scans() {
   psql -d "${PREFIX}_tasks" -Atc "SELECT relname, seq_scan, coalesce(idx_scan,0) FROM pg_stat_user_tables ORDER BY relname" 2>/dev/null || true
 }
 
+# Unix seconds with fractions of a provider's timestamp column.
+epoch() { if [[ $1 == Postgres ]]; then echo "extract(epoch from \"$2\")"; else echo "(julianday(\"$2\") - 2440587.5) * 86400.0"; fi; }
+
+# Rows of one service database: psql or sqlite3, '|'-separated.
+query() {
+  local provider=$1 dir=$2 service=$3 sql=$4
+  if [[ $provider == Postgres ]]; then psql -d "${PREFIX}_$service" -At -c "$sql" 2>/dev/null || true
+  else sqlite3 -cmd ".timeout 5000" "file:$dir/$service.db?mode=ro" "$sql" 2>/dev/null || true; fi
+}
+
+# The mixed open-loop load: moves + creates + reads at fixed arrival rates, then the delivery lag of the events written
+# in the measured window (tasks outbox OccurredAt → each consumer's inbox HandledAt), once every outbox is drained.
+mixed() {
+  local provider=$1 dir=$2 state=$3 since
+  {
+    echo; echo "## $provider: mixed open-loop load"; echo
+    echo "$MOVES moves/s + $CREATES creates/s + $READS reads/s (3 board columns : 1 filtered list, of the big project), ${DURATION} s after a ${WARMUP} s warm-up; latency from each request's scheduled time."; echo
+    bench mixed --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --server-pid "$SERVER_PID" \
+      --moves "$MOVES" --creates "$CREATES" --reads "$READS" --since-file "$OUT/mixed-since.txt"
+  } >>"$REPORT"
+  since=$(cat "$OUT/mixed-since.txt")
+  echo "mixed: waiting for the outboxes to drain" >&2
+  for _ in $(seq 1 120); do
+    n=$(query "$provider" "$dir" tasks 'SELECT count(*) FROM outbox_messages WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL')
+    [[ ${n:-0} -eq 0 ]] && break
+    sleep 1
+  done
+  query "$provider" "$dir" tasks "SELECT \"Id\", $(epoch "$provider" OccurredAt) FROM outbox_messages WHERE $(epoch "$provider" OccurredAt) >= $since" >"$OUT/mixed-outbox.txt"
+  : >"$OUT/mixed-inbox.txt"
+  for service in tasks notifications projects workspaces reporting integrations realtime identity; do
+    query "$provider" "$dir" "$service" "SELECT \"MessageId\", '$service:' || \"Consumer\", $(epoch "$provider" HandledAt) FROM inbox_messages WHERE $(epoch "$provider" HandledAt) >= $since" >>"$OUT/mixed-inbox.txt"
+  done
+  {
+    echo; echo "Delivery lag of the events written in the measured window (event OccurredAt → consumer applied, inbox HandledAt):"; echo
+    bench lag --outbox "$OUT/mixed-outbox.txt" --inbox "$OUT/mixed-inbox.txt"
+  } >>"$REPORT"
+}
+
 REPORT=$OUT/tasks-report.md
 {
   echo "# Tasks benchmark — $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; .NET $(dotnet --version)."
-  echo "Server pinned to core $SERVER_CPU, load generator to core $CLIENT_CPU; $CONNECTIONS concurrent clients (closed loop), ${DURATION} s per scenario after a ${WARMUP} s warm-up."
+  if [[ -n $MIXED ]]; then
+    echo "Server pinned to core $SERVER_CPU, load generator to core $CLIENT_CPU; mixed open-loop load (fixed arrival rates)."
+  else
+    echo "Server pinned to core $SERVER_CPU, load generator to core $CLIENT_CPU; $CONNECTIONS concurrent clients (closed loop), ${DURATION} s per scenario after a ${WARMUP} s warm-up."
+  fi
   echo "Data: $PROJECTS projects, $TASKS tasks ($BIG in the measured project), 6 labels per project, 0–2 assignees and 0–2 labels per task, a comment on every 5th task; seeded through the API."
 } >"$REPORT"
 
@@ -123,6 +167,11 @@ for provider in $PROVIDERS; do
     sleep 30
   done
   if [[ -n $SEED_ONLY ]]; then stop_server; continue; fi
+  if [[ -n $MIXED ]]; then
+    mixed "$provider" "$dir" "$state"
+    stop_server
+    continue
+  fi
   [[ $provider == Postgres ]] && psql -d "${PREFIX}_tasks" -qc "ANALYZE" && scans >"$OUT/scans-before.txt"
   {
     echo; echo "## $provider"; echo

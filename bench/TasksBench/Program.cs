@@ -20,17 +20,29 @@ return options.Command switch
 {
     "seed" => await Seeder.Run(http, options),
     "run" => await Load.Run(http, options),
+    "mixed" => await Mixed.Run(http, options),
+    "lag" => Mixed.Lag(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
+    Console.Error.WriteLine("usage: TasksBench mixed --url URL --state FILE [--moves 100] [--creates 50] [--reads 600] [--duration 60] [--warmup 15] [--server-pid PID] [--since-file FILE]");
+    Console.Error.WriteLine("       TasksBench lag --outbox FILE --inbox FILE");
     Console.Error.WriteLine("usage: TasksBench seed|run --url URL --state FILE [--data-dir DIR] [--projects 100] [--tasks 100000] [--big 10000] [--comment-every 5] [--concurrency 8] [--import-concurrency 1] [--duration 20] [--warmup 5] [--connections 16] [--server-pid PID] [--rate 0] [--scenarios board,filtered,search,move,create,board+move]");
     return 2;
 }
 
 sealed record Options(string Command, string Url, string State, string? DataDir, int Projects, int Tasks, int Big, int CommentEvery, int Concurrency, int ImportConcurrency, int Duration, int Warmup, int Connections, int ServerPid, int Rate, string[] Scenarios)
 {
+    /// <summary>The value of --name, or <paramref name="fallback"/> (for the options only one command reads).</summary>
+    public static string Arg(string name, string fallback)
+    {
+        var args = Environment.GetCommandLineArgs();
+        var i = Array.IndexOf(args, "--" + name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
     public static Options Parse(string[] args)
     {
         string Get(string name, string fallback)
@@ -383,5 +395,144 @@ static class Load
         var seconds = clock.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).ToArray();
         return (all.Length, seconds, all, errors, firstError);
+    }
+}
+
+/// <summary>
+/// The mixed open-loop load of issue 19: moves, creates and board/list reads, each at its own fixed arrival rate (a
+/// request is sent at its scheduled time whether or not earlier ones were answered), latency counted from the scheduled
+/// time. Reports per kind the count, p50/p99/max, errors, and the server's CPU per request over the whole mix; writes
+/// the measured window's start (Unix seconds) to --since-file for the delivery-lag query (<see cref="Lag"/>).
+/// </summary>
+static class Mixed
+{
+    sealed record Kind(string Name, int Rate, Func<Random, (HttpMethod Method, string Path, object? Body)> Next);
+
+    public static async Task<int> Run(HttpClient http, Options o)
+    {
+        var state = JsonSerializer.Deserialize<State>(await File.ReadAllTextAsync(o.State), Api.Json)!;
+        var token = await Api.Login(http, state.Email, state.Password);
+        int Rate(string name, int fallback) => int.Parse(Options.Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var big = state.BigProjectId;
+        var kinds = new Kind[]
+        {
+            new("move", Rate("moves", 100), r => (HttpMethod.Post, $"/v1/tasks/{state.BigTaskSample[r.Next(state.BigTaskSample.Length)]}/move", new { statusId = state.BigStatusIds[r.Next(state.BigStatusIds.Length)] })),
+            new("create", Rate("creates", 50), r => (HttpMethod.Post, $"/v1/projects/{state.ProjectIds[r.Next(state.ProjectIds.Length)]}/tasks", new { title = $"Bench task {r.Next()}", priority = "medium" })),
+            // Reads of the big project (the state knows its columns): three board columns to one filtered list.
+            new("read", Rate("reads", 600), r => r.Next(4) == 0
+                ? (HttpMethod.Get, $"/v1/projects/{big}/tasks?assignee={state.UserIds[r.Next(state.UserIds.Length)]}&priority=high&sort=dueDate&limit=50", null)
+                : (HttpMethod.Get, $"/v1/projects/{big}/tasks?status={state.BigStatusIds[r.Next(state.BigStatusIds.Length)]}&sort=rank&limit=50", null)),
+        };
+        Console.Error.WriteLine($"mixed: warm-up {o.Warmup} s at the same rates");
+        await Measure(http, token, kinds, TimeSpan.FromSeconds(o.Warmup));
+        var since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        if (Options.Arg("since-file", "") is { Length: > 0 } sinceFile)
+            await File.WriteAllTextAsync(sinceFile, since.ToString("F3", CultureInfo.InvariantCulture));
+        var cpuBefore = ServerCpu(o.ServerPid);
+        var results = await Measure(http, token, kinds, TimeSpan.FromSeconds(o.Duration));
+        var cpu = ServerCpu(o.ServerPid) - cpuBefore;
+        var total = results.Sum(r => r.Latencies.Length);
+        Console.WriteLine($"| kind | target/s | sent | answered/s | p50 ms | p99 ms | max ms | errors |");
+        Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (kind, r) in kinds.Zip(results))
+        {
+            var l = r.Latencies;
+            Array.Sort(l);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {kind.Name} | {kind.Rate} | {r.Sent} | {l.Length / r.Seconds:F0} | {P(l, 0.50):F1} | {P(l, 0.99):F1} | {(l.Length > 0 ? l[^1] : 0):F1} | {r.Errors} |"));
+            if (r.FirstError is not null) Console.Error.WriteLine($"{kind.Name}: first error: {r.FirstError}");
+        }
+        Console.WriteLine();
+        Console.WriteLine(o.ServerPid > 0 && total > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Server CPU over the mix: {cpu / 1000:F1} s for {total} requests, {cpu / total:F2} ms per request (consumers included: they run in the server process).")
+            : "Server CPU: no --server-pid given.");
+        return 0;
+    }
+
+    static double P(double[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    sealed record Result(int Sent, double Seconds, double[] Latencies, int Errors, string? FirstError);
+
+    /// <summary>Every kind on its own schedule; each request is its own task, so a slow answer delays nothing else.</summary>
+    static async Task<Result[]> Measure(HttpClient http, string token, Kind[] kinds, TimeSpan duration)
+    {
+        var origin = Stopwatch.GetTimestamp();
+        var end = origin + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        return await Task.WhenAll(kinds.Select(async (kind, index) =>
+        {
+            if (kind.Rate <= 0) return new Result(0, duration.TotalSeconds, [], 0, null);
+            var random = new Random(index * 7919 + Environment.TickCount);
+            var inFlight = new List<Task<(double Ms, string? Error)>>();
+            for (long k = 0; ; k++)
+            {
+                var at = origin + (long)(k * (double)Stopwatch.Frequency / kind.Rate);
+                if (at >= end) break;
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), at);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                var (method, path, body) = kind.Next(random);
+                inFlight.Add(Send(http, token, method, path, body, at));
+            }
+            var done = await Task.WhenAll(inFlight);
+            var errors = done.Where(d => d.Error is not null).ToList();
+            return new Result(done.Length, duration.TotalSeconds, [.. done.Select(d => d.Ms)], errors.Count, errors.FirstOrDefault().Error);
+        }));
+    }
+
+    static async Task<(double Ms, string? Error)> Send(HttpClient http, string token, HttpMethod method, string path, object? body, long scheduled)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null) request.Content = JsonContent.Create(body, options: Api.Json);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+            var ms = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+            return (ms, response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+        catch (HttpRequestException e)
+        {
+            return (Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds, e.Message);
+        }
+    }
+
+    static double ServerCpu(int pid)
+    {
+        if (pid <= 0) return 0;
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+    }
+
+    /// <summary>
+    /// Delivery lag: for every event the tasks service wrote in the measured window (--outbox: lines "id|unix seconds" of
+    /// outbox_messages.OccurredAt), the time until each consumer that writes an inbox row applied it (--inbox: lines
+    /// "id|consumer|unix seconds" of inbox_messages.HandledAt, from every service's database). Pushes (SignalR) keep no
+    /// inbox row and are not in these figures. Reports p50/p99/max per consumer and in all, and the events that no
+    /// consumer had applied when the files were taken.
+    /// </summary>
+    public static int Lag(Options o)
+    {
+        var outbox = File.ReadLines(Options.Arg("outbox", "")).Select(l => l.Split('|')).Where(f => f.Length >= 2)
+            .ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
+        var byConsumer = new Dictionary<string, List<double>>();
+        var applied = new HashSet<string>();
+        foreach (var f in File.ReadLines(Options.Arg("inbox", "")).Select(l => l.Split('|')).Where(f => f.Length >= 3))
+        {
+            if (!outbox.TryGetValue(f[0], out var occurred)) continue;
+            applied.Add(f[0]);
+            var lag = (double.Parse(f[2], CultureInfo.InvariantCulture) - occurred) * 1000;
+            (byConsumer.TryGetValue(f[1], out var list) ? list : byConsumer[f[1]] = []).Add(lag);
+        }
+        Console.WriteLine($"| consumer | events applied | p50 ms | p99 ms | max ms |");
+        Console.WriteLine($"|---|---:|---:|---:|---:|");
+        foreach (var (consumer, lags) in byConsumer.OrderBy(c => c.Key, StringComparer.Ordinal).Append(new("all", [.. byConsumer.Values.SelectMany(v => v)])))
+        {
+            var sorted = lags.Order().ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {consumer} | {sorted.Length} | {P(sorted, 0.50):F0} | {P(sorted, 0.99):F0} | {(sorted.Length > 0 ? sorted[^1] : 0):F0} |"));
+        }
+        Console.WriteLine();
+        Console.WriteLine($"{outbox.Count} events written in the window; {outbox.Count - applied.Count} applied by no consumer with an inbox (pushes only, or not delivered yet).");
+        return 0;
     }
 }

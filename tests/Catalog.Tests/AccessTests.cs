@@ -19,6 +19,10 @@ public abstract partial class AccessTests(ShopApp app) : CatalogTestBase(app)
         ("PUT", "/v1/products/{productId}"),
         ("PATCH", "/v1/products/{productId}"),
         ("DELETE", "/v1/products/{productId}"),
+        ("POST", "/v1/products/import"),
+        ("POST", "/v1/products/{productId}/image"),
+        ("GET", "/v1/products/images/{name}"),
+        ("POST", "/v1/products/{productId}/stock/refresh"),
         ("GET", "/v1/categories"),
         ("GET", "/v1/categories/{categoryId}"),
         ("POST", "/v1/categories"),
@@ -47,7 +51,14 @@ public abstract partial class AccessTests(ShopApp app) : CatalogTestBase(app)
         var category = await CreateCategory(Unique("Locked"));
         var categoryName = category.GetProperty("name").GetString()!;
         var product = await CreateProduct(categoryName, "Locked product", 42m, stock: 7);
-        var ids = new Dictionary<string, string> { ["{productId}"] = product.GetProperty("id").GetString()!, ["{categoryId}"] = category.GetProperty("id").GetString()! };
+        var image = new ByteArrayContent([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { Headers = { ContentType = new("image/png") } };
+        var uploaded = await Admin().PostAsync($"/v1/products/{product.GetProperty("id").GetString()}/image", new MultipartFormDataContent { { image, "file", "a.png" } }, Ct);
+        Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);
+        var imageName = (await Json(uploaded)).GetProperty("image_url").GetString()!.Split('/')[^1];
+        var ids = new Dictionary<string, string>
+        {
+            ["{productId}"] = product.GetProperty("id").GetString()!, ["{categoryId}"] = category.GetProperty("id").GetString()!, ["{name}"] = imageName,
+        };
         var body = new { name = "Hacked", price = 0m, category = categoryName, stock_quantity = 0 };
         var before = (await GetJson($"/v1/products/{ids["{productId}"]}")).GetRawText();
 

@@ -112,6 +112,23 @@ public sealed class ShopDemoTests(ShopWithDemoApp app) : IClassFixture<ShopWithD
         Assert.True(electronics.GetProperty("metadata").GetProperty("total").GetInt32() > 0);
         Assert.All(electronics.GetProperty("data").EnumerateArray(), p => Assert.Contains("smart", (p.GetProperty("name").GetString() + p.GetProperty("description").GetString()).ToLowerInvariant(), StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Demo_products_show_images_shipped_in_the_repository_served_by_the_shop_itself()
+    {
+        var client = app.CreateClient();
+        var all = await client.GetFromJsonAsync<JsonElement>("/v1/products?limit=100", Ct);
+        var urls = all.GetProperty("data").EnumerateArray().Select(p => p.GetProperty("image_url").GetString()).ToList();
+        Assert.All(urls, url => Assert.StartsWith("/v1/products/images/demo-", url, StringComparison.Ordinal));
+        foreach (var url in urls.Distinct())
+        {
+            var image = await client.GetAsync(url, Ct);
+            Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+            Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("nosniff", image.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal((byte[])[0x89, 0x50, 0x4E, 0x47], (await image.Content.ReadAsByteArrayAsync(Ct))[..4]);
+        }
+    }
 }
 
 /// <summary>TaskFlow stays the default product of the host.</summary>

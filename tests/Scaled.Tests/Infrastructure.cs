@@ -107,11 +107,11 @@ sealed class ProcessGroup : IAsyncDisposable
 {
     readonly List<HostProcess> processes = [];
 
-    public async Task<HostProcess> Start(string name, string services, IEnumerable<KeyValuePair<string, string?>> settings)
+    public async Task<HostProcess> Start(string name, string services, IEnumerable<KeyValuePair<string, string?>> settings, int? port = null)
     {
         try
         {
-            var process = await HostProcess.Start(name, services, settings, TestContext.Current.CancellationToken);
+            var process = await HostProcess.Start(name, services, settings, TestContext.Current.CancellationToken, port);
             processes.Add(process);
             return process;
         }

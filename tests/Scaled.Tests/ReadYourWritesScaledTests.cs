@@ -1,11 +1,12 @@
 using System.Net;
+using Microsoft.AspNetCore.SignalR.Client;
 using TaskFlow.TestKit;
 
 namespace TaskFlow.Scaled.Tests;
 
 /// <summary>
 /// Read-your-writes across processes (docs/adr/0005): identity, workspaces and projects run in one process on RabbitMQ,
-/// tasks in another on the in-process transport, so no event ever reaches the tasks copy. Every change the first process
+/// tasks and realtime in another on the in-process transport, so no event ever reaches the tasks copy. Every change the first process
 /// answered 2xx for must still work in tasks on the very next request: tasks asks the workspaces and projects services
 /// on a miss, with the caller's token, and keeps what it needs of the project.
 /// </summary>
@@ -29,12 +30,14 @@ public sealed class ReadYourWritesScaledTests
                 new("Messaging:RabbitMQ", scaled.VirtualHost.Uri.ToString()),
             ];
             var core = await scaled.Processes.Start("core", "identity,workspaces,projects", Settings("core", "RabbitMQ"));
-            var tasks = await scaled.Processes.Start("tasks", "tasks",
+            var tasks = await scaled.Processes.Start("tasks", "tasks,realtime",
             [
                 .. Settings("tasks", "InProcess"),
                 new("Auth:JwksUrl", ScaledOut.JwksUrl(core)),
                 new("Tasks:WorkspacesUrl", core.BaseAddress.ToString()),
                 new("Tasks:ProjectsUrl", core.BaseAddress.ToString()),
+                new("Realtime:WorkspacesUrl", core.BaseAddress.ToString()),
+                new("Realtime:ProjectsUrl", core.BaseAddress.ToString()),
             ]);
 
             using var identity = core.CreateClient();
@@ -75,6 +78,18 @@ public sealed class ReadYourWritesScaledTests
             Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(tasks, $"/v1/projects/{projectId}/tasks", stranger));
             Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(tasks, $"/v1/tasks/{taskId}", stranger));
             Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(tasks, $"/v1/projects/{Guid.NewGuid()}/tasks", owner));
+
+            // Live updates of the new project: realtime (beside tasks, hearing no event either) lets the member join at once.
+            await using (var hub = HubRecorder.For(tasks.BaseAddress, member))
+            {
+                await hub.Start(TestContext.Current.CancellationToken);
+                await hub.Connection.InvokeAsync("JoinProject", projectId, TestContext.Current.CancellationToken);
+            }
+            await using (var hub = HubRecorder.For(tasks.BaseAddress, stranger))
+            {
+                await hub.Start(TestContext.Current.CancellationToken);
+                await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.Connection.InvokeAsync("JoinProject", projectId, TestContext.Current.CancellationToken));
+            }
 
             // A private project created now: its owner works in it at once, a plain member cannot see it.
             var privateId = (await Calls.Send(core, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/projects", owner, new { name = "Secret", key = "SEC", visibility = "private" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();

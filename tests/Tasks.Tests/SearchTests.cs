@@ -200,11 +200,49 @@ public abstract class SearchTests(TaskFlowApp app) : TasksTestBase(app)
                     // With this little data the planner may instead walk the workspace's or project's tasks (IX_tasks_ProjectId_*)
                     // and probe each one's document by primary key; either way nothing is read whole.
                     Assert.True(!plan.Any(l => l.Contains("Seq Scan", StringComparison.Ordinal))
-                        && plan.Any(l => l.Contains("ix_task_search_docs_document", StringComparison.Ordinal) || l.Contains("task_search_docs_pkey", StringComparison.Ordinal)),
+                        && plan.Any(l => l.Contains("ix_task_search_docs_", StringComparison.Ordinal) || l.Contains("task_search_docs_pkey", StringComparison.Ordinal)),
                         $"{name}:\n{string.Join('\n', plan)}");
             }
             return true;
         });
+    }
+
+    /// <summary>
+    /// The workspace search finds the words within the caller's workspace inside the index lookup (issue 19): PostgreSQL
+    /// probes the GIN index over (workspace_id, document) with both conditions; SQLite's MATCH carries the workspace token.
+    /// </summary>
+    [Fact]
+    public async Task Workspace_search_is_restricted_inside_the_index()
+    {
+        var s = await WorkspaceWithProject();
+        for (var i = 0; i < 3; i++) await CreateTask(s.Owner, s.ProjectId, new { title = $"Deploy step {i}" });
+        var text = SearchText.Parse("deploy ste")!;
+        await WithDb(async db =>
+        {
+            var ranked = TaskSearch.Ranked(db, text, 200, s.WorkspaceId);
+            Assert.Equal(3, (await ranked.ToListAsync(Ct)).Count);
+            var command = ranked.CreateDbCommand();
+            var sql = command.CommandText;
+            var plan = await Explain(db, command);
+            TestContext.Current.TestOutputHelper?.WriteLine(sql + "\n--\n" + string.Join('\n', plan));
+            if (App.Provider == Provider.Sqlite)
+            {
+                Assert.Contains("workspace : \"" + TaskSearch.WorkspaceToken(s.WorkspaceId) + "\"", sql, StringComparison.Ordinal);
+                Assert.Contains(plan, l => l.Contains("SCAN task_fts VIRTUAL TABLE INDEX", StringComparison.Ordinal));
+            }
+            else
+            {
+                Assert.Contains(plan, l => l.Contains("ix_task_search_docs_workspace_document", StringComparison.Ordinal));
+                Assert.Contains(plan, l => l.Contains("Index Cond", StringComparison.Ordinal) && l.Contains("workspace_id", StringComparison.Ordinal) && l.Contains("document @@", StringComparison.Ordinal));
+                Assert.DoesNotContain(plan, l => l.Contains("Filter", StringComparison.Ordinal) && l.Contains("workspace_id", StringComparison.Ordinal));
+            }
+            return true;
+        });
+        // Another workspace's identical task is not found from this one.
+        var other = await WorkspaceWithProject();
+        await CreateTask(other.Owner, other.ProjectId, new { title = "Deploy step 9" });
+        var found = await s.Owner.Client.GetFromJsonAsync<JsonElement>($"/v1/workspaces/{s.WorkspaceId}/search?q=deploy", Ct);
+        Assert.Equal(3, found.GetProperty("data").GetArrayLength());
     }
 
     async Task<List<string>> Explain(TasksDb db, DbCommand command)

@@ -54,10 +54,10 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>--services <paramref name="services"/></c> on a free loopback port and waits for <c>/health/ready</c>.</summary>
-    public static async Task<HostProcess> Start(string name, string services, IEnumerable<KeyValuePair<string, string?>> settings, CancellationToken cancellationToken = default)
+    /// <summary>Starts <c>--services <paramref name="services"/></c> on <paramref name="port"/> (default: a free loopback port) and waits for <c>/health/ready</c>.</summary>
+    public static async Task<HostProcess> Start(string name, string services, IEnumerable<KeyValuePair<string, string?>> settings, CancellationToken cancellationToken = default, int? port = null)
     {
-        var host = new HostProcess(name, services, FreePort(), settings);
+        var host = new HostProcess(name, services, port ?? FreePort(), settings);
         try
         {
             await host.Start(cancellationToken);

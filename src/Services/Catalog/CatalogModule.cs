@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Catalog.Consumers;
 using TaskFlow.Catalog.Data;
@@ -47,13 +48,18 @@ public sealed class CatalogModule : IServiceModule
             });
         }
         builder.Services.AddSingleton<CatalogCache>();
+        builder.AddFileStorage();
+        builder.Services.AddOptions<ProductImageOptions>().BindConfiguration(ProductImageOptions.Section)
+            .Validate(o => o.MaxBytes > 0, "Catalog:Images:MaxBytes must be positive.").ValidateOnStart();
         builder.Services.AddEventHandler<CatalogDb, StockChanged, StockChangedHandler>(Name);
+        builder.Services.AddHttpClient(RefreshStock.ClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
         builder.Services.AddHostedService<DemoCatalog>();
         builder.Services.AddOpenApiExample(Examples.Product);
         builder.Services.AddOpenApiExample(Examples.Page);
         builder.Services.AddOpenApiExample(Examples.NewProduct);
         builder.Services.AddOpenApiExample(Examples.Category);
         builder.Services.AddOpenApiExample(Examples.NewCategory);
+        builder.Services.AddOpenApiExample(Examples.Import);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -61,11 +67,15 @@ public sealed class CatalogModule : IServiceModule
         var products = app.MapGroup("/v1/products").WithTags("Products");
         ListProducts.Map(products);
         GetProduct.Map(products);
+        ProductImages.MapServe(products);
         var productAdmin = app.MapGroup("/v1/products").WithTags("Products").RequireAuthorization(AdminRole.Policy).AdminProblems();
         CreateProduct.Map(productAdmin);
+        ImportProducts.Map(productAdmin);
         ReplaceProduct.Map(productAdmin);
         PatchProduct.Map(productAdmin);
         DeleteProduct.Map(productAdmin);
+        ProductImages.MapUpload(productAdmin);
+        RefreshStock.Map(app.MapGroup("/v1/products").WithTags("Products"));
 
         var categories = app.MapGroup("/v1/categories").WithTags("Categories");
         ListCategories.Map(categories);

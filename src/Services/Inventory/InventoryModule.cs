@@ -31,6 +31,7 @@ public sealed class InventoryModule : IServiceModule
         builder.AddServiceDb<InventoryDb, SqliteInventoryDb, PostgresInventoryDb>(Name);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ReservationSweep>();
+        builder.Services.AddHttpClient(CatalogRefresh.ClientName);
         builder.Services.AddEventHandler<InventoryDb, ProductCreated, ProductCreatedHandler>(Name);
         builder.Services.AddEventHandler<InventoryDb, ProductDeleted, ProductDeletedHandler>(Name);
         AddExamples(builder.Services);
@@ -44,15 +45,15 @@ public sealed class InventoryModule : IServiceModule
         // Every write answers once the all-in-one's other services applied its StockChanged (the catalog's stock_quantity).
         var product = inventory.MapGroup("/{productId:guid}");
         GetStock.Map(product);
-        SetStock.Map(product).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>();
-        AdjustStock.Map(product).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>();
+        SetStock.Map(product).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>().RefreshCatalogCopy();
+        AdjustStock.Map(product).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>().RefreshCatalogCopy();
         GetLedger.Map(product);
 
         var reservations = inventory.MapGroup("/reservations");
-        Reserve.Map(reservations).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>();
+        Reserve.Map(reservations).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>().RefreshCatalogCopy();
         GetReservations.Map(reservations);
-        CommitReservation.Map(reservations).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>();
-        ReleaseReservation.Map(reservations).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>();
+        CommitReservation.Map(reservations).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>().RefreshCatalogCopy();
+        ReleaseReservation.Map(reservations).WaitForLocalConsumers<InventoryDb, RouteHandlerBuilder>().RefreshCatalogCopy();
     }
 
     static void AddExamples(IServiceCollection services)

@@ -81,6 +81,7 @@ public sealed class RealtimeModule : IServiceModule
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         services.AddWorkspaceMembershipCopy<RealtimeDb, MembershipHooks>(Name);
+        services.AddProjectsLookup<RealtimeDb>(Name);
         services.AddEventHandler<RealtimeDb, ProjectCreated, ProjectCreatedHandler>(Name);
         services.AddEventHandler<RealtimeDb, ProjectUpdated, ProjectUpdatedHandler>(Name);
         services.AddEventHandler<RealtimeDb, ProjectDeleted, ProjectDeletedHandler>(Name);

@@ -45,7 +45,7 @@ public sealed class TasksModule : IServiceModule
         services.AddScoped<LabelCopy>();
         services.AddScoped<WorkspaceAccess>();
         services.AddScoped<ProjectOwner>();
-        services.AddHttpClient(ProjectOwner.ClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
+        services.AddProjectsLookup<TasksDb>(Name);
         services.AddOptions<TaskListCacheOptions>().BindConfiguration(TaskListCacheOptions.Section)
             .Validate(o => o.MaxMegabytes >= 0, "Tasks:ListCache:MaxMegabytes must be 0 (off) or more.").ValidateOnStart();
         services.AddSingleton<TaskListCache>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.Catalog.Contracts;
 using TaskFlow.Catalog.Data;
 using TaskFlow.Catalog.Features;
@@ -13,7 +14,7 @@ namespace TaskFlow.Catalog.Demo;
 /// <summary>
 /// A first run of the shop all-in-one has something to show: when the catalog database is new (no category, no
 /// product), about 300 products in a two-level category tree are added, each with stock (through ProductCreated, as an
-/// admin's POST would). <c>Catalog:DemoData=false</c> turns it off. Only in the all-in-one shape (every service in one
+/// admin's POST would), and an image per top category shipped in the repository (<c>Demo/Images</c>). <c>Catalog:DemoData=false</c> turns it off. Only in the all-in-one shape (every service in one
 /// process, in-process events); a scaled-out catalog never loads it by itself.
 /// </summary>
 internal sealed class DemoCatalog(IServiceProvider services, IConfiguration configuration, ILogger<DemoCatalog> logger) : IHostedService
@@ -34,12 +35,26 @@ internal sealed class DemoCatalog(IServiceProvider services, IConfiguration conf
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CatalogDb>();
         if (await db.Categories.AnyAsync(cancellationToken) || await db.Products.AnyAsync(cancellationToken)) return;
+        await StoreImages(scope.ServiceProvider.GetRequiredService<IFileStorage>(), cancellationToken);
         var count = Fill(db, Clock.Now(TimeProvider.System));
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Loaded the demo catalog: {Products} products ({Key}=false turns this off)", count, Key);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The images shipped in this assembly (<c>Demo/Images</c>, one per top category) into the file storage, where the image route serves them.</summary>
+    internal static async Task StoreImages(IFileStorage storage, CancellationToken ct)
+    {
+        var assembly = typeof(DemoCatalog).Assembly;
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("demo-", StringComparison.Ordinal)))
+        {
+            await using var image = assembly.GetManifestResourceStream(name)!;
+            await storage.PutAsync(ProductImages.Key(name), image, "image/png", ct);
+        }
+    }
+
+    static string ImageOf(string top) => $"{ProductImages.PathPrefix}demo-{CategoryTree.Slugify(top)}.png";
 
     static readonly (string Top, (string Name, string[] Items)[] Leaves)[] Tree =
     [
@@ -102,6 +117,7 @@ internal sealed class DemoCatalog(IServiceProvider services, IConfiguration conf
                             Price = price,
                             Currency = "USD",
                             CategoryId = category.Id,
+                            ImageUrl = ImageOf(top),
                             CreatedAt = created,
                             UpdatedAt = created,
                         };

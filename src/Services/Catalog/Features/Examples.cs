@@ -17,5 +17,9 @@ internal static class Examples
     public static readonly CategoryResponse Category = new(Guid.Parse("0193a7f0-7b1e-7c3a-9d41-6f2b8c1e0b02"), "Smartphones", "smartphones",
         Guid.Parse("0193a7f0-7b1e-7c3a-9d41-6f2b8c1e0b01"), Created, Created);
 
+    public static readonly ImportReport Import = new(2, 1,
+        [Guid.Parse("0193a7f0-7b1e-7c3a-9d41-6f2b8c1e0a02"), Guid.Parse("0193a7f0-7b1e-7c3a-9d41-6f2b8c1e0a03")],
+        [new ImportError(3, "price", "The price has at most two decimals.")]);
+
     public static readonly CategoryRequest NewCategory = new("Smartphones", "smartphones", Guid.Parse("0193a7f0-7b1e-7c3a-9d41-6f2b8c1e0b01"));
 }

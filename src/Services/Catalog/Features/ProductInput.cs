@@ -10,7 +10,7 @@ namespace TaskFlow.Catalog.Features;
 /// <param name="Currency">ISO 4217 code; USD when absent.</param>
 /// <param name="Category">Required: an existing category's name or slug.</param>
 /// <param name="StockQuantity">POST only: units in stock to start with (0 when absent); later changes go through the inventory service.</param>
-/// <param name="ImageUrl">Optional absolute http(s) address, at most 2048 characters.</param>
+/// <param name="ImageUrl">Optional absolute http(s) address, at most 2048 characters, or an uploaded image's <c>/v1/products/images/{name}</c>.</param>
 internal sealed record ProductRequest(
     [property: JsonPropertyName("name")] string? Name,
     [property: JsonPropertyName("description")] string? Description,
@@ -67,6 +67,7 @@ internal static class ProductInput
     public static string? ImageUrl(string? imageUrl, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrWhiteSpace(imageUrl)) return null;
+        if (ProductImages.IsOwnUrl(imageUrl)) return imageUrl;
         if (imageUrl.Length > CatalogDb.ImageUrlMax) errors["image_url"] = [$"image_url is at most {CatalogDb.ImageUrlMax} characters."];
         else if (!Uri.TryCreate(imageUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
             errors["image_url"] = ["image_url must be an absolute http or https address."];

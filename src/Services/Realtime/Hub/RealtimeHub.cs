@@ -13,7 +13,8 @@ namespace TaskFlow.Realtime.Hub;
 /// Server → client: <c>event</c> (to the project's group), <c>notification</c> and <c>unreadCount</c> (to the user).
 /// </summary>
 [Authorize]
-internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionConnections sessions, WorkspaceMembershipLookup<RealtimeDb> memberships)
+internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionConnections sessions, WorkspaceMembershipLookup<RealtimeDb> memberships,
+    ProjectsLookup<RealtimeDb> projects)
     : Microsoft.AspNetCore.SignalR.Hub
 {
     public override Task OnConnectedAsync()
@@ -61,7 +62,8 @@ internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionCo
     /// <summary>
     /// The project's workspace if the project exists and the user is an active member of that workspace, and, when the
     /// project is private, its owner/admin or an explicit project member (docs/adr/0022). A membership the copy lacks
-    /// (an invitation accepted a moment ago) is asked of the workspaces service, as every service does (docs/adr/0005).
+    /// (an invitation accepted a moment ago) is asked of the workspaces service, and a project or project membership it
+    /// lacks of the projects service, as every service does (docs/adr/0005).
     /// </summary>
     async Task<Guid?> ReadableWorkspace(Guid projectId, Guid userId)
     {
@@ -70,21 +72,17 @@ internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionCo
                              join w in db.Workspaces on p.WorkspaceId equals w.Id
                              where p.Id == projectId && !p.Deleted && !w.Deleted
                              select new { p.WorkspaceId, p.Private }).FirstOrDefaultAsync(ct);
-        if (project is null) return null;
+        // A project (or workspace) the copy has not heard of yet: the projects service's answer decides (docs/adr/0005).
+        if (project is null) return (await projects.Project(Authorization(), projectId, ct))?.WorkspaceId;
         var member = await memberships.Find(Authorization(), project.WorkspaceId, userId, ct);
         if (member is null) return null;
         var readable = !project.Private || member.Role is WorkspaceRole.Owner or WorkspaceRole.Admin
-            || await db.ProjectMembers.AnyAsync(pm => pm.ProjectId == projectId && pm.UserId == userId && pm.Active, ct);
+            || await db.ProjectMembers.AnyAsync(pm => pm.ProjectId == projectId && pm.UserId == userId && pm.Active, ct)
+            || await projects.Project(Authorization(), projectId, ct) is not null;
         return readable ? project.WorkspaceId : null;
     }
 
-    /// <summary>The caller's token as an Authorization header value: the header, or the <c>access_token</c> query browsers use.</summary>
-    string? Authorization() =>
-        Context.GetHttpContext()?.Request is { } request
-            ? request.Headers.Authorization is [{ Length: > 0 } header] ? header
-            : request.Query["access_token"] is [{ Length: > 0 } token] ? "Bearer " + token
-            : null
-            : null;
+    string? Authorization() => ProjectsLookup<RealtimeDb>.Authorization(Context.GetHttpContext());
 }
 
 /// <summary>SignalR's user id is the access token's <c>sub</c> claim (the same id every service uses).</summary>

@@ -40,6 +40,12 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options), 
     /// <summary>Projects with changed rows in the open transaction; their list versions are raised when it commits.</summary>
     internal HashSet<Guid> ChangedListProjects { get; } = [];
 
+    /// <summary>
+    /// Set just before the last SaveChanges of a transaction whose COMMIT follows at once: <see cref="ListVersions"/> raises
+    /// the versions in that SaveChanges' batch instead of a statement of its own (PostgreSQL). Cleared when used.
+    /// </summary>
+    internal bool FoldListVersions { get; set; }
+
     /// <summary>Projects whose rank lock (<see cref="Ranks.LockAsync"/>) <see cref="RankLockTransaction"/> holds: true when shared.</summary>
     internal Dictionary<Guid, bool> RankLocks { get; } = [];
     internal object? RankLockTransaction { get; set; }

@@ -68,7 +68,7 @@ internal static class Attachments
             var id = Guid.Parse(http.Request.RouteValues["attachmentId"]!.ToString()!);
             var taskId = await db.Attachments.AsNoTracking().Where(a => a.Id == id).Select(a => (Guid?)a.TaskId).SingleOrDefaultAsync(ct);
             var task = taskId is null ? null : await db.Tasks.Include(t => t.Assignees).SingleOrDefaultAsync(t => t.Id == taskId, ct);
-            return (task?.ProjectId, task, null, AttachmentProblems.NotFound());
+            return (task?.ProjectId, task, null, AttachmentProblems.NotFound(), null);
         });
 
     public static void Map(RouteGroupBuilder task, RouteGroupBuilder attachment)

@@ -1,9 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TaskFlow.Tasks.Consumers;
@@ -14,8 +11,8 @@ namespace TaskFlow.Tasks.Features;
 /// <summary>
 /// Read-your-writes across the projects boundary when projects runs in another process (docs/adr/0005): a project,
 /// membership, label or cycle this service's copy has not heard of yet is asked of the projects service, with the
-/// caller's own token, before answering 404 or 400. The address is <c>Tasks:ProjectsUrl</c>, else
-/// <c>Gateway:Services:projects</c>; unset (all-in-one, where projects' writes wait for this copy) nothing is asked.
+/// caller's own token, before answering 404 or 400 (<see cref="ProjectsLookup{TDb}"/>: <c>Tasks:ProjectsUrl</c>, else
+/// <c>Gateway:Services:projects</c>; unset all-in-one, where projects' writes wait for this copy).
 /// </summary>
 /// <remarks>
 /// The access answer (the caller's effective role) serves this request only. What this service needs to keep working
@@ -23,31 +20,20 @@ namespace TaskFlow.Tasks.Features;
 /// older than any event, so every event about the project still applies over it in any order and rows are never
 /// overwritten by the snapshot: the copy ends as the events say, and until they come it holds what the owner answered.
 /// </remarks>
-internal sealed class ProjectOwner(IHttpClientFactory clients, IConfiguration configuration, IServiceScopeFactory scopes, ILogger<ProjectOwner> logger)
+internal sealed class ProjectOwner(ProjectsLookup<TasksDb> projects, IServiceScopeFactory scopes, ILogger<ProjectOwner> logger)
 {
-    public const string ClientName = "tasks-projects";
-
-    /// <summary>The projects service's view of one project for the caller.</summary>
+    /// <summary>The projects service's view of one project for the caller, with the role as this service names it.</summary>
     internal sealed record Answer(Guid WorkspaceId, string Key, bool Archived, string Visibility, ProjectRole Role);
 
     static readonly DateTime Oldest = DateTime.MinValue.ToUniversalTime();
 
-    public bool Configured => Address() is not null;
-
-    Uri? Address() =>
-        (configuration["Tasks:ProjectsUrl"] is { Length: > 0 } configured ? configured : configuration["Gateway:Services:projects"]) is { Length: > 0 } address
-            ? new Uri(address.TrimEnd('/') + "/")
-            : null;
+    public bool Configured => projects.Configured;
 
     /// <summary>The project as the projects service shows it to the caller, or null (not visible to them, unknown, or unreachable).</summary>
-    public async Task<Answer?> Ask(HttpContext http, Guid projectId, CancellationToken ct)
-    {
-        if (await Get(http, $"v1/projects/{projectId}", ct) is not { } body) return null;
-        return ParseRole(body.GetProperty("role").GetString()) is { } role
-            ? new Answer(body.GetProperty("workspaceId").GetGuid(), body.GetProperty("key").GetString()!, body.GetProperty("archived").GetBoolean(),
-                body.GetProperty("visibility").GetString()!, role)
+    public async Task<Answer?> Ask(HttpContext http, Guid projectId, CancellationToken ct) =>
+        await projects.Project(ProjectsLookup<TasksDb>.Authorization(http), projectId, ct) is { } project && ParseRole(project.Role) is { } role
+            ? new Answer(project.WorkspaceId, project.Key, project.Archived, project.Visibility, role)
             : null;
-    }
 
     /// <summary>Adds the project, its counter, workflow, labels and cycles to the copy where missing (a row an event wrote stays as it is).</summary>
     public async Task CopyIn(HttpContext http, Guid projectId, Answer project, CancellationToken ct)
@@ -119,24 +105,7 @@ internal sealed class ProjectOwner(IHttpClientFactory clients, IConfiguration co
         }
     }
 
-    async Task<JsonElement?> Get(HttpContext http, string path, CancellationToken ct)
-    {
-        if (Address() is not { } address || http.Request.Headers.Authorization is not [{ Length: > 0 } authorization]) return null;
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(address, path));
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
-            using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
-            if (response.StatusCode != HttpStatusCode.OK) return null;
-            return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException && !ct.IsCancellationRequested)
-        {
-            // The projects service is down: answer from the copy alone.
-            logger.LogWarning(ex, "Could not ask the projects service about {Path}", path);
-            return null;
-        }
-    }
+    Task<JsonElement?> Get(HttpContext http, string path, CancellationToken ct) => projects.Get(ProjectsLookup<TasksDb>.Authorization(http), path, ct);
 
     static ProjectRole? ParseRole(string? name) =>
         Roles.TryParseProjectRole(name, out var role) ? role : name == "reader" ? ProjectRole.Reader : null;

@@ -63,9 +63,9 @@ internal static class SavedViews
             var userId = http.User.UserId();
             var saved = await db.SavedViews.SingleOrDefaultAsync(v => v.Id == id, ct);
             // Someone else's private view does not exist for the caller.
-            if (saved is null || (!saved.Shared && saved.OwnerId != userId)) return (null, null, null, ViewNotFound());
+            if (saved is null || (!saved.Shared && saved.OwnerId != userId)) return (null, null, null, ViewNotFound(), null);
             http.Items[ViewItem] = saved;
-            return (saved.ProjectId, null, null, ViewNotFound());
+            return (saved.ProjectId, null, null, ViewNotFound(), null);
         }).WithTags("Views");
         view.MapGet("", Get)
             .WithName("GetView")

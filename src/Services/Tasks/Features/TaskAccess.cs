@@ -66,15 +66,14 @@ internal static class TaskAccess
 
     public static RouteGroupBuilder MapProjectTasksGroup(this IEndpointRouteBuilder app) =>
         Guarded(app.MapGroup("/v1/projects/{projectId:guid}"), (http, db, ct) =>
-            Task.FromResult<(Guid?, WorkItem?, Comment?, ProblemHttpResult)>((Guid.Parse(http.Request.RouteValues["projectId"]!.ToString()!), null, null, Problems.ProjectNotFound())));
+            Task.FromResult<(Guid?, WorkItem?, Comment?, ProblemHttpResult, Membership?)>((Guid.Parse(http.Request.RouteValues["projectId"]!.ToString()!), null, null, Problems.ProjectNotFound(), null)));
 
     public static RouteGroupBuilder MapTaskGroup(this IEndpointRouteBuilder app) =>
         Guarded(app.MapGroup("/v1/tasks/{taskId:guid}"), async (http, db, ct) =>
         {
             var id = Guid.Parse(http.Request.RouteValues["taskId"]!.ToString()!);
-            // Split: as a single query SQLite would build the whole labels join before picking this task's rows.
-            var task = await db.Tasks.WithDetails().AsSplitQuery().SingleOrDefaultAsync(t => t.Id == id, ct);
-            return (task?.ProjectId, task, null, Problems.TaskNotFound());
+            var found = await LoadTask(db, id, http.User.UserId(), ct);
+            return (found?.Task.ProjectId, found?.Task, null, Problems.TaskNotFound(), found?.Membership);
         });
 
     public static RouteGroupBuilder MapCommentGroup(this IEndpointRouteBuilder app) =>
@@ -82,7 +81,7 @@ internal static class TaskAccess
         {
             var id = Guid.Parse(http.Request.RouteValues["commentId"]!.ToString()!);
             var comment = await db.Comments.SingleOrDefaultAsync(c => c.Id == id, ct);
-            return (comment?.ProjectId, null, comment, Problems.CommentNotFound());
+            return (comment?.ProjectId, null, comment, Problems.CommentNotFound(), null);
         });
 
     /// <summary>
@@ -129,7 +128,8 @@ internal static class TaskAccess
     public static TBuilder RequireProjectRole<TBuilder>(this TBuilder builder, ProjectRole role) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredProjectRole(role), Forbidden);
 
-    internal delegate Task<(Guid? ProjectId, WorkItem? Task, Comment? Comment, ProblemHttpResult NotFound)> Resolve(HttpContext http, TasksDb db, CancellationToken ct);
+    /// <summary>Finds what the route names; <c>Membership</c> when it read the caller's access along with it (else it is read next).</summary>
+    internal delegate Task<(Guid? ProjectId, WorkItem? Task, Comment? Comment, ProblemHttpResult NotFound, Membership? Membership)> Resolve(HttpContext http, TasksDb db, CancellationToken ct);
 
     internal sealed record Membership(KnownProject Project, WorkspaceRole? WorkspaceRole, ProjectRole? ProjectRole);
 
@@ -160,6 +160,52 @@ internal static class TaskAccess
 
     static readonly ConditionalWeakTable<IModel, Func<TasksDb, Guid, Guid, CancellationToken, Task<Membership?>>> CompiledMembership = [];
 
+    /// <summary>A task (tracked, with everything <see cref="TaskResponse.From"/> reads) and the caller's access to its project.</summary>
+    internal sealed record TaskWithAccess(WorkItem Task, Membership Membership);
+
+    /// <summary>
+    /// The task at <c>/v1/tasks/{taskId}</c> with its details and the caller's membership of its project: one compiled
+    /// query, so every task request starts with one round trip (issue 19: it was five, the split query's four and the
+    /// membership) and no LINQ to parameterise and look up in the query cache. On PostgreSQL a single query: its rows are
+    /// the product of the task's assignees, labels and watchers (a few each; at most 20 assignees and 20 labels). On SQLite
+    /// split, because as a single query SQLite would build the whole labels join before picking this task's rows, and a
+    /// round trip there is a function call. The project is built in the projection, so it is not tracked (as before).
+    /// </summary>
+    internal static async Task<TaskWithAccess?> LoadTask(TasksDb db, Guid taskId, Guid userId, CancellationToken ct)
+    {
+        var query = CompiledTask.GetValue(db.Model, _ => db.IsPostgres ? EF.CompileAsyncQuery(TaskSingle) : EF.CompileAsyncQuery(TaskSplit));
+        await foreach (var row in query(db, taskId, userId).WithCancellation(ct)) return row;
+        return null;
+    }
+
+    static readonly ConditionalWeakTable<IModel, Func<TasksDb, Guid, Guid, IAsyncEnumerable<TaskWithAccess>>> CompiledTask = [];
+
+    static readonly Expression<Func<TasksDb, Guid, Guid, IQueryable<TaskWithAccess>>> TaskSingle = (db, taskId, userId) =>
+        from t in db.Tasks.AsSingleQuery().Include(t => t.Assignees).Include(t => t.Labels).ThenInclude(l => l.Label).Include(t => t.Cycle).Include(t => t.Watchers)
+        join p in db.Projects on t.ProjectId equals p.Id
+        where t.Id == taskId
+        select new TaskWithAccess(t, new Membership(
+            new KnownProject
+            {
+                Id = p.Id, WorkspaceId = p.WorkspaceId, Key = p.Key, Archived = p.Archived, ArchiveChangedAt = p.ArchiveChangedAt,
+                Private = p.Private, VisibilityChangedAt = p.VisibilityChangedAt, Deleted = p.Deleted, ListVersion = p.ListVersion,
+            },
+            db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
+            db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
+
+    static readonly Expression<Func<TasksDb, Guid, Guid, IQueryable<TaskWithAccess>>> TaskSplit = (db, taskId, userId) =>
+        from t in db.Tasks.AsSplitQuery().Include(t => t.Assignees).Include(t => t.Labels).ThenInclude(l => l.Label).Include(t => t.Cycle).Include(t => t.Watchers)
+        join p in db.Projects on t.ProjectId equals p.Id
+        where t.Id == taskId
+        select new TaskWithAccess(t, new Membership(
+            new KnownProject
+            {
+                Id = p.Id, WorkspaceId = p.WorkspaceId, Key = p.Key, Archived = p.Archived, ArchiveChangedAt = p.ArchiveChangedAt,
+                Private = p.Private, VisibilityChangedAt = p.VisibilityChangedAt, Deleted = p.Deleted, ListVersion = p.ListVersion,
+            },
+            db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
+            db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
+
     internal static RouteGroupBuilder Guarded(RouteGroupBuilder group, Resolve resolve)
     {
         group.RequireAuthorization().WithMetadata(NotFound, new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized));
@@ -169,9 +215,9 @@ internal static class TaskAccess
             var ct = http.RequestAborted;
             var userId = http.User.UserId();
             var db = http.RequestServices.GetRequiredService<TasksDb>();
-            var (projectId, task, comment, notFound) = await resolve(http, db, ct);
+            var (projectId, task, comment, notFound, membership) = await resolve(http, db, ct);
             if (projectId is not { } pid) return notFound;
-            var membership = await Load(db, pid, userId, ct);
+            membership ??= await Load(db, pid, userId, ct);
             if (membership is { Project.Deleted: true }) return notFound;
             var projects = http.RequestServices.GetRequiredService<ProjectOwner>();
             KnownProject project;

@@ -22,7 +22,10 @@ internal static class TaskNews
     /// The task's reportable state for the events (the reporting service builds its history from them): the status's
     /// category, points, cycle, labels, assignees, due date. Loads the labels and assignees of a tracked task if needed.
     /// </summary>
-    public static async Task<TaskReportFacts> Facts(TasksDb db, WorkItem t, CancellationToken ct)
+    public static Task<TaskReportFacts> Facts(TasksDb db, WorkItem t, CancellationToken ct) => Facts(db, t, null, ct);
+
+    /// <summary><see cref="Facts(TasksDb, WorkItem, CancellationToken)"/> when the caller read the category of the task's status already.</summary>
+    public static async Task<TaskReportFacts> Facts(TasksDb db, WorkItem t, string? statusCategory, CancellationToken ct)
     {
         var entry = db.Entry(t);
         if (entry.State is not (EntityState.Detached or EntityState.Added))
@@ -30,8 +33,8 @@ internal static class TaskNews
             if (!entry.Collection(x => x.Labels).IsLoaded) await entry.Collection(x => x.Labels).LoadAsync(ct);
             if (!entry.Collection(x => x.Assignees).IsLoaded) await entry.Collection(x => x.Assignees).LoadAsync(ct);
         }
-        var status = await db.Statuses.FindAsync([t.StatusId], ct);
-        return new TaskReportFacts(status?.Category, t.Estimate, t.CycleId, TaskFields.LabelIds(t), TaskFields.AssigneeIds(t), t.DueDate);
+        var category = statusCategory ?? (await db.Statuses.FindAsync([t.StatusId], ct))?.Category;
+        return new TaskReportFacts(category, t.Estimate, t.CycleId, TaskFields.LabelIds(t), TaskFields.AssigneeIds(t), t.DueDate);
     }
 
     public static TaskAssigned Assigned(WorkItem t, KnownProject p, Guid assigneeId, Guid actorId) =>

@@ -57,7 +57,7 @@ internal static class TaskSearch
 #pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there).
         if (!db.IsPostgres)
             return db.Database.SqlQueryRaw<SearchHit>("""
-                SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", -bm25(task_fts, 10.0, 4.0, 1.0) AS "Score"
+                SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", -bm25(task_fts, 10.0, 4.0, 1.0, 0.0) AS "Score"
                 FROM task_fts JOIN task_search_docs AS d ON d.id = task_fts.rowid
                 WHERE task_fts MATCH
                 """ + Literal(text.Fts5));
@@ -83,28 +83,47 @@ internal static class TaskSearch
     /// has no order by relevance), but the limit is applied before anything else is joined: FTS5 keeps only the best rowids
     /// and the documents are read for those alone.
     /// </summary>
-    internal static IQueryable<RankedHit> Ranked(TasksDb db, SearchText text, int? limit)
+    /// <remarks>
+    /// <paramref name="workspaceId"/>: only that workspace's documents, restricted inside the index lookup (issue 19,
+    /// migrations <c>SearchByWorkspace</c>): on PostgreSQL by the GIN index over (workspace_id, document), on SQLite by
+    /// the document's workspace token, ANDed in the MATCH (the words are then confined to the text columns).
+    /// </remarks>
+    internal static IQueryable<RankedHit> Ranked(TasksDb db, SearchText text, int? limit, Guid? workspaceId = null)
     {
         var top = limit is { } l ? " LIMIT " + l.ToString(CultureInfo.InvariantCulture) : "";
-#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there); the limit is a number.
+#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there); the limit is a number; the token is hex.
         if (!db.IsPostgres)
             return db.Database.SqlQueryRaw<RankedHit>("""
                 SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", h.score AS "Score", h.rowid AS "DocId"
-                FROM (SELECT rowid, -bm25(task_fts, 10.0, 4.0, 1.0) AS score FROM task_fts WHERE task_fts MATCH
-                """ + Literal(text.Fts5) + " ORDER BY score DESC, rowid DESC" + top + """
+                FROM (SELECT rowid, -bm25(task_fts, 10.0, 4.0, 1.0, 0.0) AS score FROM task_fts WHERE task_fts MATCH
+                """ + Literal(workspaceId is { } w ? InWorkspace(w, text.Fts5) : text.Fts5).Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal) + " ORDER BY score DESC, rowid DESC" + top + """
                 ) AS h JOIN task_search_docs AS d ON d.id = h.rowid
                 """);
         var query = text.Prefix is null
             ? "websearch_to_tsquery('english', {0})"
             : "websearch_to_tsquery('english', {0}) && to_tsquery('english', {1})";
+        object[] parameters = text.Prefix is null ? [text.WebSearch] : [text.WebSearch, text.Prefix + ":*"];
+        var inWorkspace = "";
+        if (workspaceId is { } ws)
+        {
+            inWorkspace = " AND d.workspace_id = {" + parameters.Length.ToString(CultureInfo.InvariantCulture) + "}";
+            parameters = [.. parameters, ws];
+        }
         return db.Database.SqlQueryRaw<RankedHit>(
             "SELECT d.task_id AS \"TaskId\", d.project_id AS \"ProjectId\", ts_rank(d.document, q.query)::float8 AS \"Score\", 0::bigint AS \"DocId\"\n" +
             "FROM task_search_docs AS d, (SELECT " + query + " AS query) AS q\n" +
-            "WHERE d.document @@ q.query\n" +
+            "WHERE d.document @@ q.query" + inWorkspace + "\n" +
             "ORDER BY \"Score\" DESC, d.task_id DESC" + top,
-            text.Prefix is null ? [text.WebSearch] : [text.WebSearch, text.Prefix + ":*"]);
+            parameters);
 #pragma warning restore EF1003
     }
+
+    /// <summary>The FTS5 expression limited to one workspace's documents, the words to the text columns (braces doubled in raw SQL: EF formats it).</summary>
+    internal static string InWorkspace(Guid workspaceId, string fts5) =>
+        "workspace : \"" + WorkspaceToken(workspaceId) + "\" AND {title description comments} : (" + fts5 + ")";
+
+    /// <summary>A workspace's token in the SQLite search documents (as the SearchByWorkspace migration writes it).</summary>
+    internal static string WorkspaceToken(Guid workspaceId) => "w" + workspaceId.ToString("N");
 
     /// <summary>Highlighted extracts (<c>&lt;mark&gt;</c>…<c>&lt;/mark&gt;</c>) of the best matching part of each task.</summary>
     public static async Task<Dictionary<Guid, string>> Snippets(TasksDb db, SearchText text, Guid[] taskIds, CancellationToken ct, long[]? docIds = null)
@@ -219,9 +238,9 @@ internal static class TaskSearch
         var projectIds = readable.Select(p => p.Id);
         // A task key ("WEB-12") finds that task first, whatever its text says: a person who knows the key wants that task.
         var byKey = await ByKey(q!, projectIds);
-        // The best candidates across workspaces first, then the caller's projects among them: exact whenever a page's
-        // worth survives (the candidates are a prefix of the full ranking); otherwise (few matches, or most of the best
-        // in other workspaces) the full ranking.
+        // The best candidates of this workspace (restricted inside the index), then the caller's projects among them
+        // (private ones they cannot see drop out): exact whenever a page's worth survives (the candidates are a prefix of
+        // the workspace's ranking); otherwise the workspace's full ranking.
         var page = await Page(Candidates * take);
         if (page.Count < take) page = await Page(null);
         var snippets = await Snippets(db, text!, [.. page.Select(p => p.Id)], ct, [.. page.Select(p => p.DocId)]);
@@ -245,7 +264,7 @@ internal static class TaskSearch
         }
 
         Task<List<PageRow>> Page(int? limit) => (
-                from h in Ranked(db, text!, limit)
+                from h in Ranked(db, text!, limit, workspaceId)
                 where projectIds.Contains(h.ProjectId)
                 join t in db.Tasks on h.TaskId equals t.Id
                 orderby h.Score descending, h.DocId descending, h.TaskId descending
@@ -266,7 +285,7 @@ internal static class TaskSearch
         return true;
     }
 
-    /// <summary>How many candidates per requested hit the search ranks before filtering by workspace.</summary>
+    /// <summary>How many candidates per requested hit the search ranks before filtering by the caller's projects.</summary>
     const int Candidates = 10;
 
     sealed record PageRow(Guid Id, string Key, string Title, Guid ProjectId, double Score, long DocId);
