@@ -174,6 +174,8 @@ public abstract class ProjectEndpointTests(ProjectsApp app) : ProjectsTestBase(a
         var updated = Assert.Single(await Outbox("ProjectUpdated"), e => e.GetProperty("projectId").GetGuid() == projectId);
         Assert.Equal(workspaceId, updated.GetProperty("workspaceId").GetGuid());
         Assert.Equal(["name", "description", "leadId", "targetDate"], updated.GetProperty("changedFields").EnumerateArray().Select(f => f.GetString()));
+        // The project's name and target date after the change (the reporting overview keeps them).
+        Assert.Equal(("New site", "2026-06-30"), (updated.GetProperty("name").GetString(), updated.GetProperty("targetDate").GetString()));
 
         var path = $"/v1/projects/{projectId}";
         await AssertValidation(await Client(owner).PatchAsJsonAsync(path, new { name = "" }, Ct), "name");

@@ -37,6 +37,7 @@ public abstract class AccessTests(ReportingApp app) : ReportingTestBase(app)
             {
                 ("POST", var p) when p.EndsWith("/exports", StringComparison.Ordinal) => new { report = "summary", format = "csv" },
                 ("PUT", var p) when p.EndsWith("/settings", StringComparison.Ordinal) => new { weekStart = "monday" },
+                ("PUT", var p) when p.EndsWith("/weekly-email", StringComparison.Ordinal) => new { recipients = Array.Empty<Guid>(), day = "monday", hour = 9 },
                 ("POST", var p) when p.EndsWith("/rebuild", StringComparison.Ordinal) => null,
                 ("GET", _) => null,
                 _ => throw new InvalidOperationException($"Add a request body for {method} {pattern} to this test."),

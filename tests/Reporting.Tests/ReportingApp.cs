@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using TaskFlow.Reporting.Features;
 
 namespace TaskFlow.Reporting.Tests;
@@ -10,12 +11,19 @@ public class ReportingApp(Provider provider) : TestTokenApp(provider)
 {
     internal TestClock Clock { get; } = new();
 
+    /// <summary>The weekly email scheduler's time: Monday 2026-03-30 05:00 UTC (07:00 in Berlin, summer time) until advanced.</summary>
+    internal FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 30, 5, 0, 0, TimeSpan.Zero));
+
     protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("Reporting:Exports:Lifetime", "00:10:00")];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<ReportClock>(Clock));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<ReportClock>(Clock);
+            s.AddSingleton(new ReportingTime(Time));
+        });
     }
 }
 

@@ -91,6 +91,7 @@ public sealed class EveryPageAccessibilityTests(BrowserFixture fixture)
 
             await Visit($"/workspaces/{data.WorkspaceId}", page.GetByTestId("project-item").First, "workspace");
             await Visit($"/workspaces/{data.WorkspaceId}/settings", page.GetByTestId("invitation-row").First, "workspace settings");
+            await Visit($"/workspaces/{data.WorkspaceId}/overview", page.GetByTestId("overview-workload"), "workspace overview");
             await Visit($"/projects/{data.ProjectId}", page.Locator("[data-testid=task-card][data-key=AXE-1]"), "board");
 
             // The bell's and the account menu's open menus.

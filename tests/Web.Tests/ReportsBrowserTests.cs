@@ -64,8 +64,79 @@ public sealed class ReportsBrowserTests(BrowserFixture fixture)
         await Expect(page).ToHaveURLAsync(new Regex("tz=Europe%2FBerlin"));
         await Expect(page.GetByTestId("summary-done")).ToHaveTextAsync("1");
 
+        // The task list export: a background job with its percent, then the file, whose rows are the project's tasks.
+        await page.GetByTestId("export-csv").ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(async () =>
+        {
+            await Expect(page.GetByTestId("export-download")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await page.GetByTestId("export-download").ClickAsync();
+        });
+        var csv = await File.ReadAllTextAsync(await download.PathAsync(), Ct);
+        Assert.Contains("\"ENG-1\",\"Build the mill\",\"Done\",\"done\"", csv, StringComparison.Ordinal);
+        Assert.Contains("\"ENG-3\",\"Write the notes\"", csv, StringComparison.Ordinal);
+        Assert.Equal(4, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length); // header + 3 tasks
+
+        // The "report ready" notification links to the file.
+        await page.GotoAsync($"/projects/{projectId}");
+        await page.GetByTestId("bell").ClickAsync();
+        var notice = page.GetByTestId("notification").Filter(new() { HasText = "export (CSV) is ready" }).First;
+        await Expect(notice).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await notice.ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/projects/{projectId}/reports\\?export="));
+        var again = await page.RunAndWaitForDownloadAsync(async () =>
+        {
+            await Expect(page.GetByTestId("export-download")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await page.GetByTestId("export-download").ClickAsync();
+        });
+        Assert.Equal(csv, await File.ReadAllTextAsync(await again.PathAsync(), Ct));
+
         await Accessibility.AssertNoSeriousViolations(page);
         await BrowserTests.Shot(page, "reports");
+        BrowserFixture.AssertNoConsoleErrors(page);
+    }
+
+    [Fact]
+    public async Task The_workspace_overview_shows_each_projects_progress_and_health_and_the_workload_by_name()
+    {
+        var email = $"overview-{Guid.NewGuid():n}@example.com";
+        var page = await fixture.NewPage();
+        await BrowserTests.SignUp(page, email, "Grace Hopper");
+        using var api = fixture.Host.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Accounts.SignIn(api, email, BrowserTests.Password));
+        var me = (await api.GetFromJsonAsync<JsonElement>("/v1/users/me", Ct)).GetProperty("id").GetGuid();
+        var workspaceId = await SeedApi.Create(api, "/v1/workspaces", new { name = "Overviewed" }, Ct);
+        var projectId = await SeedApi.Create(api, $"/v1/workspaces/{workspaceId}/projects", new { name = "Compiler", key = "CMP", targetDate = "2099-12-31" }, Ct);
+        var statuses = (await api.GetFromJsonAsync<JsonElement>($"/v1/projects/{projectId}/statuses", Ct)).EnumerateArray().ToList();
+        var doneStatus = statuses.First(s => s.GetProperty("category").GetString() == "done").GetProperty("id").GetGuid();
+        var done = await SeedApi.Create(api, $"/v1/projects/{projectId}/tasks", new { title = "Write the linker", estimate = 3, assigneeIds = new[] { me } }, Ct);
+        await SeedApi.Create(api, $"/v1/projects/{projectId}/tasks", new { title = "Write the loader", estimate = 2, assigneeIds = new[] { me } }, Ct);
+        await SeedApi.Create(api, $"/v1/projects/{projectId}/tasks", new { title = "Find the bug" }, Ct);
+        await SeedApi.Post(api, $"/v1/tasks/{done}/move", new { statusId = doneStatus }, Ct);
+
+        await page.GotoAsync($"/workspaces/{workspaceId}");
+        await Expect(page.GetByTestId("workspace-title")).ToHaveTextAsync("Overviewed", new() { Timeout = 60_000 });
+        await page.GetByTestId("workspace-overview-link").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/workspaces/{workspaceId}/overview"));
+        await Expect(page.GetByTestId("overview-title")).ToHaveTextAsync("Overviewed · Overview", new() { Timeout = 60_000 });
+
+        // The overview follows events: reload until the move has arrived (it does within seconds).
+        var row = page.Locator("[data-testid=overview-project][data-key=CMP]");
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        for (var attempt = 0; attempt < 20 && await row.GetByTestId("overview-done").TextContentAsync() != "1 / 3"; attempt++)
+        {
+            await Task.Delay(500, Ct);
+            await page.ReloadAsync();
+            await Expect(row).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        }
+        await Expect(row.GetByTestId("overview-done")).ToHaveTextAsync("1 / 3");
+        await Expect(row.GetByTestId("overview-percent")).ToHaveTextAsync("33 %");
+        await Expect(row.GetByTestId("overview-health")).ToHaveTextAsync("On track");
+        var grace = page.GetByTestId("overview-person").Filter(new() { HasText = "Grace Hopper" });
+        await Expect(grace.GetByTestId("overview-open")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("overview-person").Filter(new() { HasText = "Unassigned" }).GetByTestId("overview-open")).ToHaveTextAsync("1");
+
+        await Accessibility.AssertNoSeriousViolations(page);
+        await BrowserTests.Shot(page, "workspace-overview");
         BrowserFixture.AssertNoConsoleErrors(page);
     }
 }

@@ -6,14 +6,18 @@ namespace TaskFlow.Projects.Contracts;
 /// A project was created in a workspace; <paramref name="Key"/> prefixes its task numbers. <paramref name="Visibility"/>:
 /// <c>workspace</c> (every workspace member works in it) or <c>private</c> (only its members and workspace owners/admins).
 /// Consumers read a missing visibility (events published before it existed) as <c>workspace</c>.
+/// <paramref name="TargetDate"/>: the planned finish (null: none, or an event published before it was carried).
 /// </summary>
-public sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name, string Visibility) : IntegrationEvent;
+public sealed record ProjectCreated(Guid ProjectId, Guid WorkspaceId, string Key, string Name, string Visibility, DateOnly? TargetDate = null) : IntegrationEvent;
 
 /// <summary>
 /// Project details changed; <paramref name="ChangedFields"/> names them (camelCase, e.g. name, leadId, visibility).
 /// <paramref name="Visibility"/> is the project's visibility after the change (workspace or private).
+/// <paramref name="Name"/> and <paramref name="TargetDate"/> are the project's name and target date after the change;
+/// both are null in events published before they were carried (consumers then keep what they knew).
 /// </summary>
-public sealed record ProjectUpdated(Guid ProjectId, Guid WorkspaceId, string[] ChangedFields, string Visibility) : IntegrationEvent;
+public sealed record ProjectUpdated(
+    Guid ProjectId, Guid WorkspaceId, string[] ChangedFields, string Visibility, string? Name = null, DateOnly? TargetDate = null) : IntegrationEvent;
 
 /// <summary>A project became read-only.</summary>
 public sealed record ProjectArchived(Guid ProjectId, Guid WorkspaceId) : IntegrationEvent;

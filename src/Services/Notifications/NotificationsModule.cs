@@ -92,6 +92,7 @@ public sealed class NotificationsModule : IServiceModule
         builder.Services.AddEventHandler<NotificationsDb, MemberAdded, MemberAddedHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, InvitationCreated, InvitationNoticeHandler>(Name);
         builder.Services.AddEventHandler<NotificationsDb, TaskFlow.Reporting.Contracts.ReportReady, ReportReadyHandler>(Name);
+        builder.Services.AddEventHandler<NotificationsDb, TaskFlow.Reporting.Contracts.WeeklyStatusReportDue, WeeklyStatusEmailHandler>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)

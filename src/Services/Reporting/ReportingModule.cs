@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.BuildingBlocks.Data;
 using TaskFlow.BuildingBlocks.Hosting;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Identity.Contracts;
 using TaskFlow.Projects.Contracts;
 using TaskFlow.Reporting.Consumers;
 using TaskFlow.Reporting.Data;
@@ -35,9 +36,12 @@ public sealed class ReportingModule : IServiceModule
         services.TryAddSingleton<ReportClock>();
         services.AddScoped<ReportCaller>();
         services.AddScoped<AccessCopy>();
+        services.AddScoped<UserNames>();
         services.AddSingleton<Rebuild>();
         services.AddSingleton<ExportSignal>();
         services.AddHostedService<ExportWorker>();
+        services.TryAddSingleton(new ReportingTime(TimeProvider.System));
+        services.AddHostedService<WeeklyEmailScheduler>();
 
         services.AddReportLog(Name);
         services.AddEventHandler<ReportingDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
@@ -51,6 +55,9 @@ public sealed class ReportingModule : IServiceModule
         services.AddEventHandler<ReportingDb, ProjectMemberAdded, ProjectMemberAddedHandler>(Name);
         services.AddEventHandler<ReportingDb, ProjectMemberRoleChanged, ProjectMemberRoleChangedHandler>(Name);
         services.AddEventHandler<ReportingDb, ProjectMemberRemoved, ProjectMemberRemovedHandler>(Name);
+        services.AddEventHandler<ReportingDb, UserRegistered, UserRegisteredHandler>(Name);
+        services.AddEventHandler<ReportingDb, UserProfileUpdated, UserProfileUpdatedHandler>(Name);
+        services.AddEventHandler<ReportingDb, UserDeleted, UserDeletedHandler>(Name);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder app)
@@ -66,9 +73,12 @@ public sealed class ReportingModule : IServiceModule
         CreatedVsCompleted.Map(project);
         RebuildReports.MapProject(project);
         ExportEndpoints.Map(project);
+        WeeklyEmail.MapProject(project);
 
         var workspace = app.MapWorkspaceReportsGroup().WithTags("Reports");
         RebuildReports.MapWorkspace(workspace);
+        Overview.Map(workspace);
+        WeeklyEmail.MapWorkspace(workspace);
         ReportSettings.Map(workspace);
     }
 }

@@ -20,8 +20,28 @@ public sealed record CycleTimeReport(Guid ProjectId, string TimeZone, DateOnly F
 public sealed record OverdueItem(Guid TaskId, string Key, string Title, DateOnly DueDate, int DaysOverdue, string Category, Guid? StatusId, List<Guid> AssigneeIds, double? Points);
 public sealed record OverdueReport(Guid ProjectId, DateOnly Today, string TimeZone, List<OverdueItem> Tasks);
 
+public sealed record OverviewPoints(double Total, double Done, double Open);
+public sealed record OverviewProject(
+    Guid ProjectId, string Key, string Name, DateOnly? TargetDate, int Total, int Done, int Open, int Cancelled, int Overdue,
+    int PercentDone, OverviewPoints Points, int CompletedLast28Days, int? DaysLeft, double? Forecast, string Health);
+public sealed record OverviewWorkload(Guid? UserId, string? DisplayName, bool Member, int Open, double OpenPoints, int InProgress, int Overdue);
+public sealed record WorkspaceOverviewReport(Guid WorkspaceId, DateOnly Today, string TimeZone, List<OverviewProject> Projects, List<OverviewWorkload> Workload);
+
+public sealed record ExportJob(
+    Guid Id, string Report, string Format, string State, int Progress, DateTime CreatedAt, DateTime? CompletedAt, DateTime? ExpiresAt,
+    string? FileName, string? FileUrl, string? Error);
+public sealed record StartExportRequest(string Report, string Format, string? Tz);
+
 public sealed class ReportsApi(ApiClient api)
 {
+    public Task<ApiResult<ExportJob>> StartExport(Guid projectId, StartExportRequest request) =>
+        api.Post<ExportJob>($"v1/projects/{projectId}/reports/exports", request);
+    public Task<ApiResult<ExportJob>> Export(Guid projectId, Guid exportId) => api.Get<ExportJob>($"v1/projects/{projectId}/reports/exports/{exportId}");
+    public Task<ApiResult<(byte[] Bytes, string? FileName, string ContentType)>> ExportFile(string fileUrl) => api.GetBytes(fileUrl.TrimStart('/'));
+
+    public Task<ApiResult<WorkspaceOverviewReport>> Overview(Guid workspaceId, string tz) =>
+        api.Get<WorkspaceOverviewReport>($"v1/workspaces/{workspaceId}/reports/overview?tz={Uri.EscapeDataString(tz)}");
+
     static string Path(Guid projectId, string report, string query) => $"v1/projects/{projectId}/reports/{report}{(query.Length > 0 ? "?" + query : "")}";
 
     public Task<ApiResult<ReportSummary>> Summary(Guid projectId, string query) => api.Get<ReportSummary>(Path(projectId, "summary", query));

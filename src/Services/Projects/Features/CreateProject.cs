@@ -62,7 +62,7 @@ internal static class CreateProject
             project.Statuses.Add(new WorkflowStatus { Id = Guid.CreateVersion7(), Name = statusName, Category = category });
         db.Projects.Add(project);
 
-        db.Publish(new ProjectCreated(project.Id, project.WorkspaceId, project.Key, project.Name, visibility.ToName()));
+        db.Publish(new ProjectCreated(project.Id, project.WorkspaceId, project.Key, project.Name, visibility.ToName(), project.TargetDate));
         db.Publish(new ProjectMemberAdded(project.Id, access.UserId, ProjectRole.Admin.ToName()));
         Workflow.Renumber(db, project.Id, project.Statuses);
         try

@@ -51,7 +51,7 @@ internal static class UpdateProject
 
         if (changed.Count > 0)
         {
-            db.Publish(new ProjectUpdated(project.Id, project.WorkspaceId, [.. changed], project.Visibility.ToName()));
+            db.Publish(new ProjectUpdated(project.Id, project.WorkspaceId, [.. changed], project.Visibility.ToName(), project.Name, project.TargetDate));
             await db.SaveChangesAsync(ct);
         }
         return TypedResults.Ok(ProjectResponse.From(project, access.ProjectRole));

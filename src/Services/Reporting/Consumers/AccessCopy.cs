@@ -39,7 +39,11 @@ internal sealed class AccessCopy(ReportingDb db)
     {
         var project = await db.Projects.FindAsync([projectId], ct);
         if (project is null)
-            db.Projects.Add(project = new KnownProject { Id = projectId, WorkspaceId = workspaceId, VisibilityChangedAt = DateTime.MinValue.ToUniversalTime() });
+            db.Projects.Add(project = new KnownProject
+            {
+                Id = projectId, WorkspaceId = workspaceId, VisibilityChangedAt = DateTime.MinValue.ToUniversalTime(),
+                DetailsChangedAt = DateTime.MinValue.ToUniversalTime(),
+            });
         return project;
     }
 
@@ -114,7 +118,10 @@ internal sealed class ProjectCreatedHandler(AccessCopy copy) : IIntegrationEvent
     {
         var project = await copy.Project(e.ProjectId, e.WorkspaceId, ct);
         if (project.Deleted) return;
-        (project.WorkspaceId, project.Key, project.Name) = (e.WorkspaceId, e.Key, e.Name);
+        project.WorkspaceId = e.WorkspaceId;
+        project.Key = e.Key;
+        if (e.OccurredAt >= project.DetailsChangedAt)
+            (project.Name, project.TargetDate, project.DetailsChangedAt) = (e.Name, e.TargetDate, e.OccurredAt);
         // Events published before projects had a visibility carry none: a workspace project.
         await copy.Visibility(e.ProjectId, e.WorkspaceId, string.IsNullOrEmpty(e.Visibility) ? "workspace" : e.Visibility, e.OccurredAt, ct);
     }
@@ -122,7 +129,17 @@ internal sealed class ProjectCreatedHandler(AccessCopy copy) : IIntegrationEvent
 
 internal sealed class ProjectUpdatedHandler(AccessCopy copy) : IIntegrationEventHandler<ProjectUpdated>
 {
-    public Task Handle(ProjectUpdated e, CancellationToken ct) => copy.Visibility(e.ProjectId, e.WorkspaceId, e.Visibility, e.OccurredAt, ct);
+    public async Task Handle(ProjectUpdated e, CancellationToken ct)
+    {
+        await copy.Visibility(e.ProjectId, e.WorkspaceId, e.Visibility, e.OccurredAt, ct);
+        // Events published before name and target date were carried have neither: keep what is known.
+        if (e.Name is null && e.TargetDate is null) return;
+        var project = await copy.Project(e.ProjectId, e.WorkspaceId, ct);
+        if (project.Deleted || e.OccurredAt < project.DetailsChangedAt) return;
+        if (e.Name is not null) project.Name = e.Name;
+        if (e.TargetDate is not null) project.TargetDate = e.TargetDate;
+        project.DetailsChangedAt = e.OccurredAt;
+    }
 }
 
 /// <summary>Tombstones the project: its reports answer 404 from now on (its log and history stay until a rebuild is asked for).</summary>

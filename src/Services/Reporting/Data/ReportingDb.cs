@@ -22,6 +22,9 @@ internal abstract class ReportingDb(DbContextOptions options) : ServiceDb(option
     public DbSet<KnownProject> Projects => Set<KnownProject>();
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<ExportJob> ExportJobs => Set<ExportJob>();
+    public DbSet<KnownUser> Users => Set<KnownUser>();
+    public DbSet<WeeklyEmailSetting> WeeklyEmails => Set<WeeklyEmailSetting>();
+    public DbSet<WeeklyEmailSent> WeeklyEmailsSent => Set<WeeklyEmailSent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -91,6 +94,26 @@ internal abstract class ReportingDb(DbContextOptions options) : ServiceDb(option
         {
             e.ToTable("project_members");
             e.HasKey(x => new { x.ProjectId, x.UserId });
+        });
+        modelBuilder.Entity<KnownUser>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.DisplayName).HasMaxLength(200);
+        });
+        modelBuilder.Entity<WeeklyEmailSetting>(e =>
+        {
+            e.ToTable("weekly_email_settings");
+            e.HasKey(x => x.ScopeId);
+            e.Property(x => x.ScopeId).ValueGeneratedNever();
+            e.Property(x => x.TimeZone).HasMaxLength(100);
+            e.HasIndex(x => x.WorkspaceId);
+        });
+        modelBuilder.Entity<WeeklyEmailSent>(e =>
+        {
+            e.ToTable("weekly_emails_sent");
+            e.HasKey(x => new { x.ScopeId, x.UserId, x.WeekOf });
         });
         modelBuilder.Entity<ExportJob>(e =>
         {
@@ -233,6 +256,22 @@ internal sealed class KnownProject
     public bool Deleted { get; set; }
     public bool Private { get; set; }
     public DateTime VisibilityChangedAt { get; set; }
+    /// <summary>The planned finish (ProjectCreated/ProjectUpdated); drives the overview's health.</summary>
+    public DateOnly? TargetDate { get; set; }
+    /// <summary>When name and target date were last set (last writer wins).</summary>
+    public DateTime DetailsChangedAt { get; set; }
+}
+
+/// <summary>
+/// A user's display name for the workspace overview's workload (UserRegistered, UserProfileUpdated). On UserDeleted the
+/// name is erased and the row stays as a tombstone, so a late profile event cannot bring the name back (docs/adr/0030).
+/// </summary>
+internal sealed class KnownUser
+{
+    public Guid Id { get; set; }
+    public string DisplayName { get; set; } = "";
+    public bool Deleted { get; set; }
+    public DateTime UpdatedAt { get; set; }
 }
 
 /// <summary>An explicit project membership (inactive once removed).</summary>
@@ -264,4 +303,35 @@ internal sealed class ExportJob
     public DateTime CreatedAt { get; set; }
     public DateTime? CompletedAt { get; set; }
     public DateTime? ExpiresAt { get; set; }
+}
+
+/// <summary>
+/// The weekly status email of a project (<see cref="ScopeId"/> = project id) or of the whole workspace (= workspace id):
+/// to whom, and on which day and hour of <see cref="TimeZone"/> (the workspaces service publishes no time zone).
+/// </summary>
+internal sealed class WeeklyEmailSetting
+{
+    public Guid ScopeId { get; set; }
+    public Guid WorkspaceId { get; set; }
+    /// <summary>Null: the workspace-wide email.</summary>
+    public Guid? ProjectId { get; set; }
+    /// <summary>Comma-separated user ids.</summary>
+    public string Recipients { get; set; } = "";
+    /// <summary>0 Sunday … 6 Saturday.</summary>
+    public int Day { get; set; }
+    public int Hour { get; set; }
+    public string TimeZone { get; set; } = "UTC";
+    public bool Enabled { get; set; }
+    /// <summary>A week whose sending time was before this is skipped (the setting starts with the next one).</summary>
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>One week's email to one recipient was handed to notifications: the key that makes it once per week, across restarts.</summary>
+internal sealed class WeeklyEmailSent
+{
+    public Guid ScopeId { get; set; }
+    public Guid UserId { get; set; }
+    /// <summary>The local day of the week's sending time.</summary>
+    public DateOnly WeekOf { get; set; }
+    public DateTime SentAt { get; set; }
 }

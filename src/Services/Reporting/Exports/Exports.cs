@@ -25,13 +25,17 @@ namespace TaskFlow.Reporting.Exports;
 /// </summary>
 internal static class ExportEndpoints
 {
-    public static readonly string[] Reports = ["summary", "cumulative-flow", "throughput", "cycle-time", "workload", "overdue", "created-vs-completed", "burndown"];
-    public static readonly string[] Formats = ["csv", "xlsx"];
+    public static readonly string[] Reports = ["summary", "cumulative-flow", "throughput", "cycle-time", "workload", "overdue", "created-vs-completed", "burndown", "tasks", "status"];
+    public static readonly string[] Formats = ["csv", "xlsx", "pdf"];
 
-    /// <summary>What to export: a report (<see cref="Reports"/>), a format (csv or xlsx) and the report's filters (burndown needs cycleId).</summary>
+    /// <summary>
+    /// What to export: a report (<see cref="Reports"/>; <c>tasks</c>: the project's task list), a format (csv or xlsx)
+    /// and the report's filters (burndown needs cycleId). The task list takes statusId, assigneeId, labelId, cycleId and
+    /// the due range dueFrom … dueTo (days, inclusive).
+    /// </summary>
     public sealed record Request(
         [property: Required] string Report, [property: Required] string Format, string? Tz = null, DateOnly? From = null, DateOnly? To = null,
-        Guid? CycleId = null, Guid? AssigneeId = null, Guid? LabelId = null);
+        Guid? CycleId = null, Guid? AssigneeId = null, Guid? LabelId = null, Guid? StatusId = null, DateOnly? DueFrom = null, DateOnly? DueTo = null);
 
     /// <summary>
     /// An export job: <paramref name="State"/> queued, running, ready, failed or expired; <paramref name="Progress"/> 0–100;
@@ -56,17 +60,27 @@ internal static class ExportEndpoints
         var report = request.Report?.Trim().ToLowerInvariant() ?? "";
         var format = request.Format?.Trim().ToLowerInvariant() ?? "";
         if (!Reports.Contains(report)) errors["report"] = [$"Choose one of: {string.Join(", ", Reports)}."];
-        if (!Formats.Contains(format)) errors["format"] = ["Choose csv or xlsx."];
+        if (!Formats.Contains(format)) errors["format"] = ["Choose csv, xlsx or pdf."];
+        else if (format == "pdf" && report != "status") errors["format"] = ["PDF is made for the project status report (report: status)."];
+        else if (report == "status" && format != "pdf") errors["format"] = ["The project status report is a PDF (format: pdf)."];
         if (report == "burndown" && request.CycleId is null) errors["cycleId"] = ["A burndown export needs the cycle."];
         var query = new ReportQuery { Tz = request.Tz, From = request.From, To = request.To, CycleId = request.CycleId, AssigneeId = request.AssigneeId, LabelId = request.LabelId };
         var (_, queryErrors) = query.Resolve(clock.UtcNow, caller.WeekStart);
         foreach (var (key, value) in queryErrors) errors[key] = value;
+        if (request.DueFrom > request.DueTo) errors["dueFrom"] = ["The first due day must not be after the last (dueTo)."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var stored = report == "tasks"
+            ? JsonSerializer.Serialize(new TaskListQuery
+            {
+                Tz = request.Tz, StatusId = request.StatusId, AssigneeId = request.AssigneeId, LabelId = request.LabelId, CycleId = request.CycleId,
+                DueFrom = request.DueFrom, DueTo = request.DueTo,
+            }, EventEnvelope.Json)
+            : JsonSerializer.Serialize(query, EventEnvelope.Json);
 
         var job = new ExportJob
         {
             Id = Guid.CreateVersion7(), ProjectId = caller.Project.Id, WorkspaceId = caller.Project.WorkspaceId, RequestedBy = caller.UserId,
-            Report = report, Format = format, Query = JsonSerializer.Serialize(query, EventEnvelope.Json), State = "queued",
+            Report = report, Format = format, Query = stored, State = "queued",
             CreatedAt = DateTime.UtcNow,
         };
         db.ExportJobs.Add(job);
@@ -170,15 +184,27 @@ internal sealed class ExportWorker(IServiceProvider services, ExportSignal signa
             var workspace = await db.Workspaces.AsNoTracking().SingleOrDefaultAsync(w => w.Id == job.WorkspaceId, ct);
             var history = await ProjectHistory.Load(db, job.ProjectId, ct);
             await Progress(db, job, 40, ct);
-            var table = ExportFiles.Compute(job, history, query, clock.UtcNow, (DayOfWeek)(workspace?.WeekStart ?? 1));
+            if (job.Report == "status")
+            {
+                var (range, rangeErrors) = query.Resolve(clock.UtcNow, (DayOfWeek)(workspace?.WeekStart ?? 1));
+                if (range is null) throw new ExportFiles.NotFound(string.Join(" ", rangeErrors.Values.SelectMany(v => v)));
+                var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == job.ProjectId, ct);
+                var input = new ReportInput(history, range);
+                var throughputInput = new ReportInput(history, range with { From = range.WeekOf(range.Today.AddDays(-7 * 7)) });
+                PdfReport.UseFonts(configuration["Reporting:Pdf:FontDirectory"] ?? "/usr/share/fonts/truetype/dejavu");
+                await Progress(db, job, 60, ct);
+                var pdf = PdfReport.Write(new PdfReport.Content(
+                    project.Name, project.Key, range.Today, range.Zone.Id, Summary.Compute(job.ProjectId, input),
+                    Throughput.Compute(job.ProjectId, throughputInput), CumulativeFlow.Compute(job.ProjectId, input), Overdue.Compute(job.ProjectId, input)));
+                await Finish(db, job, pdf, ct);
+                return true;
+            }
+            var table = job.Report == "tasks"
+                ? TaskList.Table(history, JsonSerializer.Deserialize<TaskListQuery>(job.Query, EventEnvelope.Json) ?? new TaskListQuery(),
+                    await db.Users.AsNoTracking().Where(u => !u.Deleted && u.DisplayName != "").ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct))
+                : ExportFiles.Compute(job, history, query, clock.UtcNow, (DayOfWeek)(workspace?.WeekStart ?? 1));
             await Progress(db, job, 70, ct);
-            var now = DateTime.UtcNow;
-            job.Content = ExportFiles.Write(table, job.Format);
-            job.FileName = $"{job.Report}-{now:yyyyMMdd-HHmmss}.{job.Format}";
-            (job.State, job.Progress, job.CompletedAt, job.ExpiresAt) = ("ready", 100, now, now + Lifetime);
-            var url = $"/v1/projects/{job.ProjectId}/reports/exports/{job.Id}/file";
-            db.Publish(new ReportReady(job.Id, job.ProjectId, job.WorkspaceId, job.RequestedBy, job.Report, job.Format, job.FileName, url, job.ExpiresAt.Value));
-            await db.SaveChangesAsync(ct);
+            await Finish(db, job, ExportFiles.Write(table, job.Format), ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
@@ -189,6 +215,18 @@ internal sealed class ExportWorker(IServiceProvider services, ExportSignal signa
                 .SetProperty(j => j.CompletedAt, DateTime.UtcNow), ct);
         }
         return true;
+    }
+
+    /// <summary>Stores the file and publishes <see cref="ReportReady"/> in one transaction.</summary>
+    async Task Finish(ReportingDb db, ExportJob job, byte[] content, CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        job.Content = content;
+        job.FileName = $"{job.Report}-{now:yyyyMMdd-HHmmss}.{job.Format}";
+        (job.State, job.Progress, job.CompletedAt, job.ExpiresAt) = ("ready", 100, now, now + Lifetime);
+        var url = $"/v1/projects/{job.ProjectId}/reports/exports/{job.Id}/file";
+        db.Publish(new ReportReady(job.Id, job.ProjectId, job.WorkspaceId, job.RequestedBy, job.Report, job.Format, job.FileName, url, job.ExpiresAt.Value));
+        await db.SaveChangesAsync(ct);
     }
 
     static async Task Progress(ReportingDb db, ExportJob job, int percent, CancellationToken ct)
@@ -211,9 +249,12 @@ internal static class ExportFiles
 {
     public sealed class NotFound(string message) : Exception(message);
 
-    public static string ContentType(string format) => format == "xlsx"
-        ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        : "text/csv";
+    public static string ContentType(string format) => format switch
+    {
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf" => "application/pdf",
+        _ => "text/csv",
+    };
 
     public static ReportTable Compute(ExportJob job, ProjectHistory history, ReportQuery query, DateTime utcNow, DayOfWeek weekStart)
     {
@@ -242,7 +283,10 @@ internal static class ExportFiles
 
     public static byte[] Write(ReportTable table, string format) => format == "xlsx" ? Xlsx(table) : Csv(table);
 
-    /// <summary>RFC 4180 CSV, every field quoted; text starting like a formula is prefixed with ' so spreadsheets show it as text.</summary>
+    /// <summary>
+    /// RFC 4180 CSV, every field quoted; text starting like a formula, and every line of a multi-line text that does, is
+    /// prefixed with ' so spreadsheets show it as text (<see cref="Defuse"/>, the tasks service's rule, issue 16).
+    /// </summary>
     public static byte[] Csv(ReportTable table)
     {
         var text = new StringBuilder();
@@ -254,8 +298,22 @@ internal static class ExportFiles
     static string Field(object? value)
     {
         var text = Text(value);
-        if (value is string && text.Length > 0 && "=+-@\t\r".Contains(text[0])) text = "'" + text;
+        if (value is string) text = Defuse(text);
         return "\"" + text.Replace("\"", "\"\"") + "\"";
+    }
+
+    /// <summary>Prefixes ' where a line of the text starts with = + - @ tab or CR (a spreadsheet would run it as a formula).</summary>
+    internal static string Defuse(string value)
+    {
+        var builder = new StringBuilder(value.Length + 2);
+        var lineStart = true;
+        foreach (var c in value)
+        {
+            if (lineStart && c is '=' or '+' or '-' or '@' or '\t' or '\r') builder.Append('\'');
+            builder.Append(c);
+            lineStart = c is '\n' or '\r';
+        }
+        return builder.ToString();
     }
 
     static string Text(object? value) => value switch

@@ -25,6 +25,10 @@ internal sealed class ReportCaller
 
     internal void Set(Guid userId, KnownProject value, bool admin, DayOfWeek weekStart) =>
         (UserId, project, IsWorkspaceAdmin, WeekStart) = (userId, value, admin, weekStart);
+
+    /// <summary>For workspace report endpoints: no project.</summary>
+    internal void SetWorkspace(Guid userId, bool admin, DayOfWeek weekStart) =>
+        (UserId, IsWorkspaceAdmin, WeekStart) = (userId, admin, weekStart);
 }
 
 /// <summary>Endpoint metadata: only workspace owners and admins.</summary>
@@ -84,10 +88,12 @@ internal static class ReportAccess
             var userId = http.User.UserId();
             var db = http.RequestServices.GetRequiredService<ReportingDb>();
             var workspaceId = Guid.Parse(http.Request.RouteValues["workspaceId"]!.ToString()!);
-            var (role, _) = await RoleIn(http, db, workspaceId, userId, ct);
+            var (role, weekStart) = await RoleIn(http, db, workspaceId, userId, ct);
             if (role is null) return Problems.WorkspaceNotFound();
-            if (http.GetEndpoint()?.Metadata.GetMetadata<RequiresWorkspaceAdmin>() is not null && role is not (Roles.Owner or Roles.Admin))
+            var admin = role is Roles.Owner or Roles.Admin;
+            if (http.GetEndpoint()?.Metadata.GetMetadata<RequiresWorkspaceAdmin>() is not null && !admin)
                 return Problems.InsufficientRole("Only the workspace's owners and admins may do this.");
+            http.RequestServices.GetRequiredService<ReportCaller>().SetWorkspace(userId, admin, weekStart);
             return await next(context);
         });
         return group;

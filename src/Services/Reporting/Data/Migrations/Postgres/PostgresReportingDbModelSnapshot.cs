@@ -190,6 +190,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Postgres
                     b.Property<bool>("Deleted")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTime>("DetailsChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasColumnType("text");
@@ -200,6 +203,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Postgres
 
                     b.Property<bool>("Private")
                         .HasColumnType("boolean");
+
+                    b.Property<DateOnly?>("TargetDate")
+                        .HasColumnType("date");
 
                     b.Property<DateTime>("VisibilityChangedAt")
                         .HasColumnType("timestamp with time zone");
@@ -212,6 +218,27 @@ namespace TaskFlow.Reporting.Data.Migrations.Postgres
                     b.HasIndex("WorkspaceId");
 
                     b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.KnownUser", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("users", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Reporting.Data.KnownWorkspace", b =>
@@ -407,6 +434,64 @@ namespace TaskFlow.Reporting.Data.Migrations.Postgres
                     b.HasIndex("ProjectId", "TaskId", "OccurredAt");
 
                     b.ToTable("task_versions", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.WeeklyEmailSent", b =>
+                {
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("WeekOf")
+                        .HasColumnType("date");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ScopeId", "UserId", "WeekOf");
+
+                    b.ToTable("weekly_emails_sent", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.WeeklyEmailSetting", b =>
+                {
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("ScopeId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.ToTable("weekly_email_settings", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Reporting.Data.WorkspaceMember", b =>

@@ -185,6 +185,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Sqlite
                     b.Property<bool>("Deleted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime>("DetailsChangedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -195,6 +198,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Sqlite
 
                     b.Property<bool>("Private")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("TargetDate")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("VisibilityChangedAt")
                         .HasColumnType("TEXT");
@@ -207,6 +213,27 @@ namespace TaskFlow.Reporting.Data.Migrations.Sqlite
                     b.HasIndex("WorkspaceId");
 
                     b.ToTable("projects", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.KnownUser", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("users", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Reporting.Data.KnownWorkspace", b =>
@@ -402,6 +429,64 @@ namespace TaskFlow.Reporting.Data.Migrations.Sqlite
                     b.HasIndex("ProjectId", "TaskId", "OccurredAt");
 
                     b.ToTable("task_versions", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.WeeklyEmailSent", b =>
+                {
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("WeekOf")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ScopeId", "UserId", "WeekOf");
+
+                    b.ToTable("weekly_emails_sent", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.Reporting.Data.WeeklyEmailSetting", b =>
+                {
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ScopeId");
+
+                    b.HasIndex("WorkspaceId");
+
+                    b.ToTable("weekly_email_settings", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Reporting.Data.WorkspaceMember", b =>
