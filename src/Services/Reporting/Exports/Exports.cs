@@ -191,7 +191,7 @@ internal sealed class ExportWorker(IServiceProvider services, ExportSignal signa
                 var project = await db.Projects.AsNoTracking().SingleAsync(p => p.Id == job.ProjectId, ct);
                 var input = new ReportInput(history, range);
                 var throughputInput = new ReportInput(history, range with { From = range.WeekOf(range.Today.AddDays(-7 * 7)) });
-                PdfReport.UseFonts(configuration["Reporting:Pdf:FontDirectory"] ?? "/usr/share/fonts/truetype/dejavu");
+                PdfReport.UseFonts(configuration["Reporting:Pdf:FontDirectory"] ?? Path.Combine(AppContext.BaseDirectory, "Fonts"));
                 await Progress(db, job, 60, ct);
                 var pdf = PdfReport.Write(new PdfReport.Content(
                     project.Name, project.Key, range.Today, range.Zone.Id, Summary.Compute(job.ProjectId, input),

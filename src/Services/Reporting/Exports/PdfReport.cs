@@ -26,7 +26,7 @@ internal static class PdfReport
             if (fontDirectory is not null) return;
             foreach (var file in new[] { "DejaVuSans.ttf", "DejaVuSans-Bold.ttf" })
                 if (!File.Exists(Path.Combine(directory, file)))
-                    throw new FileNotFoundException($"The PDF report needs {file} in {directory} (Debian: fonts-dejavu-core; setting Reporting:Pdf:FontDirectory).");
+                    throw new FileNotFoundException($"The PDF report needs {file} in {directory} (shipped in the Reporting service's Fonts folder; setting Reporting:Pdf:FontDirectory).");
             GlobalFontSettings.FontResolver ??= new DejaVuResolver(directory);
             Fonts.AddFontFile(Family, Path.Combine(directory, "DejaVuSans.ttf"), bold: false, italic: false);
             Fonts.AddFontFile(Family, Path.Combine(directory, "DejaVuSans-Bold.ttf"), bold: true, italic: false);
