@@ -66,23 +66,32 @@ CAT=$(psql -d "${PREFIX}_catalog" -Atc "SELECT id FROM categories LIMIT 1")
 psql -d "${PREFIX}_catalog" -Atc "EXPLAIN SELECT id FROM products WHERE deleted_at IS NULL AND category_id = '$CAT' ORDER BY created_at DESC LIMIT 20" >&2
 psql -d "${PREFIX}_catalog" -Atc "EXPLAIN SELECT id FROM products WHERE search_vector @@ to_tsquery('simple', 'smart:* & 12:*')" >&2
 
+# CPU time (user + system, in clock ticks) of the host process: the server's own cost per request (PostgreSQL's backends not included).
+ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+TICK=$(getconf CLK_TCK)
+
 row() {
   local name=$1 file=$2
+  local before after
+  before=$(ticks)
   BENCH_PATHS="$file" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$ROOT/bench/shop/paths.lua" "http://127.0.0.1:$PORT" > "$WORK/wrk.txt" 2>&1
+  after=$(ticks)
   cat "$WORK/wrk.txt" >&2
-  local rps p50 p99 errors
+  local rps p50 p99 errors requests cpu
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/wrk.txt")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
   errors=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk.txt"); errors=${errors:-0}
-  echo "| $name | $(wc -l < "$file") | $rps | $p50 | $p99 | $errors |"
+  requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+  cpu=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$requests" 'BEGIN { printf "%.3f", n > 0 ? t * 1000 / hz / n : 0 }')
+  echo "| $name | $(wc -l < "$file") | $rps | $p50 | $p99 | $errors | $cpu |"
 }
 
 {
   echo "Shop catalog, PostgreSQL, $PRODUCTS products in $CATEGORIES categories, cache $CACHE, $CONNECTIONS connections, $DURATION each ($(date -u +%F), $(nproc) cores)"
   echo
-  echo "| Scenario | Distinct paths | Req/s | p50 | p99 | Non-2xx |"
-  echo "|---|---|---|---|---|---|"
+  echo "| Scenario | Distinct paths | Req/s | p50 | p99 | Non-2xx | Server CPU ms/request |"
+  echo "|---|---|---|---|---|---|---|"
   row "list by category (target ≥ 3,600/s, p99 ≤ 30 ms)" "$WORK/list.txt"
   row "by id (target ≥ 5,000/s, p99 ≤ 20 ms)" "$WORK/id.txt"
   row "search (target ≥ 1,500/s, p99 ≤ 50 ms)" "$WORK/search.txt"
