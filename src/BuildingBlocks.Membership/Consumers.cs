@@ -38,8 +38,7 @@ public static class WorkspaceMembershipRegistration
         services.AddScoped<IWorkspaceMembershipHooks<TDb>, THooks>();
         services.AddScoped<WorkspaceMembershipCopy<TDb>>();
         services.AddScoped<WorkspaceMembershipLookup<TDb>>();
-        services.AddSingleton(new WorkspaceMembershipLookupOptions<TDb>(service));
-        services.AddHttpClient(WorkspaceMembershipLookupOptions<TDb>.ClientName(service), http => http.Timeout = TimeSpan.FromSeconds(5));
+        services.AddWorkspacesLookup<TDb>(service);
         services.AddEventHandler<TDb, WorkspaceCreated, WorkspaceCreatedHandler<TDb>>(service, "WorkspaceCreatedHandler");
         services.AddEventHandler<TDb, MemberAdded, MemberAddedHandler<TDb>>(service, "MemberAddedHandler");
         services.AddEventHandler<TDb, MemberRoleChanged, MemberRoleChangedHandler<TDb>>(service, "MemberRoleChangedHandler");

@@ -27,9 +27,7 @@ public sealed record WorkspaceMembershipLookupOptions<TDb>(string Service)
 /// is still written by the events alone, so their ordering rules hold, and a removal the copy has applied ends access
 /// unless the workspaces service says the user is a member again.
 /// </summary>
-public sealed class WorkspaceMembershipLookup<TDb>(
-    TDb db, IServiceProvider services, IHttpClientFactory clients, IConfiguration configuration,
-    WorkspaceMembershipLookupOptions<TDb> options, ILogger<WorkspaceMembershipLookup<TDb>> logger)
+public sealed class WorkspaceMembershipLookup<TDb>(TDb db, WorkspacesLookup<TDb> workspaces)
     where TDb : ServiceDb, IWorkspaceMembershipDb
 {
     /// <summary>The caller's active membership of the workspace, or null when they are not a member of an existing one.</summary>
@@ -49,23 +47,35 @@ public sealed class WorkspaceMembershipLookup<TDb>(
     public Task<WorkspaceMember?> AskOwner(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct) =>
         AskOwner(Authorization(http), workspaceId, userId, ct);
 
-    async Task<WorkspaceMember?> AskOwner(string? authorization, Guid workspaceId, Guid userId, CancellationToken ct)
-    {
-        var role = services.GetService<IWorkspaceMembershipSource>() is { } inProcess
-            ? await inProcess.RoleOf(workspaceId, userId, ct)
-            : await AskOverHttp(authorization, workspaceId, ct);
-        return WorkspaceRoles.TryParse(role, out var parsed)
+    async Task<WorkspaceMember?> AskOwner(string? authorization, Guid workspaceId, Guid userId, CancellationToken ct) =>
+        WorkspaceRoles.TryParse(await workspaces.RoleOf(authorization, workspaceId, userId, ct), out var parsed)
             ? new WorkspaceMember { WorkspaceId = workspaceId, UserId = userId, Role = parsed, Active = true }
             : null;
-    }
+
+    static string? Authorization(HttpContext http) =>
+        http.Request.Headers.Authorization is [{ Length: > 0 } authorization] ? authorization : null;
+}
+
+/// <summary>
+/// The workspaces service's own answer to "which role has this user in this workspace?" (null: not a member of an
+/// existing workspace), for a copy that has not caught up (docs/adr/0005): in the same process a direct call
+/// (<see cref="IWorkspaceMembershipSource"/>); scaled out, <c>GET /v1/workspaces/{id}</c> with the caller's own token at
+/// <c>{Service}:WorkspacesUrl</c> (or <c>Gateway:Services:workspaces</c>); unreachable or unset: null.
+/// </summary>
+/// <typeparam name="TDb">The asking service's database: one lookup per service in a process that runs several.</typeparam>
+public sealed class WorkspacesLookup<TDb>(
+    IServiceProvider services, IHttpClientFactory clients, IConfiguration configuration,
+    WorkspaceMembershipLookupOptions<TDb> options, ILogger<WorkspacesLookup<TDb>> logger)
+{
+    public async Task<string?> RoleOf(string? authorization, Guid workspaceId, Guid userId, CancellationToken ct) =>
+        services.GetService<IWorkspaceMembershipSource>() is { } inProcess
+            ? await inProcess.RoleOf(workspaceId, userId, ct)
+            : await AskOverHttp(authorization, workspaceId, ct);
 
     Uri? Address() =>
         (configuration[$"{options.Service}:WorkspacesUrl"] is { Length: > 0 } configured ? configured : configuration["Gateway:Services:workspaces"]) is { Length: > 0 } address
             ? new Uri(address.TrimEnd('/') + "/")
             : null;
-
-    static string? Authorization(HttpContext http) =>
-        http.Request.Headers.Authorization is [{ Length: > 0 } authorization] ? authorization : null;
 
     async Task<string?> AskOverHttp(string? authorization, Guid workspaceId, CancellationToken ct)
     {
@@ -85,5 +95,17 @@ public sealed class WorkspaceMembershipLookup<TDb>(
             logger.LogWarning(ex, "Could not ask the workspaces service about workspace {WorkspaceId}", workspaceId);
             return null;
         }
+    }
+}
+
+public static class WorkspacesLookupSetup
+{
+    /// <summary>Offers <see cref="WorkspacesLookup{TDb}"/> to <paramref name="service"/> (setting <c>{service}:WorkspacesUrl</c>).</summary>
+    public static IServiceCollection AddWorkspacesLookup<TDb>(this IServiceCollection services, string service)
+    {
+        services.AddSingleton(new WorkspaceMembershipLookupOptions<TDb>(service));
+        services.AddSingleton<WorkspacesLookup<TDb>>();
+        services.AddHttpClient(WorkspaceMembershipLookupOptions<TDb>.ClientName(service), http => http.Timeout = TimeSpan.FromSeconds(5));
+        return services;
     }
 }

@@ -6,7 +6,7 @@ namespace TaskFlow.Scaled.Tests;
 
 /// <summary>
 /// Read-your-writes across processes (docs/adr/0005): identity, workspaces and projects run in one process on RabbitMQ,
-/// tasks and realtime in another on the in-process transport, so no event ever reaches the tasks copy. Every change the first process
+/// tasks, realtime and reporting in another on the in-process transport, so no event ever reaches the tasks copy. Every change the first process
 /// answered 2xx for must still work in tasks on the very next request: tasks asks the workspaces and projects services
 /// on a miss, with the caller's token, and keeps what it needs of the project.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class ReadYourWritesScaledTests
                 new("Messaging:RabbitMQ", scaled.VirtualHost.Uri.ToString()),
             ];
             var core = await scaled.Processes.Start("core", "identity,workspaces,projects", Settings("core", "RabbitMQ"));
-            var tasks = await scaled.Processes.Start("tasks", "tasks,realtime",
+            var tasks = await scaled.Processes.Start("tasks", "tasks,realtime,reporting",
             [
                 .. Settings("tasks", "InProcess"),
                 new("Auth:JwksUrl", ScaledOut.JwksUrl(core)),
@@ -38,6 +38,8 @@ public sealed class ReadYourWritesScaledTests
                 new("Tasks:ProjectsUrl", core.BaseAddress.ToString()),
                 new("Realtime:WorkspacesUrl", core.BaseAddress.ToString()),
                 new("Realtime:ProjectsUrl", core.BaseAddress.ToString()),
+                new("Reporting:WorkspacesUrl", core.BaseAddress.ToString()),
+                new("Reporting:ProjectsUrl", core.BaseAddress.ToString()),
             ]);
 
             using var identity = core.CreateClient();
@@ -52,6 +54,10 @@ public sealed class ReadYourWritesScaledTests
             var workspaceId = (await Calls.Send(core, HttpMethod.Post, "/v1/workspaces", owner, new { name = "Fresh" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
             var projectId = (await Calls.Send(core, HttpMethod.Post, $"/v1/workspaces/{workspaceId}/projects", owner, new { name = "Launch", key = "LCH" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
             var labelId = (await Calls.Send(core, HttpMethod.Post, $"/v1/projects/{projectId}/labels", owner, new { name = "urgent", color = "#cc0000" }, HttpStatusCode.Created)).GetProperty("id").GetGuid();
+
+            // Its reports at once: reporting (beside tasks, hearing no event from projects) asks the projects service.
+            var empty = await Calls.Send(tasks, HttpMethod.Get, $"/v1/projects/{projectId}/reports/summary", owner, null, HttpStatusCode.OK);
+            Assert.Equal(0, empty.GetProperty("total").GetInt32());
 
             // The project, its workflow and its label: unknown to tasks until this request asks.
             var task = await Calls.Send(tasks, HttpMethod.Post, $"/v1/projects/{projectId}/tasks", owner, new { title = "First", labelIds = new[] { labelId } }, HttpStatusCode.Created);
@@ -75,6 +81,10 @@ public sealed class ReadYourWritesScaledTests
             await Calls.Send(core, HttpMethod.Post, "/v1/invitations/accept", member, new { token = await Calls.InvitationToken(scaled.DatabasePrefix, memberEmail) }, HttpStatusCode.OK);
             Assert.Equal(HttpStatusCode.OK, await Calls.Status(tasks, $"/v1/projects/{projectId}/tasks", member));
             await Calls.Send(tasks, HttpMethod.Post, $"/v1/projects/{projectId}/tasks", member, new { title = "Mine" }, HttpStatusCode.Created);
+            Assert.Equal(HttpStatusCode.OK, await Calls.Status(tasks, $"/v1/projects/{projectId}/reports/summary", member));
+            Assert.Equal(HttpStatusCode.OK, await Calls.Status(tasks, $"/v1/workspaces/{workspaceId}/reports/overview", member));
+            Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(tasks, $"/v1/projects/{projectId}/reports/summary", stranger));
+            Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(tasks, $"/v1/workspaces/{workspaceId}/reports/overview", stranger));
             Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(tasks, $"/v1/projects/{projectId}/tasks", stranger));
             Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(tasks, $"/v1/tasks/{taskId}", stranger));
             Assert.Equal(HttpStatusCode.NotFound, await Calls.Status(tasks, $"/v1/projects/{Guid.NewGuid()}/tasks", owner));

@@ -1,3 +1,4 @@
+using TaskFlow.BuildingBlocks.Membership;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -44,6 +45,8 @@ public sealed class ReportingModule : IServiceModule
         services.AddHostedService<WeeklyEmailScheduler>();
 
         services.AddReportLog(Name);
+        services.AddWorkspacesLookup<ReportingDb>(Name);
+        services.AddProjectsLookup<ReportingDb>(Name);
         services.AddEventHandler<ReportingDb, WorkspaceCreated, WorkspaceCreatedHandler>(Name);
         services.AddEventHandler<ReportingDb, MemberAdded, MemberAddedHandler>(Name);
         services.AddEventHandler<ReportingDb, MemberRoleChanged, MemberRoleChangedHandler>(Name);

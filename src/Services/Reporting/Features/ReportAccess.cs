@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.BuildingBlocks.Hosting;
+using TaskFlow.BuildingBlocks.Membership;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Reporting.Consumers;
 using TaskFlow.Reporting.Data;
@@ -39,7 +40,8 @@ internal sealed record RequiresWorkspaceAdmin;
 /// memberships and projects: an unknown or deleted project, a caller who is not an active member of its workspace, or a
 /// private project the caller is neither explicit member of nor workspace owner/admin of: 404. Any workspace role reads
 /// reports (viewers too); rebuilds and settings need workspace owner/admin: 403. On a miss in the membership copy the
-/// workspaces service is asked first when it runs in this process (read-your-writes, docs/adr/0005).
+/// workspaces service is asked first, and on a project (or private project membership) miss the projects service, in
+/// process or over HTTP with the caller's token (read-your-writes, docs/adr/0005).
 /// </summary>
 internal static class ReportAccess
 {
@@ -60,13 +62,23 @@ internal static class ReportAccess
             var userId = http.User.UserId();
             var db = http.RequestServices.GetRequiredService<ReportingDb>();
             var projectId = Guid.Parse(http.Request.RouteValues["projectId"]!.ToString()!);
+            var projects = http.RequestServices.GetRequiredService<ProjectsLookup<ReportingDb>>();
             var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, ct);
-            if (project is null || project.Deleted) return Problems.ProjectNotFound();
+            ProjectAnswer? answer = null;
+            if (project is null)
+            {
+                // A project the copy has not heard of yet (scaled out): the projects service answers for this request;
+                // its figures are empty until its events arrive (docs/adr/0005).
+                if ((answer = await projects.Project(ProjectsLookup<ReportingDb>.Authorization(http), projectId, ct)) is null) return Problems.ProjectNotFound();
+                project = new KnownProject { Id = projectId, WorkspaceId = answer.WorkspaceId, Key = answer.Key, Name = answer.Key, Private = answer.Visibility == "private" };
+            }
+            if (project.Deleted) return Problems.ProjectNotFound();
             var (role, weekStart) = await RoleIn(http, db, project.WorkspaceId, userId, ct);
             if (role is null) return Problems.ProjectNotFound();
             var admin = role is Roles.Owner or Roles.Admin;
-            if (project.Private && !admin
-                && !await db.ProjectMembers.AsNoTracking().AnyAsync(m => m.ProjectId == projectId && m.UserId == userId && m.Active, ct))
+            if (project.Private && !admin && answer is null
+                && !await db.ProjectMembers.AsNoTracking().AnyAsync(m => m.ProjectId == projectId && m.UserId == userId && m.Active, ct)
+                && await projects.Project(ProjectsLookup<ReportingDb>.Authorization(http), projectId, ct) is null)
                 return Problems.ProjectNotFound();
             if (http.GetEndpoint()?.Metadata.GetMetadata<RequiresWorkspaceAdmin>() is not null && !admin)
                 return Problems.InsufficientRole("Only the workspace's owners and admins may do this.");
@@ -107,10 +119,9 @@ internal static class ReportAccess
         var weekStart = (DayOfWeek)(workspace?.WeekStart ?? (int)DayOfWeek.Monday);
         var member = await db.WorkspaceMembers.AsNoTracking().SingleOrDefaultAsync(m => m.WorkspaceId == workspaceId && m.UserId == userId, ct);
         if (member is { Active: true }) return (member.Role ?? Roles.Viewer, weekStart);
-        // A miss (not yet copied, or removed a moment ago): the owner answers when it runs here.
-        if (http.RequestServices.GetService<IWorkspaceMembershipSource>() is { } owner)
-            return (await owner.RoleOf(workspaceId, userId, ct), weekStart);
-        return (null, weekStart);
+        // A miss (not yet copied, or removed a moment ago): the workspaces service answers, in process or over HTTP.
+        var owner = http.RequestServices.GetRequiredService<WorkspacesLookup<ReportingDb>>();
+        return (await owner.RoleOf(ProjectsLookup<ReportingDb>.Authorization(http), workspaceId, userId, ct), weekStart);
     }
 }
 
