@@ -83,7 +83,7 @@ row() {
   p99=$(awk '$1=="99%" {print $2}' "$WORK/wrk.txt")
   errors=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk.txt"); errors=${errors:-0}
   requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
-  cpu=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$requests" 'BEGIN { printf "%.3f", n > 0 ? t * 1000 / hz / n : 0 }')
+  cpu=$(awk -v t="$((after - before))" -v hz="$TICK" -v n="$requests" 'BEGIN { printf "%.3f", (n > 0 ? t * 1000 / hz / n : 0) }')
   echo "| $name | $(wc -l < "$file") | $rps | $p50 | $p99 | $errors | $cpu |"
 }
 
