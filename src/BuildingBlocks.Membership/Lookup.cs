@@ -32,7 +32,7 @@ public sealed class WorkspaceMembershipLookup<TDb>(TDb db, WorkspacesLookup<TDb>
 {
     /// <summary>The caller's active membership of the workspace, or null when they are not a member of an existing one.</summary>
     public Task<WorkspaceMember?> Find(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct) =>
-        Find(Authorization(http), workspaceId, userId, ct);
+        Find(CallerToken.Of(http), workspaceId, userId, ct);
 
     /// <summary>
     /// As <see cref="Find(HttpContext, Guid, Guid, CancellationToken)"/>, for callers whose token is not in the request's
@@ -45,15 +45,23 @@ public sealed class WorkspaceMembershipLookup<TDb>(TDb db, WorkspacesLookup<TDb>
 
     /// <summary>The workspaces service's answer alone (the copy had none).</summary>
     public Task<WorkspaceMember?> AskOwner(HttpContext http, Guid workspaceId, Guid userId, CancellationToken ct) =>
-        AskOwner(Authorization(http), workspaceId, userId, ct);
+        AskOwner(CallerToken.Of(http), workspaceId, userId, ct);
 
     async Task<WorkspaceMember?> AskOwner(string? authorization, Guid workspaceId, Guid userId, CancellationToken ct) =>
         WorkspaceRoles.TryParse(await workspaces.RoleOf(authorization, workspaceId, userId, ct), out var parsed)
             ? new WorkspaceMember { WorkspaceId = workspaceId, UserId = userId, Role = parsed, Active = true }
             : null;
+}
 
-    static string? Authorization(HttpContext http) =>
-        http.Request.Headers.Authorization is [{ Length: > 0 } authorization] ? authorization : null;
+/// <summary>The caller's token, to ask an owning service with (read-your-writes lookups, docs/adr/0005).</summary>
+public static class CallerToken
+{
+    /// <summary>As an Authorization header value: the request's header, or the <c>access_token</c> query browsers use for SignalR.</summary>
+    public static string? Of(HttpContext? http) =>
+        http?.Request is not { } request ? null
+        : request.Headers.Authorization is [{ Length: > 0 } header] ? header
+        : request.Query["access_token"] is [{ Length: > 0 } token] ? "Bearer " + token
+        : null;
 }
 
 /// <summary>

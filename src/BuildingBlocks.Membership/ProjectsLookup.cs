@@ -31,13 +31,6 @@ public sealed class ProjectsLookup<TDb>(IHttpClientFactory clients, IConfigurati
             ? new Uri(address.TrimEnd('/') + "/")
             : null;
 
-    /// <summary>The caller's token as an Authorization header value: the header, or the <c>access_token</c> query browsers use for SignalR.</summary>
-    public static string? Authorization(HttpContext? http) =>
-        http?.Request is not { } request ? null
-        : request.Headers.Authorization is [{ Length: > 0 } header] ? header
-        : request.Query["access_token"] is [{ Length: > 0 } token] ? "Bearer " + token
-        : null;
-
     /// <summary>The project as the projects service shows it to the caller, or null (hidden from them, unknown, or unreachable).</summary>
     public async Task<ProjectAnswer?> Project(string? authorization, Guid projectId, CancellationToken ct) =>
         await Get(authorization, $"v1/projects/{projectId}", ct) is { } body

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
@@ -26,6 +27,33 @@ public static class OpenApiSetup
 
     public static IServiceCollection AddOpenApiExample<T>(this IServiceCollection services, T example) =>
         services.AddSingleton(new OpenApiExample(typeof(T), JsonSerializer.SerializeToNode(example, Json)!));
+
+    /// <summary>
+    /// Documents a file upload: <c>multipart/form-data</c> with one file in <paramref name="field"/>, and, when given, the
+    /// file as the raw body of <paramref name="rawContentType"/>. Documented, not declared with <c>Accepts</c>: that would
+    /// make routing answer 415 before authentication.
+    /// </summary>
+    public static TBuilder DocumentFileUpload<TBuilder>(this TBuilder builder, string field, string description, string? rawContentType = null)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        var content = new Dictionary<string, OpenApiMediaType>();
+        if (rawContentType is not null) content[rawContentType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        content["multipart/form-data"] = new()
+        {
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Required = new HashSet<string> { field },
+                Properties = new Dictionary<string, IOpenApiSchema> { [field] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
+            },
+        };
+        var body = new OpenApiRequestBody { Required = true, Description = description, Content = content };
+        return builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.RequestBody = body;
+            return Task.CompletedTask;
+        });
+    }
 
     public static void Configure(OpenApiOptions o)
     {

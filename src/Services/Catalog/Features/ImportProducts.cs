@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
-using Microsoft.OpenApi;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.BuildingBlocks.Messaging;
 using TaskFlow.Catalog.Contracts;
 using TaskFlow.Catalog.Data;
@@ -47,33 +47,10 @@ internal static class ImportProducts
     static readonly string[] Known = ["name", "description", "price", "currency", "category", "stock_quantity", "image_url"];
     static readonly string[] Required = ["name", "price", "category"];
 
-    static readonly OpenApiRequestBody Body = new()
-    {
-        Required = true,
-        Description = "The CSV file as the body (text/csv), or as the field `file` of multipart/form-data. " +
-            "Example:\n\nname,description,price,currency,category,stock_quantity,image_url\n\"Smartphone X\",\"Latest model, 6.1\"\" screen\",999.99,USD,Electronics,150,",
-        Content = new Dictionary<string, OpenApiMediaType>
-        {
-            ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-            ["multipart/form-data"] = new()
-            {
-                Schema = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Object,
-                    Required = new HashSet<string> { FileField },
-                    Properties = new Dictionary<string, IOpenApiSchema> { [FileField] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
-                },
-            },
-        },
-    };
-
     public static RouteHandlerBuilder Map(RouteGroupBuilder admin) =>
         admin.MapPost("/import", Handle)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                operation.RequestBody = Body;
-                return Task.CompletedTask;
-            })
+            .DocumentFileUpload(FileField, "The CSV file as the body (text/csv), or as the field `file` of multipart/form-data. " +
+                "Example:\n\nname,description,price,currency,category,stock_quantity,image_url\n\"Smartphone X\",\"Latest model, 6.1\"\" screen\",999.99,USD,Electronics,150,", "text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithName("ImportProducts")
             .WithSummary("Import products from a CSV file (admin)")

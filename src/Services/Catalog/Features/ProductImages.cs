@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Microsoft.OpenApi;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.Catalog.Data;
 
@@ -49,32 +49,9 @@ internal static partial class ProductImages
 
     public static string Key(string name) => KeyPrefix + name;
 
-    static readonly OpenApiRequestBody UploadBody = new()
-    {
-        Required = true,
-        Description = "One PNG, JPEG or WebP image in the form field `file`.",
-        Content = new Dictionary<string, OpenApiMediaType>
-        {
-            ["multipart/form-data"] = new()
-            {
-                Schema = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Object,
-                    Required = new HashSet<string> { FileField },
-                    Properties = new Dictionary<string, IOpenApiSchema> { [FileField] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
-                },
-            },
-        },
-    };
-
     public static void MapUpload(RouteGroupBuilder admin) =>
         admin.MapPost("/{productId}/image", Upload)
-            // The body is documented, not declared with Accepts: that would make routing answer 415 before authentication.
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                operation.RequestBody = UploadBody;
-                return Task.CompletedTask;
-            })
+            .DocumentFileUpload(FileField, "One PNG, JPEG or WebP image in the form field `file`.")
             .WithName("UploadProductImage")
             .WithSummary("Upload the product's image (admin)")
             .WithDescription("multipart/form-data with one file in the field `file`: PNG, JPEG or WebP, recognised by its first bytes (SVG and anything else: 400 naming `file`), " +

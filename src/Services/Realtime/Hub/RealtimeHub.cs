@@ -82,7 +82,7 @@ internal sealed class RealtimeHub(RealtimeDb db, ProjectGroups groups, SessionCo
         return readable ? project.WorkspaceId : null;
     }
 
-    string? Authorization() => ProjectsLookup<RealtimeDb>.Authorization(Context.GetHttpContext());
+    string? Authorization() => CallerToken.Of(Context.GetHttpContext());
 }
 
 /// <summary>SignalR's user id is the access token's <c>sub</c> claim (the same id every service uses).</summary>

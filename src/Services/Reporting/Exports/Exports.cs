@@ -13,6 +13,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MiniExcel = MiniExcelLibs.MiniExcel;
 using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Reporting.Contracts;
 using TaskFlow.Reporting.Data;
 using TaskFlow.Reporting.Features;
@@ -285,7 +286,7 @@ internal static class ExportFiles
 
     /// <summary>
     /// RFC 4180 CSV, every field quoted; text starting like a formula, and every line of a multi-line text that does, is
-    /// prefixed with ' so spreadsheets show it as text (<see cref="Defuse"/>, the tasks service's rule, issue 16).
+    /// prefixed with ' so spreadsheets show it as text (<see cref="SpreadsheetText.Defuse"/>, the tasks service's rule, issue 16).
     /// </summary>
     public static byte[] Csv(ReportTable table)
     {
@@ -298,22 +299,8 @@ internal static class ExportFiles
     static string Field(object? value)
     {
         var text = Text(value);
-        if (value is string) text = Defuse(text);
+        if (value is string) text = SpreadsheetText.Defuse(text);
         return "\"" + text.Replace("\"", "\"\"") + "\"";
-    }
-
-    /// <summary>Prefixes ' where a line of the text starts with = + - @ tab or CR (a spreadsheet would run it as a formula).</summary>
-    internal static string Defuse(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2);
-        var lineStart = true;
-        foreach (var c in value)
-        {
-            if (lineStart && c is '=' or '+' or '-' or '@' or '\t' or '\r') builder.Append('\'');
-            builder.Append(c);
-            lineStart = c is '\n' or '\r';
-        }
-        return builder.ToString();
     }
 
     static string Text(object? value) => value switch

@@ -69,7 +69,7 @@ internal static class ReportAccess
             {
                 // A project the copy has not heard of yet (scaled out): the projects service answers for this request;
                 // its figures are empty until its events arrive (docs/adr/0005).
-                if ((answer = await projects.Project(ProjectsLookup<ReportingDb>.Authorization(http), projectId, ct)) is null) return Problems.ProjectNotFound();
+                if ((answer = await projects.Project(CallerToken.Of(http), projectId, ct)) is null) return Problems.ProjectNotFound();
                 project = new KnownProject { Id = projectId, WorkspaceId = answer.WorkspaceId, Key = answer.Key, Name = answer.Key, Private = answer.Visibility == "private" };
             }
             if (project.Deleted) return Problems.ProjectNotFound();
@@ -78,7 +78,7 @@ internal static class ReportAccess
             var admin = role is Roles.Owner or Roles.Admin;
             if (project.Private && !admin && answer is null
                 && !await db.ProjectMembers.AsNoTracking().AnyAsync(m => m.ProjectId == projectId && m.UserId == userId && m.Active, ct)
-                && await projects.Project(ProjectsLookup<ReportingDb>.Authorization(http), projectId, ct) is null)
+                && await projects.Project(CallerToken.Of(http), projectId, ct) is null)
                 return Problems.ProjectNotFound();
             if (http.GetEndpoint()?.Metadata.GetMetadata<RequiresWorkspaceAdmin>() is not null && !admin)
                 return Problems.InsufficientRole("Only the workspace's owners and admins may do this.");
@@ -121,7 +121,7 @@ internal static class ReportAccess
         if (member is { Active: true }) return (member.Role ?? Roles.Viewer, weekStart);
         // A miss (not yet copied, or removed a moment ago): the workspaces service answers, in process or over HTTP.
         var owner = http.RequestServices.GetRequiredService<WorkspacesLookup<ReportingDb>>();
-        return (await owner.RoleOf(ProjectsLookup<ReportingDb>.Authorization(http), workspaceId, userId, ct), weekStart);
+        return (await owner.RoleOf(CallerToken.Of(http), workspaceId, userId, ct), weekStart);
     }
 }
 

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Microsoft.OpenApi;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.BuildingBlocks.Storage;
 using TaskFlow.Tasks.Data;
 using TaskFlow.Tasks.Contracts;
@@ -44,24 +44,6 @@ internal static class Attachments
     /// <summary>Room for the multipart boundaries and part headers on top of the file itself.</summary>
     const long MultipartOverhead = 64 * 1024;
 
-    static readonly OpenApiRequestBody UploadBody = new()
-    {
-        Required = true,
-        Description = "Exactly one file, in the form field `file`.",
-        Content = new Dictionary<string, OpenApiMediaType>
-        {
-            ["multipart/form-data"] = new()
-            {
-                Schema = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Object,
-                    Required = new HashSet<string> { FileField },
-                    Properties = new Dictionary<string, IOpenApiSchema> { [FileField] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } },
-                },
-            },
-        },
-    };
-
     public static RouteGroupBuilder MapAttachmentGroup(this IEndpointRouteBuilder app) =>
         TaskAccess.Guarded(app.MapGroup("/v1/attachments/{attachmentId:guid}"), async (http, db, ct) =>
         {
@@ -75,12 +57,7 @@ internal static class Attachments
     {
         task.MapPost("/attachments", Upload)
             .RequireProjectRole(ProjectRole.Member)
-            // The body is documented, not declared with Accepts: that would make routing answer 415 before authentication.
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                operation.RequestBody = UploadBody;
-                return Task.CompletedTask;
-            })
+            .DocumentFileUpload(FileField, "Exactly one file, in the form field `file`.")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithName("AddAttachment")
             .WithSummary("Attach a file to a task")

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Tasks.Data;
 
 namespace TaskFlow.Tasks.Features;
@@ -16,7 +17,7 @@ internal static class ExportTasks
     public static readonly string[] Columns = ["key", "title", "status", "priority", "assignees", "labels", "dueDate", "estimate", "createdAt", "updatedAt"];
 
     /// <summary>
-    /// RFC 4180 (CRLF, quotes doubled), every field quoted; text cells are defused by <see cref="Defuse"/> (CsvHelper's own
+    /// RFC 4180 (CRLF, quotes doubled), every field quoted; text cells are defused by <see cref="SpreadsheetText.Defuse"/> (CsvHelper's own
     /// escaping looks only at a cell's first character, and a line break inside a title let a formula start a line).
     /// </summary>
     internal static readonly CsvConfiguration Csv = new(CultureInfo.InvariantCulture)
@@ -25,23 +26,6 @@ internal static class ExportTasks
         ShouldQuote = _ => true,
         InjectionOptions = InjectionOptions.None,
     };
-
-    /// <summary>
-    /// A spreadsheet runs a cell (or, in some importers, a line of a multi-line cell) that starts with = + - @ tab or CR as
-    /// a formula: prefix a quote at the start of the text and after every line break.
-    /// </summary>
-    internal static string Defuse(string value)
-    {
-        var builder = new StringBuilder(value.Length + 2);
-        var lineStart = true;
-        foreach (var c in value)
-        {
-            if (lineStart && c is '=' or '+' or '-' or '@' or '\t' or '\r') builder.Append('\'');
-            builder.Append(c);
-            lineStart = c is '\n' or '\r';
-        }
-        return builder.ToString();
-    }
 
     public static RouteHandlerBuilder Map(RouteGroupBuilder project) =>
         project.MapGet("/tasks/export", Handle)
@@ -76,12 +60,12 @@ internal static class ExportTasks
             await csv.NextRecordAsync();
             await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
             {
-                csv.WriteField(Defuse(row.Key));
-                csv.WriteField(Defuse(row.Title));
-                csv.WriteField(Defuse(statuses.GetValueOrDefault(row.StatusId, row.StatusId.ToString())));
+                csv.WriteField(SpreadsheetText.Defuse(row.Key));
+                csv.WriteField(SpreadsheetText.Defuse(row.Title));
+                csv.WriteField(SpreadsheetText.Defuse(statuses.GetValueOrDefault(row.StatusId, row.StatusId.ToString())));
                 csv.WriteField(row.Priority.ToName());
-                csv.WriteField(Defuse(string.Join("; ", row.Assignees.Order().Select(a => emails.GetValueOrDefault(a, a.ToString())))));
-                csv.WriteField(Defuse(string.Join("; ", row.Labels.Order(StringComparer.OrdinalIgnoreCase))));
+                csv.WriteField(SpreadsheetText.Defuse(string.Join("; ", row.Assignees.Order().Select(a => emails.GetValueOrDefault(a, a.ToString())))));
+                csv.WriteField(SpreadsheetText.Defuse(string.Join("; ", row.Labels.Order(StringComparer.OrdinalIgnoreCase))));
                 csv.WriteField(TaskFields.Text(row.DueDate) ?? "");
                 csv.WriteField(TaskFields.Text(row.Estimate) ?? "");
                 csv.WriteField(row.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));

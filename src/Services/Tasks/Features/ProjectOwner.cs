@@ -31,7 +31,7 @@ internal sealed class ProjectOwner(ProjectsLookup<TasksDb> projects, IServiceSco
 
     /// <summary>The project as the projects service shows it to the caller, or null (not visible to them, unknown, or unreachable).</summary>
     public async Task<Answer?> Ask(HttpContext http, Guid projectId, CancellationToken ct) =>
-        await projects.Project(ProjectsLookup<TasksDb>.Authorization(http), projectId, ct) is { } project && ParseRole(project.Role) is { } role
+        await projects.Project(CallerToken.Of(http), projectId, ct) is { } project && ParseRole(project.Role) is { } role
             ? new Answer(project.WorkspaceId, project.Key, project.Archived, project.Visibility, role)
             : null;
 
@@ -105,7 +105,7 @@ internal sealed class ProjectOwner(ProjectsLookup<TasksDb> projects, IServiceSco
         }
     }
 
-    Task<JsonElement?> Get(HttpContext http, string path, CancellationToken ct) => projects.Get(ProjectsLookup<TasksDb>.Authorization(http), path, ct);
+    Task<JsonElement?> Get(HttpContext http, string path, CancellationToken ct) => projects.Get(CallerToken.Of(http), path, ct);
 
     static ProjectRole? ParseRole(string? name) =>
         Roles.TryParseProjectRole(name, out var role) ? role : name == "reader" ? ProjectRole.Reader : null;

@@ -193,18 +193,17 @@ internal static class TaskAccess
             db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
             db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
 
-    static readonly Expression<Func<TasksDb, Guid, Guid, IQueryable<TaskWithAccess>>> TaskSplit = (db, taskId, userId) =>
-        from t in db.Tasks.AsSplitQuery().Include(t => t.Assignees).Include(t => t.Labels).ThenInclude(l => l.Label).Include(t => t.Cycle).Include(t => t.Watchers)
-        join p in db.Projects on t.ProjectId equals p.Id
-        where t.Id == taskId
-        select new TaskWithAccess(t, new Membership(
-            new KnownProject
-            {
-                Id = p.Id, WorkspaceId = p.WorkspaceId, Key = p.Key, Archived = p.Archived, ArchiveChangedAt = p.ArchiveChangedAt,
-                Private = p.Private, VisibilityChangedAt = p.VisibilityChangedAt, Deleted = p.Deleted, ListVersion = p.ListVersion,
-            },
-            db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
-            db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
+    /// <summary><see cref="TaskSingle"/> as split queries, for SQLite (which would build the whole labels join first).</summary>
+    static readonly Expression<Func<TasksDb, Guid, Guid, IQueryable<TaskWithAccess>>> TaskSplit =
+        (Expression<Func<TasksDb, Guid, Guid, IQueryable<TaskWithAccess>>>)new SingleToSplitQuery().Visit(TaskSingle);
+
+    sealed class SingleToSplitQuery : ExpressionVisitor
+    {
+        protected override Expression VisitMethodCall(MethodCallExpression node) =>
+            node.Method.Name == nameof(RelationalQueryableExtensions.AsSingleQuery)
+                ? Expression.Call(typeof(RelationalQueryableExtensions), nameof(RelationalQueryableExtensions.AsSplitQuery), node.Method.GetGenericArguments(), Visit(node.Arguments[0]))
+                : base.VisitMethodCall(node);
+    }
 
     internal static RouteGroupBuilder Guarded(RouteGroupBuilder group, Resolve resolve)
     {
