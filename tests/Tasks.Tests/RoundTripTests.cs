@@ -104,6 +104,54 @@ public abstract class RoundTripTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.Equal(0, trips.QueriesCompiled);
     }
 
+    [Fact]
+    public async Task A_search_for_other_words_compiles_no_query()
+    {
+        var s = await WorkspaceWithProject();
+        await CreateTask(s.Owner, s.ProjectId, new { title = "Deploy the gateway", description = "rollout notes" });
+        await CreateTask(s.Owner, s.ProjectId, new { title = "Invoice export", description = "billing run" });
+        // The first search compiles its queries (one hit: also the fallback page over the workspace's full ranking).
+        await Search(s.Owner, $"/v1/workspaces/{s.WorkspaceId}/search?q=deploy");
+
+        // Other words, a prefix and two words: the same SQL with other parameters.
+        foreach (var q in new[] { "invoice", "bill", "invoice export" })
+        {
+            var trips = await Record(() => Search(s.Owner, $"/v1/workspaces/{s.WorkspaceId}/search?q={Uri.EscapeDataString(q)}"));
+            TestContext.Current.TestOutputHelper?.WriteLine(trips.Describe("search " + q));
+            Assert.Equal(0, trips.QueriesCompiled);
+        }
+    }
+
+    [Fact]
+    public async Task A_task_list_filtered_by_other_words_compiles_no_query()
+    {
+        var s = await WorkspaceWithProject();
+        await CreateTask(s.Owner, s.ProjectId, new { title = "Deploy the gateway" });
+        await CreateTask(s.Owner, s.ProjectId, new { title = "Invoice export" });
+        var list = $"/v1/projects/{s.ProjectId}/tasks?limit=50&q=";
+        await Search(s.Owner, list + "deploy");
+        await Search(s.Owner, list + "deploy&sort=relevance");
+
+        foreach (var q in new[] { "invoice", "export" })
+        {
+            var trips = await Record(async () =>
+            {
+                await Search(s.Owner, list + q);
+                await Search(s.Owner, list + q + "&sort=relevance");
+            });
+            TestContext.Current.TestOutputHelper?.WriteLine(trips.Describe("list q=" + q));
+            Assert.Equal(0, trips.QueriesCompiled);
+        }
+    }
+
+    async Task Search(User user, string path)
+    {
+        var response = await user.Client.SendAsync(Traced(HttpMethod.Get, path), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var hits = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("data");
+        Assert.Equal(1, hits.GetArrayLength());
+    }
+
     void AssertAtMost(DbTrips trips, string what)
     {
         TestContext.Current.TestOutputHelper?.WriteLine(trips.Describe(what));

@@ -227,7 +227,10 @@ public abstract class SearchTests(TaskFlowApp app) : TasksTestBase(app)
             TestContext.Current.TestOutputHelper?.WriteLine(sql + "\n--\n" + string.Join('\n', plan));
             if (App.Provider == Provider.Sqlite)
             {
-                Assert.Contains("workspace : \"" + TaskSearch.WorkspaceToken(s.WorkspaceId) + "\"", sql, StringComparison.Ordinal);
+                // The MATCH expression is a parameter (one compiled query for every search text), ANDed with the workspace token.
+                Assert.Contains("MATCH @fts_match", sql, StringComparison.Ordinal);
+                var match = command.Parameters.Cast<DbParameter>().Single(p => p.ParameterName.EndsWith("fts_match", StringComparison.Ordinal));
+                Assert.Contains("workspace : \"" + TaskSearch.WorkspaceToken(s.WorkspaceId) + "\"", (string)match.Value!, StringComparison.Ordinal);
                 Assert.Contains(plan, l => l.Contains("SCAN task_fts VIRTUAL TABLE INDEX", StringComparison.Ordinal));
             }
             else

@@ -13,6 +13,13 @@ public abstract class ServiceDb(DbContextOptions options) : DbContext(options)
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
 
+    /// <summary>
+    /// Set by the in-process transport while it applies a batch of deliveries in one transaction of this context: which of
+    /// the batch's messages each consumer has already handled, read in one query, so a delivery skips its own inbox check.
+    /// Null outside a batch (and reset before the context goes back to the pool).
+    /// </summary>
+    internal InboxBatch? InboxBatch { get; set; }
+
     /// <summary>Queues an integration event in the outbox; it is written by the next SaveChanges, in the same transaction.</summary>
     public void Publish<TEvent>(TEvent integrationEvent, string? correlationId = null) where TEvent : IntegrationEvent =>
         OutboxMessages.Add(OutboxMessage.From(integrationEvent, correlationId ?? CorrelationContext.Current));

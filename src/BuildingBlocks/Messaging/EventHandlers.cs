@@ -24,6 +24,16 @@ public interface IIntegrationEventHandler<in TEvent>
 /// </param>
 public sealed record EventSubscription(string Service, string Consumer, string EventType, Func<IServiceProvider, EventEnvelope, CancellationToken, Task> Handle, bool Standalone = false, Type? Database = null);
 
+/// <summary>Which consumers have handled which of a batch's messages, read in one query at the start of the batch's transaction.</summary>
+internal sealed class InboxBatch(IEnumerable<Guid> messages, IEnumerable<(Guid MessageId, string Consumer)> handled)
+{
+    readonly HashSet<Guid> messages = [.. messages];
+    readonly HashSet<(Guid, string)> handled = [.. handled];
+
+    /// <summary>Whether <paramref name="consumer"/> has handled the message; null when the message is not in the batch.</summary>
+    public bool? Handled(Guid messageId, string consumer) => messages.Contains(messageId) ? handled.Contains((messageId, consumer)) : null;
+}
+
 public static class EventHandlerRegistration
 {
     /// <summary>
@@ -42,7 +52,9 @@ public static class EventHandlerRegistration
         services.AddSingleton(new EventSubscription(service, consumer, typeof(TEvent).Name, async (sp, envelope, ct) =>
         {
             var db = sp.GetRequiredService<TDb>();
-            if (await db.InboxMessages.AnyAsync(m => m.MessageId == envelope.Id && m.Consumer == consumer, ct)) return;
+            // In a batch the transport read the batch's inbox rows in one query; alone, one query for this delivery.
+            if (db.InboxBatch?.Handled(envelope.Id, consumer)
+                ?? await db.InboxMessages.AnyAsync(m => m.MessageId == envelope.Id && m.Consumer == consumer, ct)) return;
 
             var integrationEvent = JsonSerializer.Deserialize<TEvent>(envelope.Payload, EventEnvelope.Json)
                 ?? throw new InvalidOperationException($"Message {envelope.Id} has an empty payload.");
@@ -62,9 +74,12 @@ public static class EventHandlerRegistration
                     await db.SaveChangesAsync(ct);
                     if (transaction is not null) await transaction.CommitAsync(ct);
                 }
-                catch (DbUpdateException)
+                catch (DbUpdateException) when (transaction is not null)
                 {
-                    // Another instance may have handled the same message concurrently; then its transaction won.
+                    // Another instance may have handled the same message concurrently; then its transaction won (and this
+                    // one rolls back). In the transport's batch transaction (not ours) the error goes up instead: the batch
+                    // rolls back and is applied one by one, each delivery in a transaction of its own (it runs without
+                    // savepoints, so a failed statement cannot be undone alone).
                     if (!await AlreadyHandled<TDb>(sp, envelope.Id, consumer, ct)) throw;
                 }
             }

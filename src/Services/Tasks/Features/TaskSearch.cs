@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Tasks.Data;
@@ -44,24 +45,23 @@ internal static class TaskSearch
     public const string Mark = "<mark>", EndMark = "</mark>";
 
     /// <summary>
-    /// The FTS5 expression as a SQL literal. On SQLite the hits are composed into larger queries (Any, ORDER BY, Skip)
-    /// and EF Core then mis-names a raw query's parameters ("Must add values for @p0"), so the expression is inlined.
-    /// It is safe: <see cref="SearchText"/> builds it from letters, digits, spaces, <c>"()*</c> and OR/NOT only.
+    /// The FTS5 expression as a parameter, so every search text runs the same SQL and EF Core compiles the query once
+    /// (a literal made each distinct text a new query to compile: issue 19). A named <see cref="SqliteParameter"/>, not a
+    /// <c>{0}</c> placeholder: the hits are composed into larger queries (Any, ORDER BY, Skip, the same hits twice), where
+    /// EF Core numbers a raw query's placeholder parameters per raw query (p0 twice: "Must add values for @p0"); a named
+    /// DbParameter keeps its name, and the same object appearing twice is the same value.
     /// </summary>
-    static string Literal(string fts5) =>
-        fts5.Contains('\'', StringComparison.Ordinal) ? throw new ArgumentException("Not an expression built by SearchText.", nameof(fts5)) : " '" + fts5 + "'";
+    static SqliteParameter Match(string fts5) => new("fts_match", fts5);
 
     /// <summary>Every task of every workspace matching <paramref name="text"/>: filter by project before reading.</summary>
     public static IQueryable<SearchHit> Hits(TasksDb db, SearchText text)
     {
-#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there).
         if (!db.IsPostgres)
             return db.Database.SqlQueryRaw<SearchHit>("""
                 SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", -bm25(task_fts, 10.0, 4.0, 1.0, 0.0) AS "Score"
                 FROM task_fts JOIN task_search_docs AS d ON d.id = task_fts.rowid
-                WHERE task_fts MATCH
-                """ + Literal(text.Fts5));
-#pragma warning restore EF1003
+                WHERE task_fts MATCH {0}
+                """, Match(text.Fts5));
         if (text.Prefix is null)
             return db.Database.SqlQuery<SearchHit>($"""
                 SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", ts_rank(d.document, q.query)::float8 AS "Score"
@@ -91,14 +91,15 @@ internal static class TaskSearch
     internal static IQueryable<RankedHit> Ranked(TasksDb db, SearchText text, int? limit, Guid? workspaceId = null)
     {
         var top = limit is { } l ? " LIMIT " + l.ToString(CultureInfo.InvariantCulture) : "";
-#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there); the limit is a number; the token is hex.
+#pragma warning disable EF1003 // The limit is a number; the search text is a parameter.
         if (!db.IsPostgres)
             return db.Database.SqlQueryRaw<RankedHit>("""
                 SELECT d.task_id AS "TaskId", d.project_id AS "ProjectId", h.score AS "Score", h.rowid AS "DocId"
-                FROM (SELECT rowid, -bm25(task_fts, 10.0, 4.0, 1.0, 0.0) AS score FROM task_fts WHERE task_fts MATCH
-                """ + Literal(workspaceId is { } w ? InWorkspace(w, text.Fts5) : text.Fts5).Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal) + " ORDER BY score DESC, rowid DESC" + top + """
+                FROM (SELECT rowid, -bm25(task_fts, 10.0, 4.0, 1.0, 0.0) AS score FROM task_fts WHERE task_fts MATCH {0}
+                ORDER BY score DESC, rowid DESC
+                """ + top + """
                 ) AS h JOIN task_search_docs AS d ON d.id = h.rowid
-                """);
+                """, Match(workspaceId is { } w ? InWorkspace(w, text.Fts5) : text.Fts5));
         var query = text.Prefix is null
             ? "websearch_to_tsquery('english', {0})"
             : "websearch_to_tsquery('english', {0}) && to_tsquery('english', {1})";
@@ -118,7 +119,7 @@ internal static class TaskSearch
 #pragma warning restore EF1003
     }
 
-    /// <summary>The FTS5 expression limited to one workspace's documents, the words to the text columns (braces doubled in raw SQL: EF formats it).</summary>
+    /// <summary>The FTS5 expression limited to one workspace's documents, the words to the text columns.</summary>
     internal static string InWorkspace(Guid workspaceId, string fts5) =>
         "workspace : \"" + WorkspaceToken(workspaceId) + "\" AND {title description comments} : (" + fts5 + ")";
 
@@ -131,15 +132,19 @@ internal static class TaskSearch
         IQueryable<SearchSnippet> snippets;
         if (!db.IsPostgres)
         {
-            // With the page's document rowids, FTS5 reads just those rows (and snippet() runs for them alone).
-            var only = docIds is { Length: > 0 } ? " AND task_fts.rowid IN (" + string.Join(",", docIds.Select(i => i.ToString(CultureInfo.InvariantCulture))) + ")" : "";
-#pragma warning disable EF1003 // Literal() takes only SearchText's sanitized expression (see there); rowids are numbers.
-            snippets = db.Database.SqlQueryRaw<SearchSnippet>("""
-                SELECT d.task_id AS "TaskId", snippet(task_fts, -1, '<mark>', '</mark>', '…', 24) AS "Text"
-                FROM task_fts JOIN task_search_docs AS d ON d.id = task_fts.rowid
-                WHERE task_fts MATCH
-                """ + Literal(text.Fts5) + only);
-#pragma warning restore EF1003
+            // With the page's document rowids, FTS5 reads just those rows (and snippet() runs for them alone); they travel
+            // as one JSON array parameter, so every page runs the same SQL (compiled once).
+            snippets = docIds is { Length: > 0 }
+                ? db.Database.SqlQueryRaw<SearchSnippet>("""
+                    SELECT d.task_id AS "TaskId", snippet(task_fts, -1, '<mark>', '</mark>', '…', 24) AS "Text"
+                    FROM task_fts JOIN task_search_docs AS d ON d.id = task_fts.rowid
+                    WHERE task_fts MATCH {0} AND task_fts.rowid IN (SELECT value FROM json_each({1}))
+                    """, Match(text.Fts5), new SqliteParameter("fts_rowids", "[" + string.Join(",", docIds.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]"))
+                : db.Database.SqlQueryRaw<SearchSnippet>("""
+                    SELECT d.task_id AS "TaskId", snippet(task_fts, -1, '<mark>', '</mark>', '…', 24) AS "Text"
+                    FROM task_fts JOIN task_search_docs AS d ON d.id = task_fts.rowid
+                    WHERE task_fts MATCH {0}
+                    """, Match(text.Fts5));
         }
         else
         {

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.TestKit;
+
+namespace TaskFlow.Platform.Tests.Messaging;
+
+/// <summary>
+/// What an event costs its consumer's database in the in-process transport's batch (issue 19): round trips per delivery,
+/// counted from EF Core's events (every command, savepoint created or released, commit and rollback), and that the batch
+/// still applies each event once.
+/// </summary>
+public sealed class ConsumerRoundTripTests
+{
+    const int Events = 20;
+
+    [Theory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_batch_costs_one_round_trip_per_event_plus_the_inbox_read_and_the_commit(Provider provider)
+    {
+        await using var database = await MessagingDatabase.Create(provider);
+        var transport = new InProcessTransport(database.Services, database.Services.GetServices<EventSubscription>());
+        // One event already handled (a redelivery): the batch's inbox read skips it without a query of its own.
+        var redelivered = new Pinged("before");
+        await transport.Publish(OutboxMessage.From(redelivered, null).ToEnvelope(), CancellationToken.None);
+        var events = Enumerable.Range(0, Events).Select(i => new Pinged($"n{i}")).Append(redelivered).ToArray();
+
+        using var trips = new EfTrips();
+        var results = await trips.Run(() => transport.PublishAll([.. events.Select(e => OutboxMessage.From(e, null).ToEnvelope())], CancellationToken.None));
+
+        Assert.All(results, Assert.Null);
+        TestContext.Current.TestOutputHelper?.WriteLine(trips.Describe());
+        // Each new event: its consumer's SaveChanges (PostgreSQL: the side effect and the inbox row in one command; SQLite:
+        // one command per statement, in process). Then one read of the batch's inbox rows and one COMMIT. Before
+        // (2026-12-07) each event also had its own inbox query, a SAVEPOINT and a RELEASE: 4 × 21 + 1 = 85 on PostgreSQL,
+        // 5 × 21 + 1 = 106 on SQLite.
+        Assert.Equal(provider == Provider.Postgres ? Events + 2 : 2 * Events + 2, trips.Count);
+        Assert.Equal(0, trips.Savepoints);
+        var applied = await database.Query(db => db.Applied.AsNoTracking().Select(a => a.EventId).ToListAsync());
+        Assert.Equal(events.Select(e => e.EventId).Order(), applied.Order());
+    }
+}
+
+/// <summary>EF Core's database work under one activity: commands, savepoints, commits and rollbacks (each a round trip).</summary>
+sealed class EfTrips : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    readonly IDisposable allListeners;
+    readonly List<IDisposable> subscriptions = [];
+    readonly Lock gate = new();
+    readonly List<string> trips = [];
+    ActivityTraceId trace;
+
+    public EfTrips() => allListeners = DiagnosticListener.AllListeners.Subscribe(this);
+
+    public int Count
+    {
+        get
+        {
+            lock (gate) return trips.Count;
+        }
+    }
+
+    public int Savepoints
+    {
+        get
+        {
+            lock (gate) return trips.Count(t => t.StartsWith("SAVEPOINT", StringComparison.Ordinal) || t.StartsWith("RELEASE", StringComparison.Ordinal));
+        }
+    }
+
+    public async Task<T> Run<T>(Func<Task<T>> work)
+    {
+        using var activity = new Activity("consumer-round-trips").Start();
+        trace = activity.TraceId;
+        return await work();
+    }
+
+    public string Describe()
+    {
+        lock (gate) return $"{trips.Count} round trips:\n{string.Join("\n", trips.Select((t, i) => $"-- {i + 1}\n{t}"))}";
+    }
+
+    public void OnNext(DiagnosticListener value)
+    {
+        if (value.Name == DbLoggerCategory.Name) lock (gate) subscriptions.Add(value.Subscribe(this));
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (trace == default || Activity.Current?.TraceId != trace) return;
+        string? trip = value.Key switch
+        {
+            _ when value.Key == RelationalEventId.CommandExecuted.Name && value.Value is CommandExecutedEventData c => c.Command.CommandText,
+            _ when value.Key == RelationalEventId.CreatedTransactionSavepoint.Name => "SAVEPOINT",
+            _ when value.Key == RelationalEventId.ReleasedTransactionSavepoint.Name => "RELEASE SAVEPOINT",
+            _ when value.Key == RelationalEventId.TransactionCommitted.Name => "COMMIT",
+            _ when value.Key == RelationalEventId.TransactionRolledBack.Name => "ROLLBACK",
+            _ => null,
+        };
+        if (trip is not null) lock (gate) trips.Add(trip);
+    }
+
+    public void OnCompleted() { }
+
+    public void OnError(Exception error) { }
+
+    public void Dispose()
+    {
+        allListeners.Dispose();
+        lock (gate)
+            foreach (var subscription in subscriptions) subscription.Dispose();
+    }
+}
