@@ -27,7 +27,7 @@ return options.Command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: TasksBench mixed --url URL --state FILE [--moves 100] [--creates 50] [--reads 600] [--duration 60] [--warmup 15] [--server-pid PID] [--since-file FILE]");
+    Console.Error.WriteLine("usage: TasksBench mixed --url URL --state FILE [--moves 100] [--creates 50] [--reads 600] [--duration 60] [--warmup 15] [--server-pid PID] [--since-file FILE] [--request-timeout 10]");
     Console.Error.WriteLine("       TasksBench lag --outbox FILE --inbox FILE");
     Console.Error.WriteLine("usage: TasksBench seed|run --url URL --state FILE [--data-dir DIR] [--projects 100] [--tasks 100000] [--big 10000] [--comment-every 5] [--concurrency 8] [--import-concurrency 1] [--duration 20] [--warmup 5] [--connections 16] [--server-pid PID] [--rate 0] [--scenarios board,filtered,search,move,create,board+move]");
     return 2;
@@ -424,7 +424,10 @@ static class Mixed
                 : (HttpMethod.Get, $"/v1/projects/{big}/tasks?status={state.BigStatusIds[r.Next(state.BigStatusIds.Length)]}&sort=rank&limit=50", null)),
         };
         Console.Error.WriteLine($"mixed: warm-up {o.Warmup} s at the same rates");
-        await Measure(http, token, kinds, TimeSpan.FromSeconds(o.Warmup));
+        var warmup = await Measure(http, token, kinds, TimeSpan.FromSeconds(o.Warmup));
+        Console.Error.WriteLine($"mixed: warm-up done; at most {TakePeak()} requests in flight, {warmup.Sum(r => r.Errors)} errors");
+        foreach (var (kind, r) in kinds.Zip(warmup))
+            if (r.FirstError is not null) Console.Error.WriteLine($"{kind.Name} (warm-up): first error: {r.FirstError}");
         var since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         if (Options.Arg("since-file", "") is { Length: > 0 } sinceFile)
             await File.WriteAllTextAsync(sinceFile, since.ToString("F3", CultureInfo.InvariantCulture));
@@ -442,6 +445,8 @@ static class Mixed
                 $"| {kind.Name} | {kind.Rate} | {r.Sent} | {l.Length / r.Seconds:F0} | {P(l, 0.50):F1} | {P(l, 0.99):F1} | {(l.Length > 0 ? l[^1] : 0):F1} | {r.Errors} |"));
             if (r.FirstError is not null) Console.Error.WriteLine($"{kind.Name}: first error: {r.FirstError}");
         }
+        Console.WriteLine();
+        Console.WriteLine($"At most {TakePeak()} requests in flight at once (a server that keeps up holds a handful; requests unanswered {RequestTimeout.TotalSeconds:F0} s after their scheduled time count as errors).");
         Console.WriteLine();
         Console.WriteLine(o.ServerPid > 0 && total > 0
             ? string.Create(CultureInfo.InvariantCulture, $"Server CPU over the mix: {cpu / 1000:F1} s for {total} requests, {cpu / total:F2} ms per request (consumers included: they run in the server process).")
@@ -478,20 +483,44 @@ static class Mixed
         }));
     }
 
+    /// <summary>
+    /// Longest a request may take from its scheduled time (--request-timeout, seconds, default 10): past it the request is
+    /// cancelled and counted as an error. Without it a server that falls behind the arrival rate made the warm-up wait for
+    /// its whole backlog (2026-12-07: minutes, which looked like a hang).
+    /// </summary>
+    static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(double.Parse(Options.Arg("request-timeout", "10"), CultureInfo.InvariantCulture));
+
+    static int inFlight, peakInFlight;
+
+    /// <summary>The most requests that were in flight at once since the last call (a server keeping up holds a handful).</summary>
+    static int TakePeak() => Interlocked.Exchange(ref peakInFlight, Volatile.Read(ref inFlight));
+
     static async Task<(double Ms, string? Error)> Send(HttpClient http, string token, HttpMethod method, string path, object? body, long scheduled)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null) request.Content = JsonContent.Create(body, options: Api.Json);
+        var now = Interlocked.Increment(ref inFlight);
+        for (var peak = Volatile.Read(ref peakInFlight); now > peak; peak = Volatile.Read(ref peakInFlight))
+            if (Interlocked.CompareExchange(ref peakInFlight, now, peak) == peak) break;
+        using var timeout = new CancellationTokenSource(RequestTimeout - Stopwatch.GetElapsedTime(scheduled) is { Ticks: > 0 } left ? left : TimeSpan.Zero);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
             var ms = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
-            return (ms, response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            return (ms, response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(timeout.Token)}");
         }
         catch (HttpRequestException e)
         {
             return (Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds, e.Message);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return (Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds, $"timeout: no answer {RequestTimeout.TotalSeconds:F0} s after its scheduled time");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
         }
     }
 
