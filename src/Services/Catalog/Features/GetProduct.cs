@@ -20,7 +20,7 @@ internal static class GetProduct
     static async Task<Results<Ok<ProductResponse>, ProblemHttpResult, CachedJson>> Handle(string productId, CatalogDb db, CatalogCache cache, CancellationToken ct)
     {
         if (!Guid.TryParse(productId, out var id)) return Problems.ProductNotFound();
-        var version = await CatalogCache.Version(db, ct);
+        var version = await cache.Version(ct);
         var json = await cache.GetOrCreate(version, $"product:{id:N}",
             async token => await ProductQueries.One(db, id, token) is { } product ? JsonSerializer.SerializeToUtf8Bytes(product, ProductQueries.Json) : null, ct);
         return json is null ? Problems.ProductNotFound() : new CachedJson(json);
