@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using TaskFlow.BuildingBlocks.Messaging;
+using TaskFlow.Projects.Contracts;
+using TaskFlow.Tasks.Contracts;
 
 namespace TaskFlow.Reporting.Tests;
 
@@ -201,6 +204,51 @@ public abstract class FixedHistoryTests(ReportingApp app) : ReportingTestBase(ap
         var workspace = await owner.PostAsync($"/v1/workspaces/{h.WorkspaceId}/reports/rebuild", null, Ct);
         Assert.Equal(HttpStatusCode.OK, workspace.StatusCode);
         Assert.Equal(before, await AllReports(owner, h.ProjectId, h.CycleId, Berlin));
+    }
+
+    [Fact]
+    public async Task A_report_shows_each_new_event_at_once_though_the_history_is_kept_in_memory()
+    {
+        var (h, owner) = await Seeded();
+        var summary = $"/v1/projects/{h.ProjectId}/reports/summary";
+        Assert.Equal(5, Int(await Get(owner, summary), "total"));
+        Assert.Equal(5, Int(await Get(owner, summary), "total")); // served from the kept history
+
+        var task = Guid.NewGuid();
+        var at = FixedHistory.Now.AddMinutes(-5);
+        await Deliver([new TaskCreated(task, h.ProjectId, h.WorkspaceId, "WEB-99", "Late", h.Owner.Id, h.Todo, "none", null, [], [],
+            new TaskReportFacts("todo", 1, null, [], [], null)) { OccurredAt = at, EventId = Guid.CreateVersion7() }]);
+        Assert.Equal(6, Int(await Get(owner, summary), "total"));
+        await Deliver([new TaskDeleted(task, h.ProjectId, h.WorkspaceId, "WEB-99", h.Owner.Id) { OccurredAt = at.AddMinutes(1), EventId = Guid.CreateVersion7() }]);
+        Assert.Equal(5, Int(await Get(owner, summary), "total"));
+        // A project event changes the history too: the cycle deleted, its tasks leave the burndown's scope.
+        await Deliver([new CycleDeleted(h.CycleId, h.ProjectId) { OccurredAt = at.AddMinutes(2), EventId = Guid.CreateVersion7() }]);
+        await AssertProblem(await owner.GetAsync($"/v1/projects/{h.ProjectId}/reports/cycles/{h.CycleId}/burndown", Ct), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_rebuild_pages_through_more_events_than_a_page_with_a_tie_across_the_page_boundary()
+    {
+        var (h, owner) = await Seeded();
+        // 1,050 tasks created at one instant (more than a rebuild page of 1,000), then 600 of them done a minute apart.
+        var events = new List<IntegrationEvent>();
+        var tasks = Enumerable.Range(1, 1050).Select(_ => Guid.NewGuid()).ToArray();
+        var created = FixedHistory.At("2026-03-24T08:00");
+        for (var i = 0; i < tasks.Length; i++)
+            events.Add(new TaskCreated(tasks[i], h.ProjectId, h.WorkspaceId, $"BULK-{i}", "Bulk", h.Owner.Id, h.Todo, "none", null, [], [],
+                new TaskReportFacts("todo", 1, h.CycleId, [], [], null)) { OccurredAt = created, EventId = Guid.CreateVersion7() });
+        for (var i = 0; i < 600; i++)
+            events.Add(new TaskMoved(tasks[i], h.ProjectId, h.Todo, h.Done, "m", h.Owner.Id, h.WorkspaceId, $"BULK-{i}", "Bulk", [],
+                new TaskReportFacts("done", 1, h.CycleId, [], [], null)) { OccurredAt = created.AddMinutes(1 + i), EventId = Guid.CreateVersion7() });
+        await Deliver(events);
+        var live = await AllReports(owner, h.ProjectId, h.CycleId, Berlin);
+        Assert.Equal(1055, Int(await Get(owner, $"/v1/projects/{h.ProjectId}/reports/summary"), "total"));
+
+        var rebuilt = await owner.PostAsync($"/v1/projects/{h.ProjectId}/reports/rebuild", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
+        var result = await rebuilt.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal((await EventCount(h.ProjectId), 1056), (Int(result, "events"), Int(result, "tasks")));
+        Assert.Equal(live, await AllReports(owner, h.ProjectId, h.CycleId, Berlin));
     }
 
     /// <summary>The reports' JSON with the history's own ids replaced by names, to compare two projects.</summary>

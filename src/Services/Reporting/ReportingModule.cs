@@ -36,6 +36,7 @@ public sealed class ReportingModule : IServiceModule
         var services = builder.Services;
         services.TryAddSingleton<ReportClock>();
         services.AddScoped<ReportCaller>();
+        services.AddSingleton<HistoryCache>();
         services.AddScoped<AccessCopy>();
         services.AddScoped<UserNames>();
         services.AddSingleton<Rebuild>();

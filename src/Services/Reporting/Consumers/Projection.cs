@@ -16,6 +16,12 @@ namespace TaskFlow.Reporting.Consumers;
 /// </summary>
 internal sealed class Projection(ReportingDb db)
 {
+    /// <summary>
+    /// During a rebuild: the event ids of the current page that already have a task version (read for the whole page
+    /// at once), instead of one query per event; the rebuild adds each id it projects.
+    /// </summary>
+    internal HashSet<Guid>? Projected { get; set; }
+
     /// <summary>The event types kept in the log and projected.</summary>
     public static readonly string[] LoggedTypes =
     [
@@ -49,6 +55,7 @@ internal sealed class Projection(ReportingDb db)
         };
         db.Events.Add(logged);
         await Apply(logged, ct);
+        await HistoryChanged(db, [projectId], ct);
         return true;
     }
 
@@ -171,7 +178,8 @@ internal sealed class Projection(ReportingDb db)
         ReportEvent e, Guid taskId, Guid projectId, Guid workspaceId, string kind, string? key, string? title, Guid? statusId,
         DateOnly? dueDate, bool hasDue, Guid[]? assigneeIds, TaskReportFacts? facts, CancellationToken ct)
     {
-        if (Local(db.TaskVersions, v => v.EventId == e.Id) is not null || await db.TaskVersions.AnyAsync(v => v.EventId == e.Id, ct)) return;
+        if (Projected is not null ? !Projected.Add(e.Id)
+            : Local(db.TaskVersions, v => v.EventId == e.Id) is not null || await db.TaskVersions.AnyAsync(v => v.EventId == e.Id, ct)) return;
         var assignees = facts?.AssigneeIds ?? assigneeIds;
         db.TaskVersions.Add(new TaskVersion
         {
@@ -185,6 +193,10 @@ internal sealed class Projection(ReportingDb db)
     }
 
     static string Ids(IEnumerable<Guid> ids) => string.Join(',', ids.Order());
+
+    /// <summary>Raises the projects' history version, in the caller's transaction: cached histories of them are old now.</summary>
+    internal static Task HistoryChanged(ReportingDb db, IReadOnlyCollection<Guid> projectIds, CancellationToken ct) =>
+        db.Projects.Where(p => projectIds.Contains(p.Id)).ExecuteUpdateAsync(s => s.SetProperty(p => p.HistoryVersion, p => p.HistoryVersion + 1), ct);
 }
 
 /// <summary>
@@ -194,6 +206,8 @@ internal sealed class Projection(ReportingDb db)
 internal sealed class Rebuild(IServiceProvider services, ILogger<Rebuild> logger)
 {
     public sealed record Result(int Projects, int Events, int Tasks);
+
+    const int PageSize = 1000;
 
     public async Task<Result> Projects(IReadOnlyCollection<Guid> projectIds, CancellationToken ct)
     {
@@ -206,19 +220,37 @@ internal sealed class Rebuild(IServiceProvider services, ILogger<Rebuild> logger
         await db.Labels.Where(l => projectIds.Contains(l.ProjectId)).ExecuteDeleteAsync(ct);
         var projection = new Projection(db);
         var count = 0;
-        const int batch = 1000;
-        while (true)
+        // Project by project (their histories are independent), in pages that start strictly after the last instant
+        // of the previous page (keyset, not offset: a page costs the same at the millionth event as at the first).
+        foreach (var projectId in projectIds)
         {
-            // An event logged meanwhile is projected by its own delivery; if a page also sees it, applying it again
-            // changes nothing (versions are keyed by event id), so paging by offset is safe.
-            var page = await db.Events.AsNoTracking().Where(x => projectIds.Contains(x.ProjectId))
-                .OrderBy(x => x.OccurredAt).ThenBy(x => x.Id).Skip(count).Take(batch).ToListAsync(ct);
-            foreach (var e in page) await projection.Apply(e, ct);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-            count += page.Count;
-            if (page.Count < batch) break;
+            DateTime? after = null;
+            while (true)
+            {
+                var query = db.Events.AsNoTracking().Where(x => x.ProjectId == projectId);
+                if (after is { } instant) query = query.Where(x => x.OccurredAt > instant);
+                var page = await query.OrderBy(x => x.OccurredAt).ThenBy(x => x.Id).Take(PageSize).ToListAsync(ct);
+                var full = page.Count == PageSize;
+                if (full)
+                {
+                    // Complete the page's last instant, so the next page can start after it without skipping a tie.
+                    var last = page[^1].OccurredAt;
+                    var seen = page.Where(x => x.OccurredAt == last).Select(x => x.Id).ToList();
+                    page.AddRange(await db.Events.AsNoTracking()
+                        .Where(x => x.ProjectId == projectId && x.OccurredAt == last && !seen.Contains(x.Id)).OrderBy(x => x.Id).ToListAsync(ct));
+                }
+                // An event logged meanwhile is projected by its own delivery; one it already projected is skipped here.
+                var ids = page.Select(x => x.Id).ToList();
+                projection.Projected = [.. await db.TaskVersions.Where(v => ids.Contains(v.EventId)).Select(v => v.EventId).ToListAsync(ct)];
+                foreach (var e in page) await projection.Apply(e, ct);
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+                count += page.Count;
+                if (!full) break;
+                after = page[^1].OccurredAt;
+            }
         }
+        await Projection.HistoryChanged(db, projectIds, ct);
         var tasks = await db.TaskVersions.Where(v => projectIds.Contains(v.ProjectId)).Select(v => v.TaskId).Distinct().CountAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Rebuilt the reports of {Projects} project(s) from {Events} events", projectIds.Count, count);

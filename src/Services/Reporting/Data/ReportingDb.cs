@@ -260,6 +260,11 @@ internal sealed class KnownProject
     public DateOnly? TargetDate { get; set; }
     /// <summary>When name and target date were last set (last writer wins).</summary>
     public DateTime DetailsChangedAt { get; set; }
+    /// <summary>
+    /// Raised in the same transaction as every change to the project's report history (an event projected, a rebuild),
+    /// so a history cached under this number is current (<see cref="Features.HistoryCache"/>). -1: not a stored row.
+    /// </summary>
+    public long HistoryVersion { get; set; }
 }
 
 /// <summary>

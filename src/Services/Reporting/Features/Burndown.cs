@@ -26,9 +26,9 @@ internal static class Burndown
             .WithDescription("For each day of the cycle up to today (days in tz): the cycle's scope, completed and remaining work by count and points, the ideal line, and the scope changes of that day. Filters assigneeId and labelId apply to each task's state that day; from/to are ignored (the cycle's dates are the range).")
             .Produces<Response>();
 
-    static async Task<IResult> Handle(Guid cycleId, [AsParameters] ReportQuery query, ReportingDb db, ReportCaller caller, ReportClock clock, CancellationToken ct)
+    static async Task<IResult> Handle(Guid cycleId, [AsParameters] ReportQuery query, ReportingDb db, HistoryCache histories, ReportCaller caller, ReportClock clock, CancellationToken ct)
     {
-        var history = await ProjectHistory.Load(db, caller.Project.Id, ct);
+        var history = await histories.Get(db, caller.Project, ct);
         if (history.Cycles.FirstOrDefault(c => c.Id == cycleId && c.DeletedAt is null) is not { } cycle) return Problems.CycleNotFound();
         var (range, errors) = (query with { From = cycle.StartDate, To = cycle.EndDate, CycleId = cycleId }).Resolve(clock.UtcNow, caller.WeekStart);
         return range is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(Compute(caller.Project.Id, cycle, new ReportInput(history, range)));

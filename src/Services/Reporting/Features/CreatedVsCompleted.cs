@@ -17,9 +17,9 @@ internal static class CreatedVsCompleted
             .WithDescription("Per day from `from` to `to` (days in tz): live tasks created that day and tasks completed that day (last move into done, still done). Deleted tasks are left out of both. Filters apply to the state at creation and at completion.")
             .Produces<Response>();
 
-    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, ReportCaller caller, ReportClock clock, CancellationToken ct)
+    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, HistoryCache histories, ReportCaller caller, ReportClock clock, CancellationToken ct)
     {
-        var (input, problem) = await ReportInput.Load(db, caller, clock, query, ct);
+        var (input, problem) = await ReportInput.Load(db, histories, caller, clock, query, ct);
         return problem ?? TypedResults.Ok(Compute(caller.Project.Id, input!));
     }
 

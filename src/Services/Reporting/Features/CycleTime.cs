@@ -27,9 +27,9 @@ internal static class CycleTime
             .WithDescription("Tasks completed from `from` to `to` (days in tz; completion is the last move into a done status of a task still done and not deleted). Cycle time: first move into an in-progress status → completion (tasks never in progress have none); lead time: creation → completion. Median, 85th percentile (nearest rank) and the distribution by whole days; the tasks themselves for a scatter plot.")
             .Produces<Response>();
 
-    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, ReportCaller caller, ReportClock clock, CancellationToken ct)
+    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, HistoryCache histories, ReportCaller caller, ReportClock clock, CancellationToken ct)
     {
-        var (input, problem) = await ReportInput.Load(db, caller, clock, query, ct);
+        var (input, problem) = await ReportInput.Load(db, histories, caller, clock, query, ct);
         return problem ?? TypedResults.Ok(Compute(caller.Project.Id, input!));
     }
 

@@ -18,9 +18,9 @@ internal static class Overdue
             .WithDescription("Live open tasks (not done or cancelled) whose due date is before today in tz, most overdue first. Filters cycleId, assigneeId, labelId apply to the current state.")
             .Produces<Response>();
 
-    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, ReportCaller caller, ReportClock clock, CancellationToken ct)
+    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, HistoryCache histories, ReportCaller caller, ReportClock clock, CancellationToken ct)
     {
-        var (input, problem) = await ReportInput.Load(db, caller, clock, query, ct);
+        var (input, problem) = await ReportInput.Load(db, histories, caller, clock, query, ct);
         return problem ?? TypedResults.Ok(Compute(caller.Project.Id, input!));
     }
 

@@ -57,7 +57,7 @@ internal static class Overview
             .WithDescription("Every project of the workspace the caller can see (private ones only for their members and workspace owners/admins), with progress (done of the tasks not cancelled, points) and health; and per person the open tasks and points across those projects, with display names. Health: no open work → on_track; no target date → no_target; target date before today → off_track; otherwise the forecast (tasks completed in the last 28 days, today included, per day × days from today to the target date inclusive) → on_track when it covers the open tasks, at_risk when it covers at least 75 % of them, else off_track.")
             .Produces<Response>();
 
-    static async Task<IResult> Handle(Guid workspaceId, [AsParameters] OverviewQuery query, ReportingDb db, ReportCaller caller, ReportClock clock, CancellationToken ct)
+    static async Task<IResult> Handle(Guid workspaceId, [AsParameters] OverviewQuery query, ReportingDb db, HistoryCache cache, ReportCaller caller, ReportClock clock, CancellationToken ct)
     {
         var (range, errors) = new ReportQuery { Tz = query.Tz }.Resolve(clock.UtcNow, caller.WeekStart);
         if (range is null) return TypedResults.ValidationProblem(errors);
@@ -69,7 +69,7 @@ internal static class Overview
             projects = [.. projects.Where(p => !p.Private || mine.Contains(p.Id))];
         }
         var histories = new List<(KnownProject Project, ProjectHistory History)>();
-        foreach (var project in projects) histories.Add((project, await ProjectHistory.Load(db, project.Id, ct)));
+        foreach (var project in projects) histories.Add((project, await cache.Get(db, project, ct)));
 
         var members = await db.WorkspaceMembers.AsNoTracking().Where(m => m.WorkspaceId == workspaceId && m.Active).Select(m => m.UserId).ToListAsync(ct);
         var names = await db.Users.AsNoTracking().Where(u => !u.Deleted && u.DisplayName != "").ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);

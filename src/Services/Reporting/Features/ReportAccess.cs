@@ -70,7 +70,7 @@ internal static class ReportAccess
                 // A project the copy has not heard of yet (scaled out): the projects service answers for this request;
                 // its figures are empty until its events arrive (docs/adr/0005).
                 if ((answer = await projects.Project(CallerToken.Of(http), projectId, ct)) is null) return Problems.ProjectNotFound();
-                project = new KnownProject { Id = projectId, WorkspaceId = answer.WorkspaceId, Key = answer.Key, Name = answer.Key, Private = answer.Visibility == "private" };
+                project = new KnownProject { Id = projectId, WorkspaceId = answer.WorkspaceId, Key = answer.Key, Name = answer.Key, Private = answer.Visibility == "private", HistoryVersion = -1 };
             }
             if (project.Deleted) return Problems.ProjectNotFound();
             var (role, weekStart) = await RoleIn(http, db, project.WorkspaceId, userId, ct);

@@ -6,11 +6,11 @@ namespace TaskFlow.Reporting.Features;
 /// <summary>A report's input: the project's history and the resolved range; or the validation problem.</summary>
 internal sealed record ReportInput(ProjectHistory History, ReportRange Range)
 {
-    public static async Task<(ReportInput? Input, IResult? Problem)> Load(ReportingDb db, ReportCaller caller, ReportClock clock, ReportQuery query, CancellationToken ct)
+    public static async Task<(ReportInput? Input, IResult? Problem)> Load(ReportingDb db, HistoryCache histories, ReportCaller caller, ReportClock clock, ReportQuery query, CancellationToken ct)
     {
         var (range, errors) = query.Resolve(clock.UtcNow, caller.WeekStart);
         if (range is null) return (null, TypedResults.ValidationProblem(errors));
-        return (new ReportInput(await ProjectHistory.Load(db, caller.Project.Id, ct), range), null);
+        return (new ReportInput(await histories.Get(db, caller.Project, ct), range), null);
     }
 }
 

@@ -31,9 +31,9 @@ internal static class Summary
             .WithDescription("Counts of the project's live tasks by status category, overdue (open and due before today in tz), work in progress, unassigned and unestimated open tasks, estimate points, tasks completed in the last 7 days (today included). Filters cycleId, assigneeId, labelId apply to the tasks' current state. Current within seconds of a change (fed by events).")
             .Produces<Response>();
 
-    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, ReportCaller caller, ReportClock clock, CancellationToken ct)
+    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, HistoryCache histories, ReportCaller caller, ReportClock clock, CancellationToken ct)
     {
-        var (input, problem) = await ReportInput.Load(db, caller, clock, query, ct);
+        var (input, problem) = await ReportInput.Load(db, histories, caller, clock, query, ct);
         return problem ?? TypedResults.Ok(Compute(caller.Project.Id, input!));
     }
 

@@ -18,9 +18,9 @@ internal static class Throughput
             .WithDescription("Completed tasks per week (weeks start on the workspace's report week start, default Monday; days in tz), counting only days from `from` to `to`. A task counts once, on its last move into a done status, and only while it is still done and not deleted: a task moved back out of done drops out. Filters apply to the task's state when it was completed.")
             .Produces<Response>();
 
-    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, ReportCaller caller, ReportClock clock, CancellationToken ct)
+    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, HistoryCache histories, ReportCaller caller, ReportClock clock, CancellationToken ct)
     {
-        var (input, problem) = await ReportInput.Load(db, caller, clock, query, ct);
+        var (input, problem) = await ReportInput.Load(db, histories, caller, clock, query, ct);
         return problem ?? TypedResults.Ok(Compute(caller.Project.Id, input!));
     }
 

@@ -21,9 +21,9 @@ internal static class Workload
             .WithDescription("Open tasks (not done or cancelled) now, per assignee (a task with two assignees counts for both; unassigned ones under assigneeId null): count, points, in progress, overdue (due before today in tz); and work in progress per in-progress status. Filters cycleId, assigneeId, labelId apply to the current state.")
             .Produces<Response>();
 
-    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, ReportCaller caller, ReportClock clock, CancellationToken ct)
+    static async Task<IResult> Handle([AsParameters] ReportQuery query, ReportingDb db, HistoryCache histories, ReportCaller caller, ReportClock clock, CancellationToken ct)
     {
-        var (input, problem) = await ReportInput.Load(db, caller, clock, query, ct);
+        var (input, problem) = await ReportInput.Load(db, histories, caller, clock, query, ct);
         return problem ?? TypedResults.Ok(Compute(caller.Project.Id, input!));
     }
 

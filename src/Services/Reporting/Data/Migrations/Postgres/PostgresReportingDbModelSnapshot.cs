@@ -193,6 +193,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Postgres
                     b.Property<DateTime>("DetailsChangedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("HistoryVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasColumnType("text");

@@ -188,6 +188,9 @@ namespace TaskFlow.Reporting.Data.Migrations.Sqlite
                     b.Property<DateTime>("DetailsChangedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("HistoryVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasColumnType("TEXT");
