@@ -157,13 +157,17 @@ internal static class ListProducts
                            Rank = r.Rank, Id = r.P.Id, Name = r.P.Name, Description = r.P.Description, Price = r.P.Price, Currency = r.P.Currency,
                            CategoryId = r.P.CategoryId, Stock = s == null ? 0 : s.Available, ImageUrl = r.P.ImageUrl, CreatedAt = r.P.CreatedAt, UpdatedAt = r.P.UpdatedAt,
                        };
-            foreach (var r in await Sorted(rows, query.Sort).ToListAsync(ct))
+            var pageRows = await Sorted(rows, query.Sort).ToListAsync(ct);
+            // A category created after the version was read (with a product in it since): its name is in the database.
+            if (pageRows.Any(r => tree.ById(r.CategoryId) is null)) tree = await CategoryTree.Load(db, ct);
+            foreach (var r in pageRows)
                 data.Add(new ProductResponse(r.Id, r.Name, r.Description, r.Price, r.Currency, tree.ById(r.CategoryId)?.Name ?? "", r.Stock, r.ImageUrl, r.CreatedAt, r.UpdatedAt).Normalized());
         }
 
         Facets? facets = null;
         if (query.Facets)
         {
+            if (counts.Any(c => tree.ById(c.CategoryId) is null)) tree = await CategoryTree.Load(db, ct);
             facets = new Facets(counts
                 .Select(c => tree.ById(c.CategoryId) is { } node ? new CategoryFacet(node.Id, node.Name, node.Slug, c.Count) : null)
                 .OfType<CategoryFacet>()
