@@ -47,7 +47,7 @@ internal sealed class CatalogCache(HybridCache cache, IOptions<CatalogCacheOptio
 
     /// <summary>
     /// The catalog version, read after this call began (so it includes every write acknowledged before), shared with the
-    /// requests that arrive while the previous read is running (docs/adr/0040-shop-catalog-read-path.md). Without the
+    /// requests that arrive while the previous read is running (docs/adr/0041-shop-catalog-read-path.md). Without the
     /// cache nothing is keyed by it, so it is not read.
     /// </summary>
     public Task<long> Version(CancellationToken ct) => Enabled ? versions.Read(ct) : Task.FromResult(0L);

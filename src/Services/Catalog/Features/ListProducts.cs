@@ -119,7 +119,7 @@ internal static class ListProducts
     /// A page costs at most two round trips besides the shared version read: the matching products counted per category
     /// (one grouped statement; the total is their sum, and the facets are these counts), cached per filter and version
     /// because every page of a filter shares them; and the page itself, whose products are sorted and cut to the page
-    /// before their stock is joined (the category's name comes from the tree in memory). docs/adr/0040-shop-catalog-read-path.md
+    /// before their stock is joined (the category's name comes from the tree in memory). docs/adr/0041-shop-catalog-read-path.md
     /// </summary>
     static async Task<ProductPage> Run(CatalogDb db, CatalogCache cache, long version, Query query, CancellationToken ct)
     {
