@@ -61,10 +61,16 @@ psql -d "${PREFIX}_catalog" -Atc "SELECT '/v1/products/' || id FROM products ORD
 psql -d "${PREFIX}_catalog" -Atc "SELECT '/v1/products?search=' || w || '%20' || n FROM unnest(ARRAY['smart','lap','head','cam','ket','desk','nov','tent','jack','sneak']) w, generate_series(1, 200) n" > "$WORK/search.txt"
 head -1 "$WORK/list.txt" > "$WORK/list1.txt"; head -1 "$WORK/id.txt" > "$WORK/id1.txt"; head -1 "$WORK/search.txt" > "$WORK/search1.txt"
 
-echo "query plans of queries shaped like the catalog's list and search (each should use an index at full size):" >&2
+echo "query plans of the catalog's list page, its counts and search, as EF Core writes them (each should use an index at full size):" >&2
 CAT=$(psql -d "${PREFIX}_catalog" -Atc "SELECT id FROM categories LIMIT 1")
-psql -d "${PREFIX}_catalog" -Atc "EXPLAIN SELECT id FROM products WHERE deleted_at IS NULL AND category_id = '$CAT' ORDER BY created_at DESC LIMIT 20" >&2
-psql -d "${PREFIX}_catalog" -Atc "EXPLAIN SELECT id FROM products WHERE search_vector @@ to_tsquery('simple', 'smart:* & 12:*')" >&2
+# The page: products sorted and cut in a subquery, then their stock (ListProducts.Run); the category's name comes from memory.
+psql -d "${PREFIX}_catalog" -Atc "EXPLAIN ANALYZE SELECT p1.id, p1.name, p1.price, p1.category_id, CASE WHEN p0.product_id IS NULL THEN 0 ELSE p0.available END
+  FROM (SELECT p.id, p.category_id, p.created_at, p.currency, p.description, p.image_url, p.name, p.price, p.updated_at FROM products AS p
+        WHERE p.deleted_at IS NULL AND p.category_id = '$CAT' ORDER BY p.created_at DESC, p.id DESC LIMIT 20 OFFSET 180) AS p1
+  LEFT JOIN product_stock AS p0 ON p1.id = p0.product_id ORDER BY p1.created_at DESC, p1.id DESC" >&2
+# The total and the facets: one grouped count per filter (cached per filter and catalog version).
+psql -d "${PREFIX}_catalog" -Atc "EXPLAIN ANALYZE SELECT p.category_id, count(*)::int FROM products AS p WHERE p.deleted_at IS NULL AND p.category_id = '$CAT' GROUP BY p.category_id" >&2
+psql -d "${PREFIX}_catalog" -Atc "EXPLAIN ANALYZE SELECT id FROM products WHERE search_vector @@ to_tsquery('simple', 'smart:* & 12:*')" >&2
 
 # CPU time (user + system, in clock ticks) of the host process: the server's own cost per request (PostgreSQL's backends not included).
 ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }

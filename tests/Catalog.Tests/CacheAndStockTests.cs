@@ -92,8 +92,10 @@ public abstract class CacheAndStockTests(ShopApp app) : CatalogTestBase(app)
         Assert.All(pages, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var counts = App.Commands.With(IsProductCount, categoryId);
         Assert.True(counts.Count == 1, $"Expected one count of the category's products, ran {counts.Count}:\n" + string.Join("\n", App.Commands.All()));
-        // Each request reads the catalog version (one primary-key query), and nothing else.
-        Assert.Equal(40, App.Commands.All().Count(sql => sql.Contains("catalog_state", StringComparison.Ordinal) && !sql.Contains("UPDATE", StringComparison.Ordinal)));
+        // Besides, only the catalog version is read (one primary-key query), at most once per request: concurrent
+        // requests share a read that started after they arrived (CoalescedReadTests).
+        var versionReads = App.Commands.All().Count(sql => sql.Contains("catalog_state", StringComparison.Ordinal) && !sql.Contains("UPDATE", StringComparison.Ordinal));
+        Assert.InRange(versionReads, 1, 40);
     }
 
     [Fact]

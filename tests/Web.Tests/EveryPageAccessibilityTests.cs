@@ -11,7 +11,7 @@ namespace TaskFlow.Web.Tests;
 /// <summary>
 /// axe-core on every page of the app, as a person reaches it, in the light and the dark theme (chosen with the app bar's
 /// toggle): sign in and sign up (at 390 px), the workspace list, a workspace and its settings, the board with the bell's and
-/// the account menu open, the task panel and the task page, the list, the calendar, the project settings, the inbox, My
+/// the account menu open, the task panel and the task page, the list, the calendar, the project settings, the reports, the inbox, My
 /// tasks (1440 px and 390 px) and the user's settings. The pages hold real data: a teammate, labels, a cycle, an overdue
 /// task, a subtask, a pending invitation and a notification. No serious or critical violation is allowed; every one found is
 /// listed at the end with its page and theme.
@@ -115,6 +115,7 @@ public sealed class EveryPageAccessibilityTests(BrowserFixture fixture)
             await Check(page, "list, two rows selected");
             await Visit($"/projects/{data.ProjectId}/calendar", page.GetByTestId("calendar"), "calendar");
             await Visit($"/projects/{data.ProjectId}/settings", page.Locator("[data-testid=label-row][data-name='Bug']"), "project settings");
+            await Visit($"/projects/{data.ProjectId}/reports", page.GetByTestId("workload-table"), "reports");
             await Visit("/inbox", page.GetByTestId("inbox-item").First, "inbox");
             await Visit("/my-tasks", page.GetByTestId("my-task").First, "My tasks");
             await Visit("/settings", page.GetByTestId("preference").First, "settings");

@@ -20,6 +20,16 @@ public sealed record CycleTimeReport(Guid ProjectId, string TimeZone, DateOnly F
 public sealed record OverdueItem(Guid TaskId, string Key, string Title, DateOnly DueDate, int DaysOverdue, string Category, Guid? StatusId, List<Guid> AssigneeIds, double? Points);
 public sealed record OverdueReport(Guid ProjectId, DateOnly Today, string TimeZone, List<OverdueItem> Tasks);
 
+public sealed record BurndownDay(
+    DateOnly Date, int Scope, int Completed, int Remaining, double ScopePoints, double CompletedPoints, double RemainingPoints,
+    double IdealRemaining, int Added, int Removed, double PointsAdded, double PointsRemoved);
+public sealed record BurndownReport(Guid ProjectId, Guid CycleId, string Name, DateOnly StartDate, DateOnly EndDate, string TimeZone, List<BurndownDay> Days);
+public sealed record WorkloadAssignee(Guid? AssigneeId, int Open, double OpenPoints, int InProgress, int Overdue);
+public sealed record WorkloadStatus(Guid StatusId, string Name, int Count);
+public sealed record WorkloadReport(Guid ProjectId, DateOnly Today, string TimeZone, List<WorkloadAssignee> Assignees, int Wip, List<WorkloadStatus> WipByStatus);
+/// <summary>The weekly status email of a project or workspace: recipients (user ids), day (monday … sunday), hour (0–23) in the time zone.</summary>
+public sealed record WeeklyEmailSettings(Guid[] Recipients, string Day, int Hour, string? TimeZone, bool Enabled);
+
 public sealed record OverviewPoints(double Total, double Done, double Open);
 public sealed record OverviewProject(
     Guid ProjectId, string Key, string Name, DateOnly? TargetDate, int Total, int Done, int Open, int Cancelled, int Overdue,
@@ -48,5 +58,14 @@ public sealed class ReportsApi(ApiClient api)
     public Task<ApiResult<CumulativeFlowReport>> CumulativeFlow(Guid projectId, string query) => api.Get<CumulativeFlowReport>(Path(projectId, "cumulative-flow", query));
     public Task<ApiResult<ThroughputReport>> Throughput(Guid projectId, string query) => api.Get<ThroughputReport>(Path(projectId, "throughput", query));
     public Task<ApiResult<CycleTimeReport>> CycleTime(Guid projectId, string query) => api.Get<CycleTimeReport>(Path(projectId, "cycle-time", query));
+    public Task<ApiResult<WorkloadReport>> Workload(Guid projectId, string query) => api.Get<WorkloadReport>(Path(projectId, "workload", query));
+    public Task<ApiResult<BurndownReport>> Burndown(Guid projectId, Guid cycleId, string query) => api.Get<BurndownReport>(Path(projectId, $"cycles/{cycleId}/burndown", query));
+
+    /// <summary>The weekly status email settings of a project (<paramref name="projectId"/>) or else of the workspace.</summary>
+    public Task<ApiResult<WeeklyEmailSettings>> WeeklyEmail(Guid workspaceId, Guid? projectId) => api.Get<WeeklyEmailSettings>(WeeklyEmailPath(workspaceId, projectId));
+    public Task<ApiResult<WeeklyEmailSettings>> SaveWeeklyEmail(Guid workspaceId, Guid? projectId, WeeklyEmailSettings settings) =>
+        api.Put<WeeklyEmailSettings>(WeeklyEmailPath(workspaceId, projectId), settings);
+    static string WeeklyEmailPath(Guid workspaceId, Guid? projectId) =>
+        projectId is { } p ? $"v1/projects/{p}/reports/weekly-email" : $"v1/workspaces/{workspaceId}/reports/weekly-email";
     public Task<ApiResult<OverdueReport>> Overdue(Guid projectId, string query) => api.Get<OverdueReport>(Path(projectId, "overdue", query));
 }

@@ -8,6 +8,8 @@ internal sealed class CategoryTree(IReadOnlyList<CategoryTree.Node> nodes)
 {
     internal sealed record Node(Guid Id, string Name, string Slug, Guid? ParentId);
 
+    readonly Dictionary<Guid, Node> byId = nodes.ToDictionary(n => n.Id);
+
     public IReadOnlyList<Node> Nodes { get; } = nodes;
 
     public static async Task<CategoryTree> Load(CatalogDb db, CancellationToken ct) =>
@@ -30,7 +32,7 @@ internal sealed class CategoryTree(IReadOnlyList<CategoryTree.Node> nodes)
         return result;
     }
 
-    public Node? ById(Guid id) => Nodes.FirstOrDefault(n => n.Id == id);
+    public Node? ById(Guid id) => byId.GetValueOrDefault(id);
 
     /// <summary>A slug from a name: lower-case letters and digits, words joined by '-'.</summary>
     public static string Slugify(string name)

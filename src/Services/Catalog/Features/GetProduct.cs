@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Catalog.Data;
 
 namespace TaskFlow.Catalog.Features;
@@ -17,12 +18,13 @@ internal static class GetProduct
             .WithSummary("Retrieve one product")
             .WithDescription("404 problem details when no product has this id, when it was deleted, or when the id is not a UUID.");
 
-    static async Task<Results<Ok<ProductResponse>, ProblemHttpResult, CachedJson>> Handle(string productId, CatalogDb db, CatalogCache cache, CancellationToken ct)
+    static async Task<Results<Ok<ProductResponse>, ProblemHttpResult, CachedJson>> Handle(string productId, HttpContext http, CatalogCache cache, CancellationToken ct)
     {
         if (!Guid.TryParse(productId, out var id)) return Problems.ProductNotFound();
-        var version = await CatalogCache.Version(db, ct);
+        var version = await cache.Version(ct);
+        // The DbContext only on a miss (see ListProducts).
         var json = await cache.GetOrCreate(version, $"product:{id:N}",
-            async token => await ProductQueries.One(db, id, token) is { } product ? JsonSerializer.SerializeToUtf8Bytes(product, ProductQueries.Json) : null, ct);
+            async token => await ProductQueries.One(http.RequestServices.GetRequiredService<CatalogDb>(), id, token) is { } product ? JsonSerializer.SerializeToUtf8Bytes(product, ProductQueries.Json) : null, ct);
         return json is null ? Problems.ProductNotFound() : new CachedJson(json);
     }
 }

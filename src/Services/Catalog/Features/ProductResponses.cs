@@ -1,6 +1,9 @@
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using TaskFlow.Catalog.Data;
 
 namespace TaskFlow.Catalog.Features;
@@ -68,18 +71,22 @@ internal sealed record CategoryFacet(
 
 internal static class ProductQueries
 {
-    /// <summary>Visible (not deleted) products with their category name and stock, as responses.</summary>
-    public static IQueryable<ProductResponse> Responses(CatalogDb db, IQueryable<Product> products) =>
-        from p in products
-        join c in db.Categories on p.CategoryId equals c.Id
-        join s in db.Stock on p.Id equals s.ProductId into stock
-        from s in stock.DefaultIfEmpty()
-        select new ProductResponse(p.Id, p.Name, p.Description, p.Price, p.Currency, c.Name, s == null ? 0 : s.Available, p.ImageUrl, p.CreatedAt, p.UpdatedAt);
-
     public static IQueryable<Product> Visible(CatalogDb db) => db.Products.AsNoTracking().Where(p => p.DeletedAt == null);
 
+    /// <summary>One visible product as a response; a compiled query (per model: the tests hold both providers' in one process).</summary>
     public static async Task<ProductResponse?> One(CatalogDb db, Guid id, CancellationToken ct) =>
-        (await Responses(db, Visible(db).Where(p => p.Id == id)).FirstOrDefaultAsync(ct))?.Normalized();
+        (await CompiledOne.GetValue(db.Model, _ => EF.CompileAsyncQuery(OneShape))(db, id, ct))?.Normalized();
+
+    static readonly Expression<Func<CatalogDb, Guid, CancellationToken, ProductResponse?>> OneShape = (db, id, ct) =>
+        (from p in db.Products.AsNoTracking()
+         where p.Id == id && p.DeletedAt == null
+         join c in db.Categories on p.CategoryId equals c.Id
+         join s in db.Stock on p.Id equals s.ProductId into stock
+         from s in stock.DefaultIfEmpty()
+         select new ProductResponse(p.Id, p.Name, p.Description, p.Price, p.Currency, c.Name, s == null ? 0 : s.Available, p.ImageUrl, p.CreatedAt, p.UpdatedAt))
+        .FirstOrDefault();
+
+    static readonly ConditionalWeakTable<IModel, Func<CatalogDb, Guid, CancellationToken, Task<ProductResponse?>>> CompiledOne = [];
 
     /// <summary>The JSON the product endpoints write (the attributes above name the fields; nulls are kept, as in the design).</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
