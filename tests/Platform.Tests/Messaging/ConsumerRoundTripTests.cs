@@ -35,8 +35,8 @@ public sealed class ConsumerRoundTripTests
         TestContext.Current.TestOutputHelper?.WriteLine(trips.Describe());
         // Each new event: its consumer's SaveChanges (PostgreSQL: the side effect and the inbox row in one command; SQLite:
         // one command per statement, in process). Then one read of the batch's inbox rows and one COMMIT. Before
-        // (2026-12-07) each event also had its own inbox query, a SAVEPOINT and a RELEASE: 4 × 21 + 1 = 85 on PostgreSQL,
-        // 5 × 21 + 1 = 106 on SQLite.
+        // (2026-12-07; derived from the code, not run) each new event also had its own inbox query, a SAVEPOINT and a
+        // RELEASE, and the redelivered one its inbox query: 4 × 20 + 1 + 1 = 82 on PostgreSQL, 5 × 20 + 1 + 1 = 102 on SQLite.
         Assert.Equal(provider == Provider.Postgres ? Events + 2 : 2 * Events + 2, trips.Count);
         Assert.Equal(0, trips.Savepoints);
         var applied = await database.Query(db => db.Applied.AsNoTracking().Select(a => a.EventId).ToListAsync());
