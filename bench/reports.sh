@@ -52,10 +52,13 @@ dotnet publish src/Host -c Release -o "$OUT/host" --nologo -v quiet >&2
 dotnet publish bench/ReportsBench -c Release -o "$OUT/reportsbench" --nologo -v quiet >&2
 
 log=$OUT/reports-server.log; : >"$log"
+# BENCH_SERVER_ARGS: more host options, e.g. "--Reporting:HistoryCache:MaxStates 0" to read the history for every request.
+# shellcheck disable=SC2206
+extra=(${BENCH_SERVER_ARGS:-})
 (cd "$OUT/host" && exec taskset -c "$SERVER_CPU" dotnet TaskFlow.Host.dll --urls "http://127.0.0.1:$PORT" \
    --services all --DataDir "$DATAROOT" --Data:Provider Postgres \
    --Data:Postgres "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Password=$PGPASSWORD" --Data:DatabasePrefix "$PREFIX" \
-   --RateLimits:Enabled false --Identity:Tokens:AccessLifetime 12:00:00 --Logging:LogLevel:Default Warning) >>"$log" 2>&1 &
+   --RateLimits:Enabled false --Identity:Tokens:AccessLifetime 12:00:00 --Logging:LogLevel:Default Warning "${extra[@]}") >>"$log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 1200); do
   curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready" && break
@@ -71,6 +74,7 @@ REPORT=$OUT/reports-report.md
   echo
   echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB; .NET $(dotnet --version); PostgreSQL $(psql -Atc 'SHOW server_version')."
   echo "Server (all-in-one, PostgreSQL) pinned to core $SERVER_CPU, the load generator to core $CLIENT_CPU."
+  [[ -n ${BENCH_SERVER_ARGS:-} ]] && echo "Host options: $BENCH_SERVER_ARGS."
   echo "Data: $PROJECTS projects with 6 two-week cycles each, $TASKS tasks with $PER_TASK events each (created, moves, re-estimates, re-assignments; 1 in 50 deleted), $BIG of them in the measured project."
   echo
 } >"$REPORT"
