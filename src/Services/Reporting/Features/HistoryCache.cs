@@ -17,16 +17,14 @@ internal sealed class HistoryCache(IServiceScopeFactory scopes, IConfiguration c
 {
     sealed record Cached(long Version, ProjectHistory History);
 
-    readonly long maxStates = configuration.GetValue<long?>("Reporting:HistoryCache:MaxStates") ?? 500_000;
+    readonly long maxStates = MaxStates(configuration);
     readonly ConcurrentDictionary<(Guid, long), Lazy<Task<ProjectHistory>>> loading = new();
-    MemoryCache? cache;
-
-    MemoryCache Cache => cache ??= new MemoryCache(new MemoryCacheOptions { SizeLimit = maxStates, CompactionPercentage = 0.25 });
+    readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = Math.Max(0, MaxStates(configuration)), CompactionPercentage = 0.25 });
 
     public async Task<ProjectHistory> Get(ReportingDb db, KnownProject project, CancellationToken ct)
     {
         if (project.HistoryVersion < 0 || maxStates <= 0) return await ProjectHistory.Load(db, project.Id, ct);
-        if (Cache.TryGetValue(project.Id, out Cached? hit) && hit!.Version >= project.HistoryVersion) return hit.History;
+        if (cache.TryGetValue(project.Id, out Cached? hit) && hit!.Version >= project.HistoryVersion) return hit.History;
         var key = (project.Id, project.HistoryVersion);
         var load = loading.GetOrAdd(key, k => new Lazy<Task<ProjectHistory>>(() => Load(k.Item1, k.Item2)));
         return await load.Value.WaitAsync(ct);
@@ -41,7 +39,7 @@ internal sealed class HistoryCache(IServiceScopeFactory scopes, IConfiguration c
             var history = await ProjectHistory.Load(scope.ServiceProvider.GetRequiredService<ReportingDb>(), projectId, CancellationToken.None);
             var states = Math.Max(1, history.Tasks.Sum(t => t.States.Count));
             if (states <= maxStates)
-                Cache.Set(projectId, new Cached(version, history), new MemoryCacheEntryOptions { Size = states });
+                cache.Set(projectId, new Cached(version, history), new MemoryCacheEntryOptions { Size = states });
             return history;
         }
         finally
@@ -50,5 +48,7 @@ internal sealed class HistoryCache(IServiceScopeFactory scopes, IConfiguration c
         }
     }
 
-    public void Dispose() => cache?.Dispose();
+    static long MaxStates(IConfiguration configuration) => configuration.GetValue<long?>("Reporting:HistoryCache:MaxStates") ?? 500_000;
+
+    public void Dispose() => cache.Dispose();
 }
