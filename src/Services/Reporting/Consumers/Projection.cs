@@ -54,7 +54,17 @@ internal sealed class Projection(ReportingDb db)
             OccurredAt = envelope.OccurredAt, Payload = envelope.Payload,
         };
         db.Events.Add(logged);
-        await Apply(logged, ct);
+        // Not in the log, so not projected either (a version is written in the transaction of its log row): no second
+        // existence check per event.
+        Projected = [];
+        try
+        {
+            await Apply(logged, ct);
+        }
+        finally
+        {
+            Projected = null;
+        }
         await HistoryChanged(db, [projectId], ct);
         return true;
     }
