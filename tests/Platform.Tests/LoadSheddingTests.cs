@@ -92,6 +92,7 @@ public sealed class SmallSheddingBoundApp() : TaskFlowApp(Provider.Postgres)
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
+        new("Shedding:Enabled", "true"),
         new("Shedding:MaxConcurrent", "2"),
         new("Shedding:MaxQueued", "1"),
         new("Shedding:QueueTimeout", "00:00:00.300"),
@@ -130,15 +131,13 @@ public sealed class LoadSheddingTests(SmallSheddingBoundApp app) : OverloadTests
     }
 }
 
-/// <summary>A budget of 16 connections for the eight services: two each. Shedding is out of the way.</summary>
+/// <summary>A budget of 16 connections for the eight services: two each (shedding is off in test hosts).</summary>
 public sealed class SmallConnectionBudgetApp() : TaskFlowApp(Provider.Postgres)
 {
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
     [
         new("Data:ConnectionBudget", "16"),
         new("Data:ConnectionTimeout", "00:00:02"),
-        new("Shedding:MaxConcurrent", "64"),
-        new("Shedding:MaxQueued", "0"),
     ];
 }
 
