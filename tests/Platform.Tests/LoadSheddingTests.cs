@@ -102,7 +102,7 @@ public sealed class SmallSheddingBoundApp() : TaskFlowApp(Provider.Postgres)
 public sealed class LoadSheddingTests(SmallSheddingBoundApp app) : OverloadTests(app), IClassFixture<SmallSheddingBoundApp>
 {
     [Fact]
-    public async Task Past_the_bound_API_requests_are_answered_503_at_once_while_health_answers_and_the_host_recovers()
+    public async Task Past_the_bound_API_requests_are_answered_503_at_once_while_health_and_the_hub_answer_and_the_host_recovers()
     {
         var (client, projectId) = await Project();
         List<Task<HttpResponseMessage>> burst;
@@ -119,6 +119,9 @@ public sealed class LoadSheddingTests(SmallSheddingBoundApp app) : OverloadTests
             using var anonymous = App.CreateClient();
             Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("/health/live", UriKind.Relative), ct)).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("/health/ready", UriKind.Relative), ct)).StatusCode);
+            // Nor are SignalR connections (each would hold a permit as long as it lives): the hub's negotiate answers.
+            using (var negotiate = await client.PostAsync(new Uri("/v1/realtime/hub/negotiate?negotiateVersion=1", UriKind.Relative), null, ct))
+                Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
             Assert.Equal(4, burst.Count(r => r.IsCompleted));
         }
 
