@@ -425,7 +425,7 @@ static class Mixed
         };
         Console.Error.WriteLine($"mixed: warm-up {o.Warmup} s at the same rates");
         var warmup = await Measure(http, token, kinds, TimeSpan.FromSeconds(o.Warmup));
-        Console.Error.WriteLine($"mixed: warm-up done; at most {TakePeak()} requests in flight, {warmup.Sum(r => r.Errors)} errors");
+        Console.Error.WriteLine($"mixed: warm-up done; at most {TakePeak()} requests in flight, {warmup.Sum(r => r.Errors)} errors, {warmup.Sum(r => r.ShedLatencies.Length)} shed (503 busy)");
         foreach (var (kind, r) in kinds.Zip(warmup))
             if (r.FirstError is not null) Console.Error.WriteLine($"{kind.Name} (warm-up): first error: {r.FirstError}");
         var since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
@@ -435,14 +435,18 @@ static class Mixed
         var results = await Measure(http, token, kinds, TimeSpan.FromSeconds(o.Duration));
         var cpu = ServerCpu(o.ServerPid) - cpuBefore;
         var total = results.Sum(r => r.Latencies.Length);
-        Console.WriteLine($"| kind | target/s | sent | answered/s | p50 ms | p99 ms | max ms | errors |");
-        Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|---:|");
+        // Shed requests (503 busy, docs/adr/0044) are answered at once by design: counted apart, and kept out of the
+        // latency figures, which are those of the requests the server served (successes and other errors).
+        Console.WriteLine($"| kind | target/s | sent | answered/s | p50 ms | p99 ms | max ms | errors | shed | shed p99 ms |");
+        Console.WriteLine($"|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (kind, r) in kinds.Zip(results))
         {
             var l = r.Latencies;
             Array.Sort(l);
+            var s = r.ShedLatencies;
+            Array.Sort(s);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {kind.Name} | {kind.Rate} | {r.Sent} | {l.Length / r.Seconds:F0} | {P(l, 0.50):F1} | {P(l, 0.99):F1} | {(l.Length > 0 ? l[^1] : 0):F1} | {r.Errors} |"));
+                $"| {kind.Name} | {kind.Rate} | {r.Sent} | {l.Length / r.Seconds:F0} | {P(l, 0.50):F1} | {P(l, 0.99):F1} | {(l.Length > 0 ? l[^1] : 0):F1} | {r.Errors} | {s.Length} | {P(s, 0.99):F1} |"));
             if (r.FirstError is not null) Console.Error.WriteLine($"{kind.Name}: first error: {r.FirstError}");
         }
         Console.WriteLine();
@@ -456,7 +460,7 @@ static class Mixed
 
     static double P(double[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-    sealed record Result(int Sent, double Seconds, double[] Latencies, int Errors, string? FirstError);
+    sealed record Result(int Sent, double Seconds, double[] Latencies, int Errors, string? FirstError, double[] ShedLatencies);
 
     /// <summary>Every kind on its own schedule; each request is its own task, so a slow answer delays nothing else.</summary>
     static async Task<Result[]> Measure(HttpClient http, string token, Kind[] kinds, TimeSpan duration)
@@ -465,9 +469,9 @@ static class Mixed
         var end = origin + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         return await Task.WhenAll(kinds.Select(async (kind, index) =>
         {
-            if (kind.Rate <= 0) return new Result(0, duration.TotalSeconds, [], 0, null);
+            if (kind.Rate <= 0) return new Result(0, duration.TotalSeconds, [], 0, null, []);
             var random = new Random(index * 7919 + Environment.TickCount);
-            var inFlight = new List<Task<(double Ms, string? Error)>>();
+            var inFlight = new List<Task<(double Ms, string? Error, bool Shed)>>();
             for (long k = 0; ; k++)
             {
                 var at = origin + (long)(k * (double)Stopwatch.Frequency / kind.Rate);
@@ -478,8 +482,10 @@ static class Mixed
                 inFlight.Add(Send(http, token, method, path, body, at));
             }
             var done = await Task.WhenAll(inFlight);
-            var errors = done.Where(d => d.Error is not null).ToList();
-            return new Result(done.Length, duration.TotalSeconds, [.. done.Select(d => d.Ms)], errors.Count, errors.FirstOrDefault().Error);
+            var served = done.Where(d => !d.Shed).ToList();
+            var errors = served.Where(d => d.Error is not null).ToList();
+            return new Result(done.Length, duration.TotalSeconds, [.. served.Select(d => d.Ms)], errors.Count, errors.FirstOrDefault().Error,
+                [.. done.Where(d => d.Shed).Select(d => d.Ms)]);
         }));
     }
 
@@ -495,7 +501,7 @@ static class Mixed
     /// <summary>The most requests that were in flight at once since the last call (a server keeping up holds a handful).</summary>
     static int TakePeak() => Interlocked.Exchange(ref peakInFlight, Volatile.Read(ref inFlight));
 
-    static async Task<(double Ms, string? Error)> Send(HttpClient http, string token, HttpMethod method, string path, object? body, long scheduled)
+    static async Task<(double Ms, string? Error, bool Shed)> Send(HttpClient http, string token, HttpMethod method, string path, object? body, long scheduled)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -508,15 +514,18 @@ static class Mixed
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
             var ms = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
-            return (ms, response.IsSuccessStatusCode ? null : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(timeout.Token)}");
+            if (response.IsSuccessStatusCode) return (ms, null, false);
+            var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            var shed = response.StatusCode == HttpStatusCode.ServiceUnavailable && text.Contains("problems/busy", StringComparison.Ordinal);
+            return (ms, $"{(int)response.StatusCode} {text}", shed);
         }
         catch (HttpRequestException e)
         {
-            return (Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds, e.Message);
+            return (Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds, e.Message, false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            return (Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds, $"timeout: no answer {RequestTimeout.TotalSeconds:F0} s after its scheduled time");
+            return (Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds, $"timeout: no answer {RequestTimeout.TotalSeconds:F0} s after its scheduled time", false);
         }
         finally
         {

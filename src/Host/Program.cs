@@ -25,6 +25,9 @@ foreach (var module in modules) module.AddServices(builder);
 foreach (var module in modules) builder.Services.AddRevokedSessionsConsumer(module.Name);
 builder.AddMessaging();
 if (selection.IsGateway || selection.IsAll) builder.AddGatewayRateLimits();
+// A process that runs services bounds its API requests in flight, rate limits or not (docs/adr/0044); a gateway alone
+// only forwards, and each service behind it sheds for itself.
+if (modules.Count > 0) builder.AddLoadShedding();
 if (selection.IsGateway) builder.AddGateway(selection.AppModules);
 builder.AddForwardedHeaderTrust(isEdge: selection.IsGateway || selection.IsAll);
 // The browser app lives at the edge: in the all-in-one process, or in the gateway when scaled out. It is TaskFlow's;

@@ -42,6 +42,11 @@ public class TaskFlowApp(Provider provider, string? dataDir = null, string? data
         builder.UseSetting("Data:Postgres", PostgresConnection);
         builder.UseSetting("Data:DatabasePrefix", DatabasePrefix);
         builder.UseSetting("RateLimits:Enabled", "false");
+        // Race tests send hundreds of requests at once to one host; the shedding's own tests turn it on (docs/adr/0044).
+        builder.UseSetting("Shedding:Enabled", "false");
+        // Those bursts queue for the services' small pools (Data:ConnectionBudget); on a loaded machine that can take longer
+        // than the production bound on the wait.
+        builder.UseSetting("Data:ConnectionTimeout", "00:00:30");
         // Tests sign in often from one (test server) address; the limit's own tests turn it on.
         builder.UseSetting("Identity:LoginLimits:Enabled", "false");
         // Tests invite fixed addresses (x@example.com) many times in one host; the limits' own tests set them low.

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -41,7 +42,14 @@ public static class DataSetup
         IInterceptor[] Interceptors(IServiceProvider sp) =>
             [sp.GetRequiredService<OutboxSignal<TDb>>(), .. sp.GetService<CommitRelayInterceptor>() is { } relay ? [relay] : Array.Empty<IInterceptor>(), .. interceptors];
         if (options.Provider == DatabaseProvider.Postgres)
-            builder.Services.AddDbContextPool<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Interceptors(sp)));
+        {
+            // Each service's pool is capped at its share of the process's connection budget (docs/adr/0044); the share is
+            // computed when the pool is first built, after every module of the process has registered its database.
+            var budget = ConnectionBudget.Of(builder, options);
+            budget.Add(service);
+            builder.Services.TryAddSingleton(budget);
+            builder.Services.AddDbContextPool<TDb, TPostgresDb>((sp, o) => o.UseNpgsql(budget.ConnectionString(connectionString, service)).AddInterceptors(Interceptors(sp)));
+        }
         else
             builder.Services.AddDbContextPool<TDb, TSqliteDb>((sp, o) => o.UseSqlite(connectionString).AddInterceptors([.. Interceptors(sp), SqlitePragmas.Instance]));
 

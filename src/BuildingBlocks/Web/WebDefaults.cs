@@ -71,6 +71,8 @@ public static class WebDefaults
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseInnerCalls();
+        // Before authentication: a shed request costs the process next to nothing (docs/adr/0044).
+        app.UseLoadShedding();
         app.UseAuthentication();
         if (HasRateLimiter(app)) app.UseRateLimiter();
         app.UseAuthorization();
