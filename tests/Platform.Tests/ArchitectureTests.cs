@@ -158,6 +158,25 @@ public sealed class ArchitectureTests
         }
     }
 
+    [Fact]
+    public void No_code_keeps_postgresql_session_state_a_pooled_connection_would_carry_to_its_next_user()
+    {
+        // PostgreSQL connections go back to the pool without DISCARD ALL (DataSetup: No Reset On Close), so whatever a
+        // session sets outlives the request that set it. Transaction-scoped forms (SET LOCAL, pg_advisory_xact_lock) are fine.
+        var sessionState = new System.Text.RegularExpressions.Regex(
+            @"pg_advisory_lock(_shared)?\s*\(|pg_try_advisory_lock(_shared)?\s*\(|(?<=(""|;)\s*)SET\s+(SESSION\s+)?(?!LOCAL\b)[a-z_]+\s*(=|TO\b)|\bLISTEN\s|\bCREATE\s+TEMP|set_config\s*\([^)]*false\s*\)",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var found = Directory.GetFiles(Path.Combine(SourceRoot().FullName, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Migrations{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, line, i)))
+            .Where(x => sessionState.IsMatch(x.line) && x.line.Contains('"'))
+            .Select(x => $"{Path.GetRelativePath(SourceRoot().FullName, x.f)}:{x.i + 1}: {x.line.Trim()}")
+            .ToList();
+        Assert.True(found.Count == 0, "Session state on a pooled connection:\n" + string.Join("\n", found));
+    }
+
     /// <summary>Records have a compiler-generated <c>&lt;Clone&gt;$</c> method.</summary>
     static bool IsRecord(Type t) => t.GetMethod("<Clone>$") is not null;
 

@@ -66,6 +66,10 @@ public static class DataSetup
             var csb = new NpgsqlConnectionStringBuilder(options.Postgres ?? throw new InvalidOperationException("Data:Postgres is required when Data:Provider is Postgres."))
             {
                 Database = $"{options.DatabasePrefix}_{service}",
+                // No DISCARD ALL each time a connection goes back to the pool (a server-side statement per EF Core query
+                // outside a transaction, ~3 per request in issue 19's mix): no code keeps session state (no SET, LISTEN,
+                // temporary tables or session-level advisory locks; locks are transaction-scoped).
+                NoResetOnClose = true,
             };
             return csb.ConnectionString;
         }
