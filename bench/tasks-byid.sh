@@ -130,8 +130,8 @@ for provider in $PROVIDERS; do
   stmts=$([[ $provider == Postgres ]] && awk -v s="$((s1 - s0))" -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? s / n : 0) }' || echo "—")
   echo "| $provider | $rps | $p50 | $p99 | $errors | $cpu | $stmts |" >>"$WORK/report.md"
   if [[ -n $PERF ]]; then
-    { echo; echo "Profile, $provider (perf, host samples by component; bench/shop/perf-owners.py):"; echo; echo '```'
-      python3 bench/shop/perf-owners.py "$OUT/byid-perf-$provider.script"; echo '```'; } >>"$WORK/profile.md"
+    { echo; echo "Profile, $provider (perf, host samples by component; bench/tasks-byid/perf-components.py):"; echo; echo '```'
+      python3 bench/tasks-byid/perf-components.py "$OUT/byid-perf-$provider.script"; echo '```'; } >>"$WORK/profile.md"
   fi
   stop_server
 done
