@@ -176,6 +176,15 @@ internal static class TaskAccess
     /// <remarks><paramref name="tracked"/> false (GET and HEAD): the same query with <c>AsNoTracking</c>, for requests that change nothing.</remarks>
     internal static async Task<TaskWithAccess?> LoadTask(TasksDb db, Guid taskId, Guid userId, bool tracked, CancellationToken ct)
     {
+        if (!tracked && !db.IsPostgres)
+        {
+            // SQLite prepares every statement anew (parse and plan are most of its cost): the task with its cycle and the
+            // caller's access in one statement, its assignees, labels and watchers in a second (as list pages load them),
+            // instead of the split query's four.
+            var row = await CompiledTaskRow.GetValue(db.Model, _ => EF.CompileAsyncQuery(TaskRow))(db, taskId, userId, ct);
+            if (row is not null) await TaskFields.LoadDetails(db, [row.Task], ct);
+            return row;
+        }
         var query = (tracked ? CompiledTask : CompiledUntrackedTask).GetValue(db.Model, _ =>
         {
             var shape = db.IsPostgres ? TaskSingle : TaskSplit;
@@ -209,6 +218,23 @@ internal static class TaskAccess
             },
             db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
             db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
+
+    static readonly ConditionalWeakTable<IModel, Func<TasksDb, Guid, Guid, CancellationToken, Task<TaskWithAccess?>>> CompiledTaskRow = [];
+
+    /// <summary><see cref="TaskSingle"/> without the collections, untracked (SQLite reads; <see cref="TaskFields.LoadDetails"/> adds them).</summary>
+    static readonly Expression<Func<TasksDb, Guid, Guid, CancellationToken, TaskWithAccess?>> TaskRow = (db, taskId, userId, ct) =>
+        (from t in db.Tasks.AsNoTracking().Include(t => t.Cycle)
+         join p in db.Projects on t.ProjectId equals p.Id
+         where t.Id == taskId
+         select new TaskWithAccess(t, new Membership(
+             new KnownProject
+             {
+                 Id = p.Id, WorkspaceId = p.WorkspaceId, Key = p.Key, Archived = p.Archived, ArchiveChangedAt = p.ArchiveChangedAt,
+                 Private = p.Private, VisibilityChangedAt = p.VisibilityChangedAt, Deleted = p.Deleted, ListVersion = p.ListVersion,
+             },
+             db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
+             db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault())))
+        .SingleOrDefault();
 
     /// <summary><see cref="TaskSingle"/> as split queries, for SQLite (which would build the whole labels join first).</summary>
     static readonly Expression<Func<TasksDb, Guid, Guid, IQueryable<TaskWithAccess>>> TaskSplit =
