@@ -182,7 +182,7 @@ internal static class TaskAccess
             // caller's access in one statement, its assignees, labels and watchers in a second (as list pages load them),
             // instead of the split query's four.
             var row = await CompiledTaskRow.GetValue(db.Model, _ => EF.CompileAsyncQuery(TaskRow))(db, taskId, userId, ct);
-            if (row is not null) await TaskFields.LoadDetails(db, [row.Task], ct);
+            if (row is not null) await TaskFields.LoadDetails(db, row.Task, ct);
             return row;
         }
         var query = (tracked ? CompiledTask : CompiledUntrackedTask).GetValue(db.Model, _ =>
@@ -221,7 +221,7 @@ internal static class TaskAccess
 
     static readonly ConditionalWeakTable<IModel, Func<TasksDb, Guid, Guid, CancellationToken, Task<TaskWithAccess?>>> CompiledTaskRow = [];
 
-    /// <summary><see cref="TaskSingle"/> without the collections, untracked (SQLite reads; <see cref="TaskFields.LoadDetails"/> adds them).</summary>
+    /// <summary><see cref="TaskSingle"/> without the collections, untracked (SQLite reads; <see cref="TaskFields.LoadDetails(TasksDb, WorkItem, CancellationToken)"/> adds them).</summary>
     static readonly Expression<Func<TasksDb, Guid, Guid, CancellationToken, TaskWithAccess?>> TaskRow = (db, taskId, userId, ct) =>
         (from t in db.Tasks.AsNoTracking().Include(t => t.Cycle)
          join p in db.Projects on t.ProjectId equals p.Id
