@@ -112,9 +112,12 @@ for provider in $PROVIDERS; do
     perf record -F 999 -g -p "$SERVER" -o "$WORK/perf-$provider.data" >/dev/null 2>&1 &
     perf_pid=$!
   fi
+  # Code generated during the measured run: each JIT compilation (tier 0, tier 1, OSR) and stub adds a line to the perf map.
+  maplines() { [[ -n $PERF && -f /tmp/perf-$SERVER.map ]] && wc -l <"/tmp/perf-$SERVER.map" || echo 0; }
+  m0=$(maplines)
   s0=$(statements "$provider"); t0=$(ticks)
   taskset -c "$CLIENT_CPU" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/tasks-byid/paths.lua "http://127.0.0.1:$PORT" >"$WORK/wrk.txt" 2>&1
-  t1=$(ticks); s1=$(statements "$provider")
+  t1=$(ticks); s1=$(statements "$provider"); m1=$(maplines)
   if [[ -n $perf_pid ]]; then
     kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
     perf script -i "$WORK/perf-$provider.data" >"$OUT/byid-perf-$provider.script" 2>/dev/null
@@ -130,7 +133,7 @@ for provider in $PROVIDERS; do
   stmts=$([[ $provider == Postgres ]] && awk -v s="$((s1 - s0))" -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? s / n : 0) }' || echo "—")
   echo "| $provider | $rps | $p50 | $p99 | $errors | $cpu | $stmts |" >>"$WORK/report.md"
   if [[ -n $PERF ]]; then
-    { echo; echo "Profile, $provider (perf, host samples by component; bench/tasks-byid/perf-components.py):"; echo; echo '```'
+    { echo; echo "Profile, $provider (perf, host samples by component; bench/tasks-byid/perf-components.py); $((m1 - m0)) methods or stubs JIT-compiled during the measured run:"; echo; echo '```'
       python3 bench/tasks-byid/perf-components.py "$OUT/byid-perf-$provider.script"; echo '```'; } >>"$WORK/profile.md"
   fi
   stop_server
