@@ -2,7 +2,8 @@
 # Where the host's CPU goes, from `perf script` output of the host run with DOTNET_PerfMapEnabled=1 (bench/tasks-byid.sh
 # with BENCH_PERF=1): each sample goes to its leaf frame's component. Managed leaves in CoreLib, collections or LINQ go to
 # the first caller outside them; native leaves (their callers are not unwound) go to their library: libe_sqlite3 is
-# SQLite itself, libcrypto the access token's ECDSA signature check (the only cryptography on this path), libcoreclr the
+# SQLite itself, libcrypto the access token's ECDSA signature check and, on PostgreSQL, the TLS of the database connections
+# (Npgsql prefers TLS and Debian's server offers it; libssl is that TLS alone), libcoreclr the
 # runtime (GC, stubs, type checks), libc mostly malloc/free of SQLite and the runtime. JIT samples are counted apart.
 # Usage: python3 bench/tasks-byid/perf-components.py host.script
 import sys, re, collections
@@ -24,7 +25,7 @@ groups = [('Microsoft.AspNetCore.Server.Kestrel', 'Kestrel + sockets'), ('System
           ('Microsoft.AspNetCore.HostFiltering', 'Hosting, middleware, DI, logging'), ('Microsoft.AspNetCore.ResponseCompression', 'Hosting, middleware, DI, logging'),
           ('TaskFlow.BuildingBlocks', 'Hosting, middleware, DI, logging'), ('Microsoft.Extensions', 'Hosting, middleware, DI, logging'),
           ('System.Text.Json', 'JSON'), ('TaskFlow.Tasks', 'Tasks code (access filter, handler)')]
-natives = [('libe_sqlite3', 'SQLite native (parse, plan, run)'), ('libcrypto', 'Authentication (JWT: parse, claims, ECDSA)'), ('libssl', 'Authentication (JWT: parse, claims, ECDSA)'),
+natives = [('libe_sqlite3', 'SQLite native (parse, plan, run)'), ('libcrypto', 'libcrypto (JWT ECDSA; on PostgreSQL also its TLS)'), ('libssl', 'libssl (TLS to PostgreSQL)'),
            ('libcoreclr', 'Runtime native (GC, stubs, casts)'), ('libclrgc', 'Runtime native (GC, stubs, casts)'), ('libc.so', 'libc (malloc/free, memcpy)'),
            ('libSystem.Native', 'Kestrel + sockets'), ('kernel', 'Kernel (no managed caller)')]
 samples, cur = [], None
