@@ -98,6 +98,9 @@ public static class AuthSetup
                     if (await revoked.IsRevoked(context.Principal?.FindFirst("sid")?.Value)) context.Fail("The session was signed out.");
                 };
                 o.MapInboundClaims = false;
+                // The standard handler, remembering the tokens it validated (the signature check is the costly part of a read).
+                o.TokenHandlers.Clear();
+                o.TokenHandlers.Add(new ValidatedTokens { MapInboundClaims = false });
                 o.ConfigurationManager = keys;
                 o.TokenValidationParameters = new TokenValidationParameters
                 {

@@ -48,19 +48,30 @@ public static class WebDefaults
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("taskflow-" + serviceName))
-            .WithTracing(t => t
-                .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments("/metrics"))
-                .AddHttpClientInstrumentation()
-                .AddSource("Npgsql")
-                .AddSource("TaskFlow.*"))
             .WithMetrics(m => m
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddMeter("TaskFlow.*")
                 .AddPrometheusExporter());
+        // Traces only when something receives them: with no exporter, recording every request's and every database
+        // command's activity was ~7 % of a cheap read and went nowhere (docs/adr/0044-byid-*.md). The request's activity
+        // (trace id in log scopes, problem details and correlation ids) exists either way: ASP.NET Core starts it for logging.
+        if (TracesExported(builder.Configuration))
+            otel.WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments("/metrics"))
+                .AddHttpClientInstrumentation()
+                .AddSource("Npgsql")
+                .AddSource("TaskFlow.*"));
         if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
             otel.UseOtlpExporter();
     }
+
+    /// <summary>
+    /// Whether this process records traces: when an OTLP endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), or
+    /// <c>Telemetry:Traces</c> says so (true: record them, e.g. for a listener attached another way; false: never).
+    /// </summary>
+    public static bool TracesExported(IConfiguration configuration) =>
+        configuration.GetValue<bool?>("Telemetry:Traces") ?? configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 };
 
     /// <summary>The request pipeline, outermost first.</summary>
     public static void UseWebDefaults(this WebApplication app)

@@ -23,7 +23,7 @@ internal sealed class CurrentAccess
     public KnownProject Project => project ?? throw new InvalidOperationException("The task access filter did not run for this endpoint.");
     public Guid ProjectId => Project.Id;
 
-    /// <summary>The task at <c>/v1/tasks/{taskId}</c>, tracked by the request's <see cref="TasksDb"/>.</summary>
+    /// <summary>The task at <c>/v1/tasks/{taskId}</c>: tracked by the request's <see cref="TasksDb"/>, except on GET and HEAD (not tracked).</summary>
     public WorkItem? Task { get; private set; }
 
     /// <summary>The comment at <c>/v1/comments/{commentId}</c>, tracked.</summary>
@@ -72,7 +72,9 @@ internal static class TaskAccess
         Guarded(app.MapGroup("/v1/tasks/{taskId:guid}"), async (http, db, ct) =>
         {
             var id = Guid.Parse(http.Request.RouteValues["taskId"]!.ToString()!);
-            var found = await LoadTask(db, id, http.User.UserId(), ct);
+            // Reads change nothing: their task is not tracked (tracking was ~8 % of a read by id, docs/adr/0044-byid-*.md).
+            var method = http.Request.Method;
+            var found = await LoadTask(db, id, http.User.UserId(), tracked: !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method), ct);
             return (found?.Task.ProjectId, found?.Task, null, Problems.TaskNotFound(), found?.Membership);
         });
 
@@ -171,14 +173,38 @@ internal static class TaskAccess
     /// split, because as a single query SQLite would build the whole labels join before picking this task's rows, and a
     /// round trip there is a function call. The project is built in the projection, so it is not tracked (as before).
     /// </summary>
-    internal static async Task<TaskWithAccess?> LoadTask(TasksDb db, Guid taskId, Guid userId, CancellationToken ct)
+    /// <remarks><paramref name="tracked"/> false (GET and HEAD): the same query with <c>AsNoTracking</c>, for requests that change nothing.</remarks>
+    internal static async Task<TaskWithAccess?> LoadTask(TasksDb db, Guid taskId, Guid userId, bool tracked, CancellationToken ct)
     {
-        var query = CompiledTask.GetValue(db.Model, _ => db.IsPostgres ? EF.CompileAsyncQuery(TaskSingle) : EF.CompileAsyncQuery(TaskSplit));
+        if (!tracked && !db.IsPostgres)
+        {
+            // SQLite prepares every statement anew (parse and plan are most of its cost): the task with its cycle and the
+            // caller's access in one statement, its assignees, labels and watchers in a second (as list pages load them),
+            // instead of the split query's four.
+            var row = await CompiledTaskRow.GetValue(db.Model, _ => EF.CompileAsyncQuery(TaskRow))(db, taskId, userId, ct);
+            if (row is not null) await TaskFields.LoadDetails(db, row.Task, ct);
+            return row;
+        }
+        var query = (tracked ? CompiledTask : CompiledUntrackedTask).GetValue(db.Model, _ =>
+        {
+            var shape = db.IsPostgres ? TaskSingle : TaskSplit;
+            return EF.CompileAsyncQuery(tracked ? shape : (Expression<Func<TasksDb, Guid, Guid, IQueryable<TaskWithAccess>>>)new Untracked().Visit(shape));
+        });
         await foreach (var row in query(db, taskId, userId).WithCancellation(ct)) return row;
         return null;
     }
 
     static readonly ConditionalWeakTable<IModel, Func<TasksDb, Guid, Guid, IAsyncEnumerable<TaskWithAccess>>> CompiledTask = [];
+    static readonly ConditionalWeakTable<IModel, Func<TasksDb, Guid, Guid, IAsyncEnumerable<TaskWithAccess>>> CompiledUntrackedTask = [];
+
+    /// <summary>Adds <c>AsNoTracking</c> after the task query's <c>AsSingleQuery</c>/<c>AsSplitQuery</c>.</summary>
+    sealed class Untracked : ExpressionVisitor
+    {
+        protected override Expression VisitMethodCall(MethodCallExpression node) =>
+            node.Method.Name is nameof(RelationalQueryableExtensions.AsSingleQuery) or nameof(RelationalQueryableExtensions.AsSplitQuery)
+                ? Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.AsNoTracking), node.Method.GetGenericArguments(), node)
+                : base.VisitMethodCall(node);
+    }
 
     static readonly Expression<Func<TasksDb, Guid, Guid, IQueryable<TaskWithAccess>>> TaskSingle = (db, taskId, userId) =>
         from t in db.Tasks.AsSingleQuery().Include(t => t.Assignees).Include(t => t.Labels).ThenInclude(l => l.Label).Include(t => t.Cycle).Include(t => t.Watchers)
@@ -192,6 +218,23 @@ internal static class TaskAccess
             },
             db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
             db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
+
+    static readonly ConditionalWeakTable<IModel, Func<TasksDb, Guid, Guid, CancellationToken, Task<TaskWithAccess?>>> CompiledTaskRow = [];
+
+    /// <summary><see cref="TaskSingle"/> without the collections, untracked (SQLite reads; <see cref="TaskFields.LoadDetails(TasksDb, WorkItem, CancellationToken)"/> adds them).</summary>
+    static readonly Expression<Func<TasksDb, Guid, Guid, CancellationToken, TaskWithAccess?>> TaskRow = (db, taskId, userId, ct) =>
+        (from t in db.Tasks.AsNoTracking().Include(t => t.Cycle)
+         join p in db.Projects on t.ProjectId equals p.Id
+         where t.Id == taskId
+         select new TaskWithAccess(t, new Membership(
+             new KnownProject
+             {
+                 Id = p.Id, WorkspaceId = p.WorkspaceId, Key = p.Key, Archived = p.Archived, ArchiveChangedAt = p.ArchiveChangedAt,
+                 Private = p.Private, VisibilityChangedAt = p.VisibilityChangedAt, Deleted = p.Deleted, ListVersion = p.ListVersion,
+             },
+             db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
+             db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault())))
+        .SingleOrDefault();
 
     /// <summary><see cref="TaskSingle"/> as split queries, for SQLite (which would build the whole labels join first).</summary>
     static readonly Expression<Func<TasksDb, Guid, Guid, IQueryable<TaskWithAccess>>> TaskSplit =

@@ -74,7 +74,7 @@ internal static class TaskFields
     public static IQueryable<WorkItem> WithDetails(this IQueryable<WorkItem> tasks) =>
         tasks.Include(t => t.Assignees).Include(t => t.Labels).ThenInclude(l => l.Label).Include(t => t.Cycle).Include(t => t.Watchers);
 
-    /// <summary>One row of <see cref="LoadDetails"/>: an assignee (kind 0), a label (1, with its name and color) or a watcher (2).</summary>
+    /// <summary>One row of <see cref="LoadDetails(TasksDb, IReadOnlyList{WorkItem}, CancellationToken)"/>: an assignee (kind 0), a label (1, with its name and color) or a watcher (2).</summary>
     internal sealed class Detail
     {
         public Guid TaskId { get; init; }
@@ -94,25 +94,43 @@ internal static class TaskFields
         if (tasks.Count == 0) return;
         var rows = await DetailsQuery(db, [.. tasks.Select(t => t.Id)]).ToListAsync(ct);
         var byId = tasks.ToDictionary(t => t.Id);
-        foreach (var row in rows)
+        foreach (var row in rows) Add(byId[row.TaskId], row);
+    }
+
+    /// <summary><see cref="LoadDetails(TasksDb, IReadOnlyList{WorkItem}, CancellationToken)"/> for one task, as a compiled query (a read by id).</summary>
+    public static async Task LoadDetails(TasksDb db, WorkItem task, CancellationToken ct)
+    {
+        var query = CompiledDetails.GetValue(db.Model, _ => EF.CompileAsyncQuery(OneTaskDetails));
+        await foreach (var row in query(db, task.Id).WithCancellation(ct)) Add(task, row);
+    }
+
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, Func<TasksDb, Guid, IAsyncEnumerable<Detail>>> CompiledDetails = [];
+
+    static readonly System.Linq.Expressions.Expression<Func<TasksDb, Guid, IQueryable<Detail>>> OneTaskDetails = (db, id) =>
+        db.Assignees.Where(a => a.TaskId == id)
+                .Select(a => new Detail { TaskId = a.TaskId, Kind = 0, Id = a.UserId, Name = null, Color = null })
+            .Concat(db.TaskLabels.Where(l => l.TaskId == id)
+                .Select(l => new Detail { TaskId = l.TaskId, Kind = 1, Id = l.LabelId, Name = l.Label!.Name, Color = l.Label.Color }))
+            .Concat(db.Watchers.Where(w => w.TaskId == id)
+                .Select(w => new Detail { TaskId = w.TaskId, Kind = 2, Id = w.UserId, Name = null, Color = null }));
+
+    static void Add(WorkItem task, Detail row)
+    {
+        switch (row.Kind)
         {
-            var task = byId[row.TaskId];
-            switch (row.Kind)
-            {
-                case 0: task.Assignees.Add(new TaskAssignee { TaskId = row.TaskId, UserId = row.Id, ProjectId = task.ProjectId }); break;
-                case 1:
-                    task.Labels.Add(new TaskLabel
-                    {
-                        TaskId = row.TaskId, LabelId = row.Id, ProjectId = task.ProjectId,
-                        Label = new KnownLabel { Id = row.Id, ProjectId = task.ProjectId, Name = row.Name!, Color = row.Color! },
-                    });
-                    break;
-                default: task.Watchers.Add(new TaskWatcher { TaskId = row.TaskId, UserId = row.Id, ProjectId = task.ProjectId }); break;
-            }
+            case 0: task.Assignees.Add(new TaskAssignee { TaskId = row.TaskId, UserId = row.Id, ProjectId = task.ProjectId }); break;
+            case 1:
+                task.Labels.Add(new TaskLabel
+                {
+                    TaskId = row.TaskId, LabelId = row.Id, ProjectId = task.ProjectId,
+                    Label = new KnownLabel { Id = row.Id, ProjectId = task.ProjectId, Name = row.Name!, Color = row.Color! },
+                });
+                break;
+            default: task.Watchers.Add(new TaskWatcher { TaskId = row.TaskId, UserId = row.Id, ProjectId = task.ProjectId }); break;
         }
     }
 
-    /// <summary>The query behind <see cref="LoadDetails"/> (each part reads its table's primary key, led by the task id).</summary>
+    /// <summary>The query behind <see cref="LoadDetails(TasksDb, IReadOnlyList{WorkItem}, CancellationToken)"/> (each part reads its table's primary key, led by the task id).</summary>
     /// <remarks>
     /// The ids travel as one array parameter (json_each on SQLite, <c>= ANY</c> on PostgreSQL): with one parameter per id
     /// EF builds the SQL anew for every page, which profiles showed as a fifth of a board request.
