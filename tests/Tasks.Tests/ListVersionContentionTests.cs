@@ -21,6 +21,13 @@ public sealed class PostgresListVersionContentionTests(PostgresApp app) : TasksT
     /// <summary>An upper bound only: a save or a move that is not blocked finishes far sooner, even on a loaded machine.</summary>
     static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
+    Task<Dictionary<int, long>> Slots(Guid projectId) =>
+        WithDb(db => db.ListVersionSlots.AsNoTracking().Where(v => v.ProjectId == projectId).ToDictionaryAsync(v => v.Slot, v => v.Version, Ct));
+
+    /// <summary>The one slot raised between two readings of a project's slots.</summary>
+    static int Raised(Dictionary<int, long> before, Dictionary<int, long> after) =>
+        Assert.Single(after, slot => !before.TryGetValue(slot.Key, out var version) || version != slot.Value).Key;
+
     static async Task<string?[]> Titles(User user, string path)
     {
         var page = await user.Client.GetFromJsonAsync<JsonElement>(path, Ct);
@@ -76,17 +83,24 @@ public sealed class PostgresListVersionContentionTests(PostgresApp app) : TasksT
         var list = $"/v1/projects/{s.ProjectId}/tasks?sort=key";
         Assert.Equal(["First", "Second"], await Titles(s.Owner, list));
 
+        var slots = await Slots(s.ProjectId);
+        int heldSlot, otherSlot;
         await using (var held = await Save(s.ProjectId, first, "First, held"))
         {
             // Before: PostgreSQL refused this save after the lock timeout (55P03), waiting for the held writer's project row.
             await using (var other = await Save(s.ProjectId, second, "Second, saved", lockTimeout: true).WaitAsync(Bound, Ct))
                 await other.Commit();
+            var afterOther = await Slots(s.ProjectId);
+            otherSlot = Raised(slots, afterOther);
 
             // The committed write shows in the next read of the cached list; the open one does not.
             Assert.Equal(["First", "Second, saved"], await Titles(s.Owner, list));
+            Assert.Equal(["First", "Second, saved"], await Titles(s.Owner, list));
             await held.Commit();
+            heldSlot = Raised(afterOther, await Slots(s.ProjectId));
         }
-        // The first writer committed after the second (its version bump landed elsewhere): the cached page is not served.
+        // The first writer committed after the second, in another slot: the page cached in between is not served.
+        Assert.NotEqual(otherSlot, heldSlot);
         Assert.Equal(["First, held", "Second, saved"], await Titles(s.Owner, list));
     }
 
@@ -122,5 +136,20 @@ public sealed class PostgresListVersionContentionTests(PostgresApp app) : TasksT
             }
         }
         Assert.Equal(["Held, renamed", "Moved"], await Titles(s.Owner, all));
+    }
+
+    [Fact]
+    public async Task Concurrent_moves_of_different_tasks_of_one_project_all_land_and_show_in_the_next_read()
+    {
+        var s = await WorkspaceWithProject();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 8; i++) ids.Add(Id(await CreateTask(s.Owner, s.ProjectId, new { title = $"Task {i}", statusId = s.StatusIds[0] })));
+        var target = $"/v1/projects/{s.ProjectId}/tasks?status={s.StatusIds[1]}&sort=rank";
+        Assert.Empty(await Titles(s.Owner, target));
+
+        var moves = await Task.WhenAll(ids.Select(id => s.Owner.Client.PostAsJsonAsync($"/v1/tasks/{id}/move", new { statusId = s.StatusIds[1] }, Ct)));
+
+        Assert.All(moves, m => Assert.Equal(HttpStatusCode.OK, m.StatusCode));
+        Assert.Equal(ids.Count, (await Titles(s.Owner, target)).Length);
     }
 }
