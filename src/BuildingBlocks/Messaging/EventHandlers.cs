@@ -52,9 +52,8 @@ public static class EventHandlerRegistration
         services.AddSingleton(new EventSubscription(service, consumer, typeof(TEvent).Name, async (sp, envelope, ct) =>
         {
             var db = sp.GetRequiredService<TDb>();
-            // In a batch the transport read the batch's inbox rows in one query; alone, one query for this delivery.
-            if (db.InboxBatch?.Handled(envelope.Id, consumer)
-                ?? await db.InboxMessages.AnyAsync(m => m.MessageId == envelope.Id && m.Consumer == consumer, ct)) return;
+            // In a batch the transport read the batch's inbox rows in one query and skips what is handled.
+            if (db.InboxBatch?.Handled(envelope.Id, consumer) == true) return;
 
             var integrationEvent = JsonSerializer.Deserialize<TEvent>(envelope.Payload, EventEnvelope.Json)
                 ?? throw new InvalidOperationException($"Message {envelope.Id} has an empty payload.");
@@ -62,11 +61,17 @@ public static class EventHandlerRegistration
             CorrelationContext.Current = envelope.CorrelationId;
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(consumer);
             using var _ = logger.BeginScope(new Dictionary<string, object?> { ["CorrelationId"] = envelope.CorrelationId, ["MessageId"] = envelope.Id });
+            var ownTransaction = db.Database.CurrentTransaction is null;
             try
             {
                 // One transaction from the handler's first read (the in-process transport opens one per batch), so a
                 // handler can lock rows or take locks that hold until its changes commit.
-                await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+                await using var transaction = ownTransaction ? await db.Database.BeginTransactionAsync(ct) : null;
+                // No savepoint around the save (two round trips on PostgreSQL): a failure rolls the whole delivery back.
+                if (ownTransaction) db.Database.AutoSavepointsEnabled = false;
+                // Alone: the inbox check is the transaction's first statement (BEGIN travels with it), on its connection.
+                if (db.InboxBatch?.Handled(envelope.Id, consumer) is null
+                    && await db.InboxMessages.AnyAsync(m => m.MessageId == envelope.Id && m.Consumer == consumer, ct)) return;
                 await sp.GetRequiredService<THandler>().Handle(integrationEvent, ct);
                 db.InboxMessages.Add(new InboxMessage { MessageId = envelope.Id, Consumer = consumer, HandledAt = DateTime.UtcNow });
                 try
@@ -85,6 +90,8 @@ public static class EventHandlerRegistration
             }
             finally
             {
+                // The context goes back to the pool (in a batch, the transport restores it when the batch ends).
+                if (ownTransaction) db.Database.AutoSavepointsEnabled = true;
                 CorrelationContext.Current = previous;
             }
         }, Database: typeof(TDb)));

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,34 +13,92 @@ using TaskFlow.BuildingBlocks.Delivery;
 namespace TaskFlow.BuildingBlocks.Messaging;
 
 /// <summary>
-/// Wakes the dispatcher after every SaveChanges so events leave at once instead of at the next poll, and again when
-/// a caller's transaction commits (a SaveChanges inside one signals before its rows are visible to the dispatcher).
+/// Wakes the dispatcher when a save wrote outbox rows, so events leave at once instead of at the next poll: after the
+/// SaveChanges, or when the caller's transaction commits (a SaveChanges inside one signals before its rows are visible
+/// to the dispatcher). A save that wrote no event (an inbox row, a consumer's copy) wakes nothing: a wake is an outbox
+/// query (issue 19: the consumers' own saves woke their services' dispatchers about twice per event).
 /// </summary>
 public sealed class OutboxSignal<TDb> : SaveChangesInterceptor, IDbTransactionInterceptor where TDb : ServiceDb
 {
     readonly DeliverySignal signal = new();
+    /// <summary>The contexts whose current transaction has written outbox rows not yet signalled.</summary>
+    readonly ConditionalWeakTable<DbContext, object> written = [];
+    long wakes;
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => signal.Notify();
+    /// <summary>How many times a save or commit has woken the dispatcher (diagnostics and tests).</summary>
+    public long Wakes => Interlocked.Read(ref wakes);
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        signal.Notify();
-        return Task.CompletedTask;
+        Note(eventData.Context);
+        return result;
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        signal.Notify();
+        Note(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        signal.Notify();
+        Saved(eventData.Context);
         return result;
     }
 
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Saved(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Wake(eventData.Context);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Wake(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Forget(eventData.Context);
+        return Task.CompletedTask;
+    }
+
     public Task Wait(TimeSpan timeout, CancellationToken cancellationToken) => signal.Wait(timeout, cancellationToken);
+
+    /// <summary>Before a save: does it add outbox rows still to send (not those written as already relayed)?</summary>
+    void Note(DbContext? context)
+    {
+        if (context is null) return;
+        foreach (var entry in context.ChangeTracker.Entries<OutboxMessage>())
+            if (entry.State == EntityState.Added && entry.Entity.ProcessedAt is null)
+            {
+                written.AddOrUpdate(context, this);
+                return;
+            }
+    }
+
+    /// <summary>Outside a caller's transaction the rows are committed once SaveChanges returns.</summary>
+    void Saved(DbContext? context)
+    {
+        if (context?.Database.CurrentTransaction is null) Wake(context);
+    }
+
+    void Wake(DbContext? context)
+    {
+        if (context is null || !written.Remove(context)) return;
+        Interlocked.Increment(ref wakes);
+        signal.Notify();
+    }
+
+    void Forget(DbContext? context)
+    {
+        if (context is not null) written.Remove(context);
+    }
 }
 
 /// <summary>

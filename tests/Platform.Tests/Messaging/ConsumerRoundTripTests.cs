@@ -42,6 +42,86 @@ public sealed class ConsumerRoundTripTests
         var applied = await database.Query(db => db.Applied.AsNoTracking().Select(a => a.EventId).ToListAsync());
         Assert.Equal(events.Select(e => e.EventId).Order(), applied.Order());
     }
+
+    [Theory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_delivery_alone_costs_its_inbox_read_its_save_and_the_commit_without_savepoints(Provider provider)
+    {
+        // A delivery in a transaction of its own: RabbitMQ's consumers, and the in-process transport's one-by-one path.
+        await using var database = await MessagingDatabase.Create(provider);
+        var subscription = database.Services.GetServices<EventSubscription>().Single();
+        var pinged = new Pinged("alone");
+        var envelope = OutboxMessage.From(pinged, null).ToEnvelope();
+
+        using var trips = new EfTrips();
+        await trips.Run(async () =>
+        {
+            await using var scope = database.Services.CreateAsyncScope();
+            await subscription.Handle(scope.ServiceProvider, envelope, CancellationToken.None);
+            return true;
+        });
+
+        TestContext.Current.TestOutputHelper?.WriteLine(trips.Describe());
+        // The inbox read (BEGIN travels with it), the save (PostgreSQL: one command; SQLite: one per row) and the COMMIT.
+        // Before (2026-12-07): the inbox read ran before the transaction, and a SAVEPOINT and its RELEASE wrapped the save:
+        // 5 on PostgreSQL, 6 on SQLite.
+        Assert.Equal(0, trips.Savepoints);
+        Assert.Equal(provider == Provider.Postgres ? 3 : 4, trips.Count);
+        Assert.Equal(1, await database.Query(db => db.Applied.CountAsync(a => a.EventId == pinged.EventId)));
+
+        // Delivered again: the inbox read finds it, nothing is written.
+        await using (var scope = database.Services.CreateAsyncScope())
+            await subscription.Handle(scope.ServiceProvider, envelope, CancellationToken.None);
+        Assert.Equal(1, await database.Query(db => db.Applied.CountAsync(a => a.EventId == pinged.EventId)));
+    }
+
+    [Theory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Only_a_committed_save_that_wrote_events_wakes_the_outbox_dispatcher(Provider provider)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Each wake is an outbox query; a consumer's save (its copy and inbox row) has nothing to send.
+        await using var database = await MessagingDatabase.Create(provider);
+        var signal = database.Services.GetRequiredService<OutboxSignal<MessagingTestDb>>();
+        await using var scope = database.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingTestDb>();
+
+        db.Applied.Add(new Applied { EventId = Guid.NewGuid(), Note = "no event" });
+        await db.SaveChangesAsync(ct);
+        Assert.Equal(0, signal.Wakes);
+
+        db.Publish(new Pinged("sent"));
+        await db.SaveChangesAsync(ct);
+        Assert.Equal(1, signal.Wakes);
+
+        // In a caller's transaction: at the commit (before it the rows are not visible to the dispatcher).
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Publish(new Pinged("in a transaction"));
+            await db.SaveChangesAsync(ct);
+            Assert.Equal(1, signal.Wakes);
+            await transaction.CommitAsync(ct);
+        }
+        Assert.Equal(2, signal.Wakes);
+
+        // Rolled back: nothing to send, and the next commit without events wakes nothing either.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Publish(new Pinged("rolled back"));
+            await db.SaveChangesAsync(ct);
+            await transaction.RollbackAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Applied.Add(new Applied { EventId = Guid.NewGuid(), Note = "no event either" });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        Assert.Equal(2, signal.Wakes);
+    }
 }
 
 /// <summary>EF Core's database work under one activity: commands, savepoints, commits and rollbacks (each a round trip).</summary>
