@@ -333,7 +333,16 @@ public abstract class DurableDelivery<TDb, TRow>(IServiceProvider services, ILog
             row.LockedBy = null;
             row.LockedUntil = null;
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        // No savepoint around the save (two round trips on PostgreSQL): a failure rolls the whole record back.
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = true;
+        }
         await transaction.CommitAsync(CancellationToken.None);
         if (sent.Count > 0) Recorded(sent);
     }
