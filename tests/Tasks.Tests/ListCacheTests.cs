@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Tasks.Data;
+using TaskFlow.Tasks.Features;
 using TaskFlow.TestKit;
 
 namespace TaskFlow.Tasks.Tests;
@@ -14,7 +15,7 @@ namespace TaskFlow.Tasks.Tests;
 public abstract class ListCacheTests(TaskFlowApp app) : TasksTestBase(app)
 {
     Task<long> Version(Guid projectId) =>
-        WithDb(db => db.Projects.AsNoTracking().Where(p => p.Id == projectId).Select(p => p.ListVersion).SingleAsync(Ct));
+        WithDb(db => TaskAccess.ReadListVersion(db, projectId, Ct));
 
     static async Task<JsonElement[]> List(User user, string path)
     {
@@ -96,6 +97,25 @@ public abstract class ListCacheTests(TaskFlowApp app) : TasksTestBase(app)
         var otherBefore = await Version(other);
         await CreateTask(s.Owner, s.ProjectId);
         Assert.Equal(otherBefore, await Version(other));
+    }
+
+    [Fact]
+    public async Task The_version_kept_from_before_the_slots_counts_in_the_list_version()
+    {
+        var s = await WorkspaceWithProject();
+        await CreateTask(s.Owner, s.ProjectId, new { title = "Listed" });
+        var path = $"/v1/projects/{s.ProjectId}/tasks";
+        Assert.Single(await List(s.Owner, path));
+        var before = await Version(s.ProjectId);
+
+        // projects."ListVersion" holds each project's version from before the upgrade (docs/adr/0044): it is added in.
+        await WithDb(db => db.Projects.Where(p => p.Id == s.ProjectId).ExecuteUpdateAsync(u => u.SetProperty(p => p.ListVersionBase, p => p.ListVersionBase + 1000), Ct));
+        var raised = await Version(s.ProjectId);
+        Assert.True(raised >= before + 1000, $"{raised} >= {before} + 1000");
+
+        await CreateTask(s.Owner, s.ProjectId, new { title = "Next" });
+        Assert.True(await Version(s.ProjectId) > raised);
+        Assert.Equal(2, (await List(s.Owner, path)).Length);
     }
 
     [Fact]

@@ -102,10 +102,25 @@ internal sealed class KnownProject
     public bool Deleted { get; set; }
 
     /// <summary>
-    /// Raised in the transaction of every change to a row of this project (<see cref="TasksDb"/>'s SaveChanges), so a
-    /// task list computed at one value is still exact while it holds (<see cref="Features.TaskListCache"/>).
+    /// The part of the project's list version written before the version moved to <see cref="ListVersionSlot"/>s (column
+    /// "ListVersion"; no longer raised, docs/adr/0044): the list version is this plus the sum of the project's slots, so
+    /// the versions of the upgraded data carry over unchanged.
     /// </summary>
-    public long ListVersion { get; set; }
+    public long ListVersionBase { get; set; }
+}
+
+/// <summary>
+/// One of a project's list-version counters (docs/adr/0044). Every transaction that changes a row of the project raises
+/// one slot by one (<see cref="ListVersions"/>); the project's list version is <see cref="KnownProject.ListVersionBase"/>
+/// plus the sum of its slots, read in one statement, so a task list computed at one value is still exact while it holds
+/// (<see cref="Features.TaskListCache"/>). On PostgreSQL a writer takes a slot no open transaction holds (SKIP LOCKED)
+/// or adds one, so writers of one project never wait for each other's COMMIT; SQLite (one writer at a time) uses slot 0.
+/// </summary>
+internal sealed class ListVersionSlot
+{
+    public Guid ProjectId { get; set; }
+    public int Slot { get; set; }
+    public long Version { get; set; }
 }
 
 /// <summary>Local copy of a project membership (inactive once removed).</summary>

@@ -11,6 +11,7 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options), 
     public DbSet<WorkspaceMember> WorkspaceMembers => Set<WorkspaceMember>();
     public DbSet<KnownUser> Users => Set<KnownUser>();
     public DbSet<KnownProject> Projects => Set<KnownProject>();
+    public DbSet<ListVersionSlot> ListVersionSlots => Set<ListVersionSlot>();
     public DbSet<ProjectMember> ProjectMembers => Set<ProjectMember>();
     public DbSet<WorkflowStatus> Statuses => Set<WorkflowStatus>();
     public DbSet<TaskCounter> Counters => Set<TaskCounter>();
@@ -115,6 +116,17 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options), 
             e.Property(p => p.Id).ValueGeneratedNever();
             e.Property(p => p.Key).HasMaxLength(10);
             e.HasIndex(p => p.WorkspaceId);
+            // The column kept its name: its values are the versions from before the slots (docs/adr/0044).
+            e.Property(p => p.ListVersionBase).HasColumnName("ListVersion");
+        });
+
+        modelBuilder.Entity<ListVersionSlot>(e =>
+        {
+            e.ToTable("list_version_slots");
+            // No foreign key to projects: rows of a project the copy has not heard of yet (a status before its project)
+            // are noted too, and a slot row for them is harmless.
+            e.HasKey(s => new { s.ProjectId, s.Slot });
+            e.Property(s => s.Slot).ValueGeneratedNever();
         });
 
         modelBuilder.Entity<ProjectMember>(e =>

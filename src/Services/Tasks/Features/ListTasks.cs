@@ -74,14 +74,16 @@ internal static class ListTasks
         Guid? parent, string? q, string? sort, string? cursor, string? limit,
         CurrentAccess access, TasksDb db, TaskListCache cache, IOptions<JsonOptions> json, HttpContext http, CancellationToken ct)
     {
-        var key = TaskListCache.Key(access.ProjectId, access.Project.ListVersion, http.Request.QueryString.Value ?? "", access.UserId,
-            personal: string.Equals(assignee, "me", StringComparison.OrdinalIgnoreCase));
-        if (cache.TryGet(key, out var cached)) return new CachedJson(cached!);
+        var key = access.ListVersion is { } version
+            ? TaskListCache.Key(access.ProjectId, version, http.Request.QueryString.Value ?? "", access.UserId,
+                personal: string.Equals(assignee, "me", StringComparison.OrdinalIgnoreCase))
+            : null;
+        if (key is not null && cache.TryGet(key, out var cached)) return new CachedJson(cached!);
         var result = await Run(db, access.UserId, tasks => tasks.Where(t => t.ProjectId == access.ProjectId), false,
             new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q), sort, cursor, limit, ct);
         switch (result.Result)
         {
-            case Ok<Page<TaskResponse>> ok when cache.Enabled:
+            case Ok<Page<TaskResponse>> ok when cache.Enabled && key is not null:
                 var bytes = JsonSerializer.SerializeToUtf8Bytes(ok.Value!, json.Value.SerializerOptions);
                 cache.Set(key, bytes);
                 return new CachedJson(bytes);

@@ -26,6 +26,12 @@ internal sealed class CurrentAccess
     /// <summary>The task at <c>/v1/tasks/{taskId}</c>: tracked by the request's <see cref="TasksDb"/>, except on GET and HEAD (not tracked).</summary>
     public WorkItem? Task { get; private set; }
 
+    /// <summary>
+    /// The project's list version as the access check read it with the project (docs/adr/0044); null on the routes that
+    /// do not read it (a task's, a comment's).
+    /// </summary>
+    public long? ListVersion { get; internal set; }
+
     /// <summary>The comment at <c>/v1/comments/{commentId}</c>, tracked.</summary>
     public Comment? Comment { get; private set; }
 
@@ -133,7 +139,20 @@ internal static class TaskAccess
     /// <summary>Finds what the route names; <c>Membership</c> when it read the caller's access along with it (else it is read next).</summary>
     internal delegate Task<(Guid? ProjectId, WorkItem? Task, Comment? Comment, ProblemHttpResult NotFound, Membership? Membership)> Resolve(HttpContext http, TasksDb db, CancellationToken ct);
 
-    internal sealed record Membership(KnownProject Project, WorkspaceRole? WorkspaceRole, ProjectRole? ProjectRole);
+    internal sealed record Membership(KnownProject Project, WorkspaceRole? WorkspaceRole, ProjectRole? ProjectRole)
+    {
+        /// <summary>The project's list version, read in the same statement (<see cref="Load"/>; not by <see cref="LoadTask"/>).</summary>
+        public long? ListVersion { get; init; }
+    }
+
+    /// <summary>
+    /// A project's list version read on its own (the rare path where the project was just copied in): the base kept from
+    /// before the slots plus the sum of its <see cref="ListVersionSlot"/>s, in one statement.
+    /// </summary>
+    internal static Task<long> ReadListVersion(TasksDb db, Guid projectId, CancellationToken ct) =>
+        db.Projects.AsNoTracking().Where(p => p.Id == projectId)
+            .Select(p => p.ListVersionBase + db.ListVersionSlots.Where(s => s.ProjectId == p.Id).Sum(s => s.Version))
+            .SingleAsync(ct);
 
     /// <summary>The project with the caller's workspace role and project role (null: not an active member), in one query.</summary>
     /// <remarks>
@@ -153,7 +172,11 @@ internal static class TaskAccess
             .Select(p => new Membership(
                 p,
                 db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
-                db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
+                db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault())
+            {
+                // The list version in the same statement as the project: the list cache needs no round trip of its own.
+                ListVersion = p.ListVersionBase + db.ListVersionSlots.Where(s => s.ProjectId == p.Id).Sum(s => s.Version),
+            });
 
     /// <summary><see cref="MembershipShape"/> with SingleOrDefault and a cancellation token, for <see cref="EF.CompileAsyncQuery{TContext, TParam1, TParam2, TResult}(Expression{Func{TContext, TParam1, TParam2, CancellationToken, TResult}})"/>.</summary>
     static readonly Expression<Func<TasksDb, Guid, Guid, CancellationToken, Membership?>> MembershipSingle = Expression.Lambda<Func<TasksDb, Guid, Guid, CancellationToken, Membership?>>(
@@ -214,7 +237,7 @@ internal static class TaskAccess
             new KnownProject
             {
                 Id = p.Id, WorkspaceId = p.WorkspaceId, Key = p.Key, Archived = p.Archived, ArchiveChangedAt = p.ArchiveChangedAt,
-                Private = p.Private, VisibilityChangedAt = p.VisibilityChangedAt, Deleted = p.Deleted, ListVersion = p.ListVersion,
+                Private = p.Private, VisibilityChangedAt = p.VisibilityChangedAt, Deleted = p.Deleted,
             },
             db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
             db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault()));
@@ -271,6 +294,7 @@ internal static class TaskAccess
                 await projects.CopyIn(http, pid, answer, ct);
                 if (await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == pid, ct) is not { Deleted: false } copied) return notFound;
                 (project, role) = (copied, answer.Role);
+                membership = new Membership(copied, null, null) { ListVersion = await ReadListVersion(db, pid, ct) };
             }
             else
             {
@@ -293,7 +317,9 @@ internal static class TaskAccess
                 return Problems.InsufficientRole($"This needs the project role {required.ToName()} or higher; yours is {role.Value.ToName()}.");
             if (project.Archived && !isRead) return Problems.ProjectArchived();
 
-            http.RequestServices.GetRequiredService<CurrentAccess>().Set(userId, project, role.Value, task, comment);
+            var current = http.RequestServices.GetRequiredService<CurrentAccess>();
+            current.Set(userId, project, role.Value, task, comment);
+            current.ListVersion = membership.ListVersion;
             if (projects.Configured)
                 db.AskProjectsOnMiss = c => projects.Refresh(http, pid, c);
             return await next(context);

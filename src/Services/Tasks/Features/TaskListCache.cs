@@ -13,9 +13,10 @@ internal sealed class TaskListCacheOptions
 }
 
 /// <summary>
-/// Pages of a project's task list (board columns, filtered lists), kept per instance under the project's
-/// <see cref="Data.KnownProject.ListVersion"/> as read by the request's access check. Every change to a row of the
-/// project raises that version in its own transaction, so a page is served only while nothing it shows has changed;
+/// Pages of a project's task list (board columns, filtered lists), kept per instance under the project's list version
+/// (<see cref="CurrentAccess.ListVersion"/>: the base plus the sum of its <see cref="Data.ListVersionSlot"/>s) as read
+/// by the request's access check. Every change to a row of the project raises that version in its own transaction
+/// (docs/adr/0044), so a page is served only while nothing it shows has changed;
 /// no invalidation message is needed, and instances scaled out stay exact without sharing the cache. Access is still
 /// checked on every request before the cache is consulted.
 /// </summary>

@@ -22,6 +22,45 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("TaskFlow.BuildingBlocks.Membership.KnownWorkspace", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("workspaces", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.BuildingBlocks.Membership.WorkspaceMember", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("WorkspaceId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("workspace_members", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.BuildingBlocks.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -288,8 +327,9 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
-                    b.Property<long>("ListVersion")
-                        .HasColumnType("bigint");
+                    b.Property<long>("ListVersionBase")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ListVersion");
 
                     b.Property<bool>("Private")
                         .HasColumnType("boolean");
@@ -327,17 +367,20 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("TaskFlow.Tasks.Data.KnownWorkspace", b =>
+            modelBuilder.Entity("TaskFlow.Tasks.Data.ListVersionSlot", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<Guid>("ProjectId")
                         .HasColumnType("uuid");
 
-                    b.Property<bool>("Deleted")
-                        .HasColumnType("boolean");
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer");
 
-                    b.HasKey("Id");
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
 
-                    b.ToTable("workspaces", (string)null);
+                    b.HasKey("ProjectId", "Slot");
+
+                    b.ToTable("list_version_slots", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Tasks.Data.ProjectMember", b =>
@@ -716,32 +759,6 @@ namespace TaskFlow.Tasks.Data.Migrations.Postgres
                     b.HasIndex("ProjectId", "Position");
 
                     b.ToTable("statuses", (string)null);
-                });
-
-            modelBuilder.Entity("TaskFlow.Tasks.Data.WorkspaceMember", b =>
-                {
-                    b.Property<Guid>("WorkspaceId")
-                        .HasColumnType("uuid");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("uuid");
-
-                    b.Property<bool>("Active")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("WorkspaceId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("workspace_members", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Tasks.Data.Comment", b =>

@@ -17,6 +17,45 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("TaskFlow.BuildingBlocks.Membership.KnownWorkspace", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Deleted")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("workspaces", (string)null);
+                });
+
+            modelBuilder.Entity("TaskFlow.BuildingBlocks.Membership.WorkspaceMember", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WorkspaceId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("workspace_members", (string)null);
+                });
+
             modelBuilder.Entity("TaskFlow.BuildingBlocks.Messaging.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
@@ -281,8 +320,9 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("ListVersion")
-                        .HasColumnType("INTEGER");
+                    b.Property<long>("ListVersionBase")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ListVersion");
 
                     b.Property<bool>("Private")
                         .HasColumnType("INTEGER");
@@ -320,17 +360,20 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("TaskFlow.Tasks.Data.KnownWorkspace", b =>
+            modelBuilder.Entity("TaskFlow.Tasks.Data.ListVersionSlot", b =>
                 {
-                    b.Property<Guid>("Id")
+                    b.Property<Guid>("ProjectId")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("Deleted")
+                    b.Property<int>("Slot")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
 
-                    b.ToTable("workspaces", (string)null);
+                    b.HasKey("ProjectId", "Slot");
+
+                    b.ToTable("list_version_slots", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Tasks.Data.ProjectMember", b =>
@@ -708,32 +751,6 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
                     b.HasIndex("ProjectId", "Position");
 
                     b.ToTable("statuses", (string)null);
-                });
-
-            modelBuilder.Entity("TaskFlow.Tasks.Data.WorkspaceMember", b =>
-                {
-                    b.Property<Guid>("WorkspaceId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("UserId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("Active")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("UpdatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("WorkspaceId", "UserId");
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("workspace_members", (string)null);
                 });
 
             modelBuilder.Entity("TaskFlow.Tasks.Data.Comment", b =>
