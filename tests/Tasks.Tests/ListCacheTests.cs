@@ -108,7 +108,7 @@ public abstract class ListCacheTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.Single(await List(s.Owner, path));
         var before = await Version(s.ProjectId);
 
-        // projects."ListVersion" holds each project's version from before the upgrade (docs/adr/0044): it is added in.
+        // projects."ListVersion" holds each project's version from before the upgrade (docs/adr/0045): it is added in.
         await WithDb(db => db.Projects.Where(p => p.Id == s.ProjectId).ExecuteUpdateAsync(u => u.SetProperty(p => p.ListVersionBase, p => p.ListVersionBase + 1000), Ct));
         var raised = await Version(s.ProjectId);
         Assert.True(raised >= before + 1000, $"{raised} >= {before} + 1000");

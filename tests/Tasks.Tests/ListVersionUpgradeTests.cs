@@ -9,7 +9,7 @@ using TaskFlow.TestKit;
 namespace TaskFlow.Tasks.Tests;
 
 /// <summary>
-/// A database from before the list-version slots (docs/adr/0044) upgrades in place: each project's version is the same
+/// A database from before the list-version slots (docs/adr/0045) upgrades in place: each project's version is the same
 /// number after the migration as before it, so no page cached under an old version can be taken for a newer one, and the
 /// next write raises it.
 /// </summary>

@@ -13,7 +13,7 @@ using TaskFlow.TestKit;
 namespace TaskFlow.Tasks.Tests;
 
 /// <summary>
-/// The cheap read by id (issue 19, docs/adr/0044-byid-*.md) keeps every guarantee: a token read from the validated-token
+/// The cheap read by id (issue 19, docs/adr/0046-cheaper-read-by-id.md) keeps every guarantee: a token read from the validated-token
 /// memory is still refused once its session ends, a forged signature is refused though the genuine token was accepted,
 /// a removed member loses access on the next read, and a read after a PATCH sees the change and its ETag.
 /// </summary>

@@ -7,7 +7,7 @@ namespace TaskFlow.BuildingBlocks.Web;
 /// <summary>
 /// The access-token handler of every service: <see cref="JsonWebTokenHandler"/>, remembering the tokens whose signature it
 /// has checked, so a client's next request with the same token skips the ECDSA verification and the JSON parsing (about
-/// 12 % of a read by id, docs/adr/0044-byid-*.md).
+/// 12 % of a read by id, docs/adr/0046-cheaper-read-by-id.md).
 /// </summary>
 /// <remarks>
 /// Nothing is weakened: an entry is the exact token string that passed every check with the same signing keys (the key

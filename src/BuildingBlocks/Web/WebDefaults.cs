@@ -54,7 +54,7 @@ public static class WebDefaults
                 .AddMeter("TaskFlow.*")
                 .AddPrometheusExporter());
         // Traces only when something receives them: with no exporter, recording every request's and every database
-        // command's activity was ~7 % of a cheap read and went nowhere (docs/adr/0044-byid-*.md). The request's activity
+        // command's activity was ~7 % of a cheap read and went nowhere (docs/adr/0046-cheaper-read-by-id.md). The request's activity
         // (trace id in log scopes, problem details and correlation ids) exists either way: ASP.NET Core starts it for logging.
         if (TracesExported(builder.Configuration))
             otel.WithTracing(t => t

@@ -103,14 +103,14 @@ internal sealed class KnownProject
 
     /// <summary>
     /// The part of the project's list version written before the version moved to <see cref="ListVersionSlot"/>s (column
-    /// "ListVersion"; no longer raised, docs/adr/0044): the list version is this plus the sum of the project's slots, so
+    /// "ListVersion"; no longer raised, docs/adr/0045): the list version is this plus the sum of the project's slots, so
     /// the versions of the upgraded data carry over unchanged.
     /// </summary>
     public long ListVersionBase { get; set; }
 }
 
 /// <summary>
-/// One of a project's list-version counters (docs/adr/0044). Every transaction that changes a row of the project raises
+/// One of a project's list-version counters (docs/adr/0045). Every transaction that changes a row of the project raises
 /// one slot by one (<see cref="ListVersions"/>); the project's list version is <see cref="KnownProject.ListVersionBase"/>
 /// plus the sum of its slots, read in one statement, so a task list computed at one value is still exact while it holds
 /// (<see cref="Features.TaskListCache"/>). On PostgreSQL a writer takes a slot no open transaction holds (SKIP LOCKED)

@@ -7,7 +7,7 @@ namespace TaskFlow.Tasks.Data;
 
 /// <summary>
 /// Raises the list version of the projects a transaction changed, as its last statement before COMMIT, by raising one
-/// of each project's <see cref="ListVersionSlot"/>s (docs/adr/0044). On PostgreSQL the statement takes a slot that no
+/// of each project's <see cref="ListVersionSlot"/>s (docs/adr/0045). On PostgreSQL the statement takes a slot that no
 /// open transaction holds (<c>FOR UPDATE SKIP LOCKED</c>), or adds a slot when every one is held, so it never waits for
 /// another writer of the project: before, every writer updated the project row and held it until its COMMIT, and under
 /// load the writers of a busy project queued on it (ADR 0043). Readers add the slots up (<see cref="KnownProject.ListVersionBase"/>

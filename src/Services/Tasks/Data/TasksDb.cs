@@ -116,7 +116,7 @@ internal abstract class TasksDb(DbContextOptions options) : ServiceDb(options), 
             e.Property(p => p.Id).ValueGeneratedNever();
             e.Property(p => p.Key).HasMaxLength(10);
             e.HasIndex(p => p.WorkspaceId);
-            // The column kept its name: its values are the versions from before the slots (docs/adr/0044).
+            // The column kept its name: its values are the versions from before the slots (docs/adr/0045).
             e.Property(p => p.ListVersionBase).HasColumnName("ListVersion");
         });
 

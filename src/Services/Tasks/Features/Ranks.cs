@@ -104,7 +104,7 @@ internal static class Ranks
     /// move that finds no room throws <see cref="RankRoomNeeded"/>: the caller rolls back and moves again with the lock
     /// exclusive, because upgrading a lock that two movers hold would deadlock them.
     /// Lock order for writers that take several: the project's task counter, then this, then a list-version slot at commit
-    /// (taken with SKIP LOCKED: never waited for, docs/adr/0044).
+    /// (taken with SKIP LOCKED: never waited for, docs/adr/0045).
     /// </summary>
     public static async Task LockAsync(TasksDb db, Guid projectId, CancellationToken ct, bool shared = false)
     {

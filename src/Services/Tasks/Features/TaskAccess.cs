@@ -27,7 +27,7 @@ internal sealed class CurrentAccess
     public WorkItem? Task { get; private set; }
 
     /// <summary>
-    /// The project's list version as the access check read it with the project (docs/adr/0044); null on the routes that
+    /// The project's list version as the access check read it with the project (docs/adr/0045); null on the routes that
     /// do not read it (a task's, a comment's).
     /// </summary>
     public long? ListVersion { get; internal set; }
@@ -78,7 +78,7 @@ internal static class TaskAccess
         Guarded(app.MapGroup("/v1/tasks/{taskId:guid}"), async (http, db, ct) =>
         {
             var id = Guid.Parse(http.Request.RouteValues["taskId"]!.ToString()!);
-            // Reads change nothing: their task is not tracked (tracking was ~8 % of a read by id, docs/adr/0044-byid-*.md).
+            // Reads change nothing: their task is not tracked (tracking was ~8 % of a read by id, docs/adr/0046-cheaper-read-by-id.md).
             var method = http.Request.Method;
             var found = await LoadTask(db, id, http.User.UserId(), tracked: !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method), ct);
             return (found?.Task.ProjectId, found?.Task, null, Problems.TaskNotFound(), found?.Membership);

@@ -16,7 +16,7 @@ internal sealed class TaskListCacheOptions
 /// Pages of a project's task list (board columns, filtered lists), kept per instance under the project's list version
 /// (<see cref="CurrentAccess.ListVersion"/>: the base plus the sum of its <see cref="Data.ListVersionSlot"/>s) as read
 /// by the request's access check. Every change to a row of the project raises that version in its own transaction
-/// (docs/adr/0044), so a page is served only while nothing it shows has changed;
+/// (docs/adr/0045), so a page is served only while nothing it shows has changed;
 /// no invalidation message is needed, and instances scaled out stay exact without sharing the cache. Access is still
 /// checked on every request before the cache is consulted.
 /// </summary>

@@ -7,7 +7,7 @@ namespace TaskFlow.Tasks.Data.Migrations.Sqlite
 {
     /// <summary>
     /// A project's list version becomes projects."ListVersion" (kept as it is, no longer raised) plus the sum of its rows
-    /// here, which the writers raise instead of the project row (docs/adr/0044). The table starts empty, so every
+    /// here, which the writers raise instead of the project row (docs/adr/0045). The table starts empty, so every
     /// project's version is the same number after the upgrade as before it.
     /// </summary>
     public partial class ListVersionSlots : Migration
