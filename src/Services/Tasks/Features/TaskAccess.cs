@@ -253,7 +253,7 @@ internal static class TaskAccess
              new KnownProject
              {
                  Id = p.Id, WorkspaceId = p.WorkspaceId, Key = p.Key, Archived = p.Archived, ArchiveChangedAt = p.ArchiveChangedAt,
-                 Private = p.Private, VisibilityChangedAt = p.VisibilityChangedAt, Deleted = p.Deleted, ListVersion = p.ListVersion,
+                 Private = p.Private, VisibilityChangedAt = p.VisibilityChangedAt, Deleted = p.Deleted,
              },
              db.WorkspaceMembers.Where(m => m.WorkspaceId == p.WorkspaceId && m.UserId == userId && m.Active).Select(m => (WorkspaceRole?)m.Role).FirstOrDefault(),
              db.ProjectMembers.Where(m => m.ProjectId == p.Id && m.UserId == userId && m.Active).Select(m => (ProjectRole?)m.Role).FirstOrDefault())))
