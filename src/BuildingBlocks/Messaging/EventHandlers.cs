@@ -52,8 +52,9 @@ public static class EventHandlerRegistration
         services.AddSingleton(new EventSubscription(service, consumer, typeof(TEvent).Name, async (sp, envelope, ct) =>
         {
             var db = sp.GetRequiredService<TDb>();
-            // In a batch the transport read the batch's inbox rows in one query and skips what is handled.
-            if (db.InboxBatch?.Handled(envelope.Id, consumer) == true) return;
+            // In a batch the transport read the batch's inbox rows in one query (null: not in a batch, or not in this one).
+            var handledInBatch = db.InboxBatch?.Handled(envelope.Id, consumer);
+            if (handledInBatch == true) return;
 
             var integrationEvent = JsonSerializer.Deserialize<TEvent>(envelope.Payload, EventEnvelope.Json)
                 ?? throw new InvalidOperationException($"Message {envelope.Id} has an empty payload.");
@@ -70,8 +71,7 @@ public static class EventHandlerRegistration
                 // No savepoint around the save (two round trips on PostgreSQL): a failure rolls the whole delivery back.
                 if (ownTransaction) db.Database.AutoSavepointsEnabled = false;
                 // Alone: the inbox check is the transaction's first statement (BEGIN travels with it), on its connection.
-                if (db.InboxBatch?.Handled(envelope.Id, consumer) is null
-                    && await db.InboxMessages.AnyAsync(m => m.MessageId == envelope.Id && m.Consumer == consumer, ct)) return;
+                if (handledInBatch is null && await db.InboxMessages.AnyAsync(m => m.MessageId == envelope.Id && m.Consumer == consumer, ct)) return;
                 await sp.GetRequiredService<THandler>().Handle(integrationEvent, ct);
                 db.InboxMessages.Add(new InboxMessage { MessageId = envelope.Id, Consumer = consumer, HandledAt = DateTime.UtcNow });
                 try
