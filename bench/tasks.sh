@@ -19,6 +19,7 @@ CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
 PORT=${BENCH_PORT:-5991}
 KEEP=${BENCH_KEEP:-}          # a folder: keep (and reuse) the seeded data there instead of a temporary one
 SEED_ONLY=${BENCH_SEED_ONLY:-} # set to 1: seed (into BENCH_KEEP), wait for the event backlog to drain, stop
+SCENARIOS=${BENCH_SCENARIOS:-}  # e.g. board,filtered: only these closed-loop scenarios (default: all six)
 MIXED=${BENCH_MIXED:-}         # set to 1: the mixed open-loop load (issue 19) with delivery lag, instead of the scenarios
 MOVES=${BENCH_MOVES:-100} CREATES=${BENCH_CREATES:-50} READS=${BENCH_READS:-600}   # arrivals per second, mixed load
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGPASSWORD=${PGPASSWORD:-postgres}
@@ -50,13 +51,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "publishing src/Host and bench/TasksBench (Release)" >&2
-dotnet publish src/Host -c Release -o "$OUT/host" --nologo -v quiet >&2
+HOST=${BENCH_HOST:-$OUT/host}   # a folder with a published host to measure (e.g. a copy from before a change); default: publish this checkout
+if [[ -z ${BENCH_HOST:-} ]]; then
+  echo "publishing src/Host (Release)" >&2
+  dotnet publish src/Host -c Release -o "$OUT/host" --nologo -v quiet >&2
+fi
+echo "publishing bench/TasksBench (Release)" >&2
 dotnet publish bench/TasksBench -c Release -o "$OUT/tasksbench" --nologo -v quiet >&2
 
 start_server() {
   local log=$1; shift
-  (cd "$OUT/host" && exec taskset -c "$SERVER_CPU" dotnet TaskFlow.Host.dll --urls "http://127.0.0.1:$PORT" \
+  (cd "$HOST" && exec taskset -c "$SERVER_CPU" dotnet TaskFlow.Host.dll --urls "http://127.0.0.1:$PORT" \
      --RateLimits:Enabled false --Identity:Tokens:AccessLifetime 12:00:00 --Logging:LogLevel:Default Warning "$@") >>"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 1200); do
@@ -176,8 +181,12 @@ for provider in $PROVIDERS; do
   {
     echo; echo "## $provider"; echo
     echo "Seeded in $(jq -r .seedSeconds "$state" 2>/dev/null || echo '?') s ($(jq -r '.tasks' "$state" 2>/dev/null) tasks, $(jq -r '.comments' "$state" 2>/dev/null) comments)."; echo
-    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios board,filtered,search
-    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios move,create,board+move | tail -n +3
+    if [[ -n $SCENARIOS ]]; then
+      bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios "$SCENARIOS"
+    else
+      bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios board,filtered,search
+      bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios move,create,board+move | tail -n +3
+    fi
   } >>"$REPORT"
   if [[ $provider == Postgres ]]; then
     scans >"$OUT/scans-after.txt"

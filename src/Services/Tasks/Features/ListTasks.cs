@@ -79,8 +79,17 @@ internal static class ListTasks
                 personal: string.Equals(assignee, "me", StringComparison.OrdinalIgnoreCase))
             : null;
         if (key is not null && cache.TryGet(key, out var cached)) return new CachedJson(cached!);
-        var result = await Run(db, access.UserId, tasks => tasks.Where(t => t.ProjectId == access.ProjectId), false,
-            new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q), sort, cursor, limit, ct);
+        var raw = new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q);
+        var args = Validate(access.UserId, false, raw, sort, cursor, limit);
+        if (args.Errors is { } invalid) return invalid;
+        if (ListPages.Serves(args.Filter, args.Sort) && CursorValueParses(args.Position))
+        {
+            // A miss without full-text search: one statement, written straight as JSON (docs/adr/0048).
+            var page = await ListPages.Read(db, access.ProjectId, args.Filter, args.Sort, args.Position, args.Take, json.Value.SerializerOptions, ct);
+            if (cache.Enabled && key is not null) cache.Set(key, page);
+            return new CachedJson(page);
+        }
+        var result = await Run(db, tasks => tasks.Where(t => t.ProjectId == access.ProjectId), false, args, ct);
         switch (result.Result)
         {
             case Ok<Page<TaskResponse>> ok when cache.Enabled && key is not null:
@@ -97,9 +106,12 @@ internal static class ListTasks
     static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> HandleWorkspace(
         Guid? status, string? category, string? assignee, string? priority, Guid? label, Guid? cycle, string? dueBefore, string? dueAfter,
         Guid? parent, string? q, string? sort, string? cursor, string? limit,
-        WorkspaceAccess access, TasksDb db, CancellationToken ct) =>
-        await Run(db, access.UserId, tasks => InWorkspace(db, tasks, access.WorkspaceId, access.UserId), true,
-            new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q), sort, cursor, limit, ct);
+        WorkspaceAccess access, TasksDb db, CancellationToken ct)
+    {
+        var args = Validate(access.UserId, true, new RawFilter(status, category, assignee, priority, label, cycle, dueBefore, dueAfter, parent, q), sort, cursor, limit);
+        if (args.Errors is { } invalid) return invalid;
+        return await Run(db, tasks => InWorkspace(db, tasks, access.WorkspaceId, access.UserId), true, args, ct);
+    }
 
     /// <summary>Tasks of the workspace's projects the user may read (private ones only as a member).</summary>
     internal static IQueryable<WorkItem> InWorkspace(TasksDb db, IQueryable<WorkItem> tasks, Guid workspaceId, Guid userId) =>
@@ -117,9 +129,10 @@ internal static class ListTasks
         ];
     }
 
-    static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> Run(
-        TasksDb db, Guid userId, Func<IQueryable<WorkItem>, IQueryable<WorkItem>> scope, bool crossProject, RawFilter raw,
-        string? sort, string? cursor, string? limit, CancellationToken ct)
+    /// <summary>A list request's validated arguments, or the validation problem.</summary>
+    sealed record Arguments(Filter Filter, string Sort, Cursor.Position? Position, int Take, ValidationProblem? Errors);
+
+    static Arguments Validate(Guid userId, bool crossProject, RawFilter raw, string? sort, string? cursor, string? limit)
     {
         var errors = new Dictionary<string, string[]>();
         sort ??= "created";
@@ -131,8 +144,23 @@ internal static class ListTasks
         Cursor.TryLimit(limit, out var take, errors);
         if (!Cursor.TryDecode(cursor, out var position) || (position is not null && (position.Sort != sort || (position.Id is not null) != crossProject)))
             errors["cursor"] = ["The cursor is not valid for this list."];
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        return new(filter, sort, position, take, errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null);
+    }
 
+    /// <summary>A cursor the one-statement path can bind; any other (forged) cursor takes the LINQ path and its answers.</summary>
+    static bool CursorValueParses(Cursor.Position? p) => p is null || p.Sort switch
+    {
+        "updated" => long.TryParse(p.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks) && ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks,
+        "priority" => int.TryParse(p.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+        "dueDate" => DateOnly.TryParseExact(p.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
+        "rank" => p.Value is not null,
+        _ => true,
+    };
+
+    static async Task<Results<Ok<Page<TaskResponse>>, ValidationProblem>> Run(
+        TasksDb db, Func<IQueryable<WorkItem>, IQueryable<WorkItem>> scope, bool crossProject, Arguments args, CancellationToken ct)
+    {
+        var (filter, sort, position, take, _) = args;
         IQueryable<WorkItem> tasks;
         try
         {
