@@ -15,11 +15,11 @@ public abstract class ListPagesTests(TaskFlowApp app) : TasksTestBase(app)
     {
         var s = await WorkspaceWithProject();
         var member = await JoinWorkspace(s.Owner, s.WorkspaceId, "member");
-        // Names that sort differently by case and ordinal order, and text the encoder escapes.
+        // Names whose order differs between ordinal and ignoring case, and text the encoder escapes.
         var labels = new[]
         {
-            await CreateLabel(s.Owner, s.ProjectId, "beta"), await CreateLabel(s.Owner, s.ProjectId, "Alpha", "#ABCDEF"),
-            await CreateLabel(s.Owner, s.ProjectId, "<b>&é'\""), await CreateLabel(s.Owner, s.ProjectId, "alpha"),
+            await CreateLabel(s.Owner, s.ProjectId, "beta"), await CreateLabel(s.Owner, s.ProjectId, "ärger", "#ABCDEF"),
+            await CreateLabel(s.Owner, s.ProjectId, "<b>&é'\""), await CreateLabel(s.Owner, s.ProjectId, "Charlie"),
         };
         var cycle = await CreateCycle(s.Owner, s.ProjectId, "Sprint «1» & <2>");
         var parent = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "Parent" }));
