@@ -138,7 +138,7 @@ drain() {
       pending=$((pending + n))
     fi
     [[ $pending -eq 0 ]] && break
-    [[ $every -ge 5 ]] && echo "  $pending events or e-mails not sent yet" >&2
+    [[ ${every%.*} -ge 5 ]] && echo "  $pending events or e-mails not sent yet" >&2
     sleep "$every"
   done
 }
