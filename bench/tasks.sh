@@ -19,6 +19,7 @@ CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
 PORT=${BENCH_PORT:-5991}
 KEEP=${BENCH_KEEP:-}          # a folder: keep (and reuse) the seeded data there instead of a temporary one
 SEED_ONLY=${BENCH_SEED_ONLY:-} # set to 1: seed (into BENCH_KEEP), wait for the event backlog to drain, stop
+SCENARIOS=${BENCH_SCENARIOS:-} # e.g. search: only these closed-loop scenarios (default: all eight)
 MIXED=${BENCH_MIXED:-}         # set to 1: the mixed open-loop load (issue 19) with delivery lag, instead of the scenarios
 DRAINED=${BENCH_DRAINED:-}     # set to 1: N moves then N creates (BENCH_REQUESTS), each followed by a full drain; CPU and statements per write
 REQUESTS=${BENCH_REQUESTS:-500}
@@ -247,8 +248,12 @@ for provider in $PROVIDERS; do
   {
     echo; echo "## $provider"; echo
     echo "Seeded in $(jq -r .seedSeconds "$state" 2>/dev/null || echo '?') s ($(jq -r '.tasks' "$state" 2>/dev/null) tasks, $(jq -r '.comments' "$state" 2>/dev/null) comments)."; echo
-    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios board,filtered,search
-    bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios move,create,board+move | tail -n +3
+    if [[ -n $SCENARIOS ]]; then
+      bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios "$SCENARIOS"
+    else
+      bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios board,filtered,search,search-two,search-prefix
+      bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios move,create,board+move | tail -n +3
+    fi
   } >>"$REPORT"
   if [[ $provider == Postgres ]]; then
     scans >"$OUT/scans-after.txt"

@@ -31,7 +31,7 @@ static int Usage()
     Console.Error.WriteLine("usage: TasksBench mixed --url URL --state FILE [--moves 100] [--creates 50] [--reads 600] [--duration 60] [--warmup 15] [--server-pid PID] [--since-file FILE] [--request-timeout 10]");
     Console.Error.WriteLine("       TasksBench lag --outbox FILE --inbox FILE");
     Console.Error.WriteLine("       TasksBench count --url URL --state FILE --scenarios move|create --requests N [--connections 16]");
-    Console.Error.WriteLine("usage: TasksBench seed|run --url URL --state FILE [--data-dir DIR] [--projects 100] [--tasks 100000] [--big 10000] [--comment-every 5] [--concurrency 8] [--import-concurrency 1] [--duration 20] [--warmup 5] [--connections 16] [--server-pid PID] [--rate 0] [--scenarios board,filtered,search,move,create,board+move]");
+    Console.Error.WriteLine("usage: TasksBench seed|run --url URL --state FILE [--data-dir DIR] [--projects 100] [--tasks 100000] [--big 10000] [--comment-every 5] [--concurrency 8] [--import-concurrency 1] [--duration 20] [--warmup 5] [--connections 16] [--server-pid PID] [--rate 0] [--scenarios board,filtered,search,search-two,search-prefix,move,create,board+move]");
     return 2;
 }
 
@@ -327,11 +327,14 @@ static class Load
             new("board", r => (HttpMethod.Get, $"/v1/projects/{big}/tasks?status={state.BigStatusIds[r.Next(state.BigStatusIds.Length)]}&sort=rank&limit=50", null)),
             new("filtered", r => (HttpMethod.Get, $"/v1/projects/{big}/tasks?assignee={state.UserIds[r.Next(state.UserIds.Length)]}&priority=high&sort=dueDate&limit=50", null)),
             new("search", r => (HttpMethod.Get, search(state.Words[r.Next(state.Words.Length)]), null)),
+            // Issue 19 also asks for two-word and prefix queries (the last word of every query matches as a prefix).
+            new("search-two", r => (HttpMethod.Get, search(state.Words[r.Next(state.Words.Length)] + "%20" + state.Words[r.Next(state.Words.Length)]), null)),
+            new("search-prefix", r => (HttpMethod.Get, search(state.Words[r.Next(state.Words.Length)][..3]), null)),
             new("move", r => (HttpMethod.Post, $"/v1/tasks/{state.BigTaskSample[r.Next(state.BigTaskSample.Length)]}/move", new { statusId = state.BigStatusIds[r.Next(state.BigStatusIds.Length)] })),
             new("create", r => (HttpMethod.Post, $"/v1/projects/{state.ProjectIds[r.Next(state.ProjectIds.Length)]}/tasks", new { title = $"Bench task {r.Next()}", priority = "medium" })),
         };
         // A board in use: nine column reads to one move in the same project, so cached pages keep being invalidated.
-        return [.. all, new("board+move", r => r.Next(10) == 0 ? all[3].Next(r) : all[0].Next(r))];
+        return [.. all, new("board+move", r => r.Next(10) == 0 ? all.Single(s => s.Name == "move").Next(r) : all[0].Next(r))];
     }
 
     /// <summary>
