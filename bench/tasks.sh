@@ -19,8 +19,11 @@ CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
 PORT=${BENCH_PORT:-5991}
 KEEP=${BENCH_KEEP:-}          # a folder: keep (and reuse) the seeded data there instead of a temporary one
 SEED_ONLY=${BENCH_SEED_ONLY:-} # set to 1: seed (into BENCH_KEEP), wait for the event backlog to drain, stop
-SCENARIOS=${BENCH_SCENARIOS:-}  # e.g. board,filtered: only these closed-loop scenarios (default: all six)
+SCENARIOS=${BENCH_SCENARIOS:-} # e.g. search: only these closed-loop scenarios (default: all eight)
 MIXED=${BENCH_MIXED:-}         # set to 1: the mixed open-loop load (issue 19) with delivery lag, instead of the scenarios
+DRAINED=${BENCH_DRAINED:-}     # set to 1: N moves then N creates (BENCH_REQUESTS), each followed by a full drain; CPU and statements per write
+REQUESTS=${BENCH_REQUESTS:-500}
+PGLOG=${BENCH_PGLOG:-/var/log/postgresql/postgresql-15-main.log}
 MOVES=${BENCH_MOVES:-100} CREATES=${BENCH_CREATES:-50} READS=${BENCH_READS:-600}   # arrivals per second, mixed load
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGPASSWORD=${PGPASSWORD:-postgres}
 
@@ -42,6 +45,7 @@ stop_server() {
 }
 cleanup() {
   stop_server
+  [[ -n $DRAINED ]] && log_statements none
   if [[ -z $KEEP ]]; then
     rm -rf "$DATAROOT"
     for db in $(psql -Atc "SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}_%'" 2>/dev/null); do
@@ -117,6 +121,84 @@ mixed() {
   } >>"$REPORT"
 }
 
+# Wait until every service's outbox is empty and the notifications service has sent the e-mails they queued; polls
+# every $3 seconds.
+drain() {
+  local provider=$1 dir=$2 every=$3 pending n
+  while true; do
+    pending=0
+    if [[ $provider == Postgres ]]; then
+      for db in $(psql -Atc "SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}_%'"); do
+        n=$(psql -d "$db" -Atc 'SELECT count(*) FROM outbox_messages WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL' 2>/dev/null || echo 0)
+        pending=$((pending + n))
+      done
+      n=$(psql -d "${PREFIX}_notifications" -Atc "SELECT count(*) FROM outgoing_emails WHERE \"Status\" = 'Pending'" 2>/dev/null || echo 0)
+      pending=$((pending + n))
+    else
+      for db in "$dir"/*.db; do
+        n=$(sqlite3 -cmd ".timeout 5000" "file:$db?mode=ro" 'SELECT count(*) FROM outbox_messages WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL' 2>/dev/null || echo 0)
+        pending=$((pending + n))
+      done
+      n=$(sqlite3 -cmd ".timeout 5000" "file:$dir/notifications.db?mode=ro" "SELECT count(*) FROM outgoing_emails WHERE \"Status\" = 'Pending'" 2>/dev/null || echo 0)
+      pending=$((pending + n))
+    fi
+    [[ $pending -eq 0 ]] && break
+    [[ ${every%.*} -ge 5 ]] && echo "  $pending events or e-mails not sent yet" >&2
+    sleep "$every"
+  done
+}
+
+# log_statement on every bench database (PostgreSQL; new sessions only, so set it before the server starts).
+log_statements() {
+  for db in $(psql -Atc "SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}_%'" 2>/dev/null); do
+    if [[ $1 == none ]]; then psql -qc "ALTER DATABASE \"$db\" RESET log_statement" >/dev/null 2>&1 || true
+    else psql -qc "ALTER DATABASE \"$db\" SET log_statement = '$1'" >/dev/null; fi
+  done
+}
+
+# Server CPU (user + system) so far, in ms: utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks.
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print ($12 + $13) * 1000 / hz }' "/proc/$SERVER_PID/stat"; }
+
+# BENCH_DRAINED: the whole host's cost of a write, the work its events cause in every consumer included. N moves (then N
+# creates) closed loop, then wait until every outbox is empty and the e-mails are sent; CPU of the host process over
+# run + drain, and (PostgreSQL) the statements the host sent (log_statement = all; Npgsql's extended-protocol
+# "execute" lines of the bench databases, so the script's own psql polls are not counted), each divided by N.
+drained() {
+  local provider=$1 dir=$2 state=$3 kind cpu0 cpu1 off0 off1 t0 t1 idle0 idle1 stmts result
+  {
+    echo; echo "## $provider: cost per write including the drained consumers"; echo
+    echo "$REQUESTS requests per kind, $CONNECTIONS clients closed loop, then a drain (every outbox empty, e-mails sent); CPU of the host process over run + drain."; echo
+    echo "| kind | requests | errors | run s | run + drain s | host CPU ms/write | statements/write | statements by database (per write) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|"
+  } >>"$REPORT"
+  # Warm-up (JIT, caches, pools), drained, not counted.
+  bench count --url "http://127.0.0.1:$PORT" --state "$state" --scenarios move --requests 200 --connections "$CONNECTIONS" >/dev/null
+  bench count --url "http://127.0.0.1:$PORT" --state "$state" --scenarios create --requests 200 --connections "$CONNECTIONS" >/dev/null
+  drain "$provider" "$dir" 0.5
+  # Idle cost of the pollers, for reference: 10 s with no requests.
+  idle0=$(server_cpu); off0=$(stat -c %s "$PGLOG" 2>/dev/null || echo 0); sleep 10; idle1=$(server_cpu)
+  stmts=$(tail -c +$((off0 + 1)) "$PGLOG" 2>/dev/null | grep -c "@${PREFIX}_[a-z]* LOG:  execute" || true)
+  for kind in move create; do
+    cpu0=$(server_cpu); off0=$(stat -c %s "$PGLOG" 2>/dev/null || echo 0); t0=$(date +%s.%N)
+    result=$(bench count --url "http://127.0.0.1:$PORT" --state "$state" --scenarios "$kind" --requests "$REQUESTS" --connections "$CONNECTIONS")
+    drain "$provider" "$dir" 0.5
+    cpu1=$(server_cpu); t1=$(date +%s.%N)
+    off1=$(stat -c %s "$PGLOG" 2>/dev/null || echo 0)
+    tail -c +$((off0 + 1)) "$PGLOG" 2>/dev/null | head -c $((off1 - off0)) | grep "@${PREFIX}_[a-z]* LOG:  execute" >"$OUT/drained-$kind.log" || true
+    read -r _ errors seconds <<<"$result"
+    {
+      printf '| %s | %s | %s | %s | %.1f | %.2f | %s | %s |\n' "$kind" "$REQUESTS" "$errors" "$seconds" "$(echo "$t1 - $t0" | bc)" \
+        "$(echo "($cpu1 - $cpu0) / $REQUESTS" | bc -l)" \
+        "$(awk -v n="$REQUESTS" 'END { if (NR) printf "%.1f", NR / n; else print "–" }' "$OUT/drained-$kind.log")" \
+        "$(sed -E "s/.*@${PREFIX}_([a-z]*) LOG.*/\1/" "$OUT/drained-$kind.log" | sort | uniq -c | sort -rn | awk -v n="$REQUESTS" '{ printf "%s%s %.1f", sep, $2, $1 / n; sep = ", " }')"
+    } >>"$REPORT"
+  done
+  {
+    echo; echo "Idle, for reference (10 s, no requests): $(echo "$idle1 - $idle0" | bc) ms host CPU, $stmts statements; included in the figures above for the drain's duration."
+    echo "Statements: PostgreSQL's log (log_statement = all on the bench databases), kept in bench/.out/drained-{move,create}.log."
+  } >>"$REPORT"
+}
+
 REPORT=$OUT/tasks-report.md
 {
   echo "# Tasks benchmark — $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -150,28 +232,17 @@ for provider in $PROVIDERS; do
   # The seed writes events faster than they are sent; measure only once every service's outbox is drained and the
   # notifications service has sent the e-mails they queued (a backlog of them took ~20 % of the server's core).
   echo "waiting for the outboxes to drain" >&2
-  while true; do
-    pending=0
-    if [[ $provider == Postgres ]]; then
-      for db in $(psql -Atc "SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}_%'"); do
-        n=$(psql -d "$db" -Atc 'SELECT count(*) FROM outbox_messages WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL' 2>/dev/null || echo 0)
-        pending=$((pending + n))
-      done
-      n=$(psql -d "${PREFIX}_notifications" -Atc "SELECT count(*) FROM outgoing_emails WHERE \"Status\" = 'Pending'" 2>/dev/null || echo 0)
-      pending=$((pending + n))
-    else
-      for db in "$dir"/*.db; do
-        n=$(sqlite3 -cmd ".timeout 5000" "file:$db?mode=ro" 'SELECT count(*) FROM outbox_messages WHERE "ProcessedAt" IS NULL AND "DeadLetteredAt" IS NULL' 2>/dev/null || echo 0)
-        pending=$((pending + n))
-      done
-      n=$(sqlite3 -cmd ".timeout 5000" "file:$dir/notifications.db?mode=ro" "SELECT count(*) FROM outgoing_emails WHERE \"Status\" = 'Pending'" 2>/dev/null || echo 0)
-      pending=$((pending + n))
-    fi
-    [[ $pending -eq 0 ]] && break
-    echo "  $pending events or e-mails not sent yet" >&2
-    sleep 30
-  done
+  drain "$provider" "$dir" 30
   if [[ -n $SEED_ONLY ]]; then stop_server; continue; fi
+  if [[ -n $DRAINED ]]; then
+    if [[ $provider == Postgres ]]; then
+      stop_server; log_statements all; start_server "$log" "${args[@]}" "${extra[@]}"
+    fi
+    drained "$provider" "$dir" "$state"
+    stop_server
+    [[ $provider == Postgres ]] && log_statements none
+    continue
+  fi
   if [[ -n $MIXED ]]; then
     mixed "$provider" "$dir" "$state"
     stop_server
@@ -184,7 +255,7 @@ for provider in $PROVIDERS; do
     if [[ -n $SCENARIOS ]]; then
       bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios "$SCENARIOS"
     else
-      bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios board,filtered,search
+      bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios board,filtered,search,search-two,search-prefix
       bench run --url "http://127.0.0.1:$PORT" --state "$state" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" --server-pid "$SERVER_PID" --scenarios move,create,board+move | tail -n +3
     fi
   } >>"$REPORT"

@@ -110,7 +110,7 @@ public abstract class RoundTripTests(TaskFlowApp app) : TasksTestBase(app)
         var s = await WorkspaceWithProject();
         await CreateTask(s.Owner, s.ProjectId, new { title = "Deploy the gateway", description = "rollout notes" });
         await CreateTask(s.Owner, s.ProjectId, new { title = "Invoice export", description = "billing run" });
-        // The first search compiles its queries (one hit: also the fallback page over the workspace's full ranking).
+        // The first search compiles its queries.
         await Search(s.Owner, $"/v1/workspaces/{s.WorkspaceId}/search?q=deploy");
 
         // Other words, a prefix and two words: the same SQL with other parameters.
@@ -119,6 +119,48 @@ public abstract class RoundTripTests(TaskFlowApp app) : TasksTestBase(app)
             var trips = await Record(() => Search(s.Owner, $"/v1/workspaces/{s.WorkspaceId}/search?q={Uri.EscapeDataString(q)}"));
             TestContext.Current.TestOutputHelper?.WriteLine(trips.Describe("search " + q));
             Assert.Equal(0, trips.QueriesCompiled);
+        }
+    }
+
+    /// <summary>
+    /// A search is two statements (issue 19): the access check with the caller's readable projects, then the ranked page
+    /// with its tasks and snippets, the projects filtering the matches before the limit. It was five here: the workspace,
+    /// the membership, a page of 10 × limit candidates that the private project's better matches filled, the workspace's
+    /// full ranking as the fallback, and the snippets.
+    /// </summary>
+    [Fact]
+    public async Task A_search_takes_two_statements_and_ranks_only_the_callers_projects()
+    {
+        var s = await WorkspaceWithProject();
+        var member = await JoinWorkspace(s.Owner, s.WorkspaceId, "member");
+        var created = await s.Owner.Client.PostAsJsonAsync($"/v1/workspaces/{s.WorkspaceId}/projects", new { name = "Secret", key = "SEC", visibility = "private" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var secret = Id(await Json(created));
+        await WaitUntil(db => db.Projects.AnyAsync(p => p.Id == secret && p.Private, Ct), "the private project");
+        // More and better matches in the project the member cannot read than a page of candidates.
+        for (var i = 0; i < 12; i++) await CreateTask(s.Owner, secret, new { title = $"Deploy the deploy job {i}", description = "deploy" });
+        var mine = Id(await CreateTask(s.Owner, s.ProjectId, new { title = "Gateway", description = "deploy it" }));
+        await CreateTask(s.Owner, s.ProjectId, new { title = "Invoice export" });
+        await Hits(member, "invoice");
+
+        foreach (var (user, expected) in new[] { (member, 1), (s.Owner, 1) })
+        {
+            var found = new List<Guid>();
+            var trips = await Record(async () => found = await Hits(user, "deploy&limit=1"));
+            TestContext.Current.TestOutputHelper?.WriteLine(trips.Describe("search"));
+            Assert.Equal(expected, found.Count);
+            if (user == member) Assert.Equal([mine], found);
+            else Assert.NotEqual(mine, found[0]);
+            Assert.Equal(0, trips.QueriesCompiled);
+            Assert.Equal(2, trips.Count);
+        }
+
+        async Task<List<Guid>> Hits(User user, string query)
+        {
+            var response = await user.Client.SendAsync(Traced(HttpMethod.Get, $"/v1/workspaces/{s.WorkspaceId}/search?q={query}"), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var data = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct)).GetProperty("data");
+            return [.. data.EnumerateArray().Select(h => h.GetProperty("taskId").GetGuid())];
         }
     }
 

@@ -248,6 +248,47 @@ public abstract class SearchTests(TaskFlowApp app) : TasksTestBase(app)
         Assert.Equal(3, found.GetProperty("data").GetArrayLength());
     }
 
+    /// <summary>
+    /// The search page (issue 19) is one statement that finds the workspace's matches inside the index, ranks those of the
+    /// caller's projects, and reads tasks and snippets for the page alone: no walk of the documents or the tasks.
+    /// </summary>
+    [Fact]
+    public async Task The_search_page_ranks_inside_the_index_and_reads_tasks_for_the_page_alone()
+    {
+        var s = await WorkspaceWithProject();
+        var other = await CreateProject(s.Owner, s.WorkspaceId, "OPS");
+        for (var i = 0; i < 3; i++) await CreateTask(s.Owner, s.ProjectId, new { title = $"Deploy step {i}", description = "the rollout" });
+        var elsewhere = await CreateTask(s.Owner, other.ProjectId, new { title = "Deploy step 9" });
+        var text = SearchText.Parse("deploy ste")!;
+        await WithDb(async db =>
+        {
+            var page = await TaskSearch.Page(db, text, s.WorkspaceId, [s.ProjectId], 2, Ct);
+            Assert.Equal(2, page.Count);
+            Assert.All(page, h => Assert.Equal(s.ProjectId, h.ProjectId));
+            Assert.All(page, h => Assert.Contains("<mark>", h.Snippet, StringComparison.Ordinal));
+            Assert.True(page[0].Score >= page[1].Score);
+            Assert.Equal([Id(elsewhere)], (await TaskSearch.Page(db, text, s.WorkspaceId, [other.ProjectId], 20, Ct)).Select(h => h.TaskId));
+
+            var command = TaskSearch.PageQuery(db, text, s.WorkspaceId, [s.ProjectId, other.ProjectId], 20).CreateDbCommand();
+            var plan = await Explain(db, command);
+            TestContext.Current.TestOutputHelper?.WriteLine(command.CommandText + "\n--\n" + string.Join('\n', plan));
+            if (App.Provider == Provider.Sqlite)
+            {
+                Assert.Contains(plan, l => l.Contains("SCAN task_fts VIRTUAL TABLE INDEX", StringComparison.Ordinal));
+                // Documents and tasks by key only; the only scans are FTS5 and the candidates.
+                Assert.DoesNotContain(plan, l => l.StartsWith("SCAN", StringComparison.Ordinal)
+                    && !l.Contains("VIRTUAL TABLE", StringComparison.Ordinal) && !l.StartsWith("SCAN h", StringComparison.Ordinal));
+            }
+            else
+            {
+                Assert.Contains(plan, l => l.Contains("Index Cond", StringComparison.Ordinal) && l.Contains("workspace_id", StringComparison.Ordinal) && l.Contains("document @@", StringComparison.Ordinal));
+                Assert.DoesNotContain(plan, l => l.Contains("Seq Scan", StringComparison.Ordinal));
+                Assert.Contains(plan, l => l.Contains("Limit", StringComparison.Ordinal));
+            }
+            return true;
+        });
+    }
+
     async Task<List<string>> Explain(TasksDb db, DbCommand command)
     {
         var connection = db.Database.GetDbConnection();

@@ -127,6 +127,9 @@ public sealed class OutboxDispatcher<TDb>(
 
     protected override Expression<Func<OutboxMessage, DateTime>> Order => m => m.OccurredAt;
 
+    protected override (string Due, string OrderColumn)? DueSql =>
+        ("\"ProcessedAt\" IS NULL AND \"DeadLetteredAt\" IS NULL AND (\"NextAttemptAt\" IS NULL OR \"NextAttemptAt\" <= {0})", "OccurredAt");
+
     protected override bool OneAtATime => false;
 
     protected override Task<Exception?[]> SendBatch(TDb db, IReadOnlyList<OutboxMessage> rows, CancellationToken ct) =>

@@ -35,6 +35,9 @@ internal sealed class EmailDispatcher(
 
     protected override Expression<Func<OutgoingEmail, DateTime>> Order => e => e.NextAttemptAt;
 
+    // PostgreSQL: claimed in one statement (issue 19: most status changes queue an e-mail, each claimed on its own).
+    protected override (string Due, string OrderColumn)? DueSql => ("\"Status\" = 'Pending' AND \"NextAttemptAt\" <= {0}", "NextAttemptAt");
+
     protected override Task Send(NotificationsDb db, OutgoingEmail email, CancellationToken ct) =>
         sender.Send(new EmailMessage(email.To, email.Subject, email.Text, email.Html, email.MimeMessageId, email.ListUnsubscribe), ct);
 

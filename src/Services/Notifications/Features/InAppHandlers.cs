@@ -98,6 +98,8 @@ internal sealed class StatusChangedHandler(Notifier notifier) : IIntegrationEven
 
     async Task Notify(Guid eventId, Guid taskId, Guid projectId, Guid workspaceId, Guid actorId, string? key, string? title, Guid[]? watchers, CancellationToken ct)
     {
+        // Most moves are made by the task's only watcher: nobody to tell, so no name or label to read (issue 19).
+        if (!Notifier.AnyRecipient(watchers, actorId)) return;
         var actor = await notifier.NameOf(actorId, ct);
         var task = await notifier.TaskLabel(taskId, key, title, ct);
         await notifier.NotifyEach(watchers, actorId, recipient => new NotificationRequest(

@@ -187,6 +187,9 @@ internal sealed class Notifier(NotificationsDb db, EmailQueue emails, SmsQueue t
             await db.Notifications.CountAsync(n => n.RecipientId == id && n.ReadAt == null, ct));
     }
 
+    /// <summary>Whether <see cref="NotifyEach"/> would notify anyone: a recipient who is neither the actor nor the system.</summary>
+    public static bool AnyRecipient(IEnumerable<Guid>? recipients, Guid? actorId) => (recipients ?? []).Any(r => r != actorId && r != Guid.Empty);
+
     /// <summary>The same notification for several users (watchers, assignees), each once, never the actor.</summary>
     public async Task NotifyEach(IEnumerable<Guid>? recipients, Guid? actorId, Func<Guid, NotificationRequest> request, CancellationToken ct)
     {

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using TaskFlow.BuildingBlocks.Web;
 using TaskFlow.Tasks.Data;
 
@@ -221,9 +224,16 @@ internal static class TaskSearch
         Guid workspaceId, string? q, Guid? projectId, string? limit, HttpContext http, TasksDb db, CancellationToken ct)
     {
         var userId = http.User.UserId();
-        if (!await TaskAccess.IsMember(http, db, workspaceId, userId, ct))
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: "https://taskflow.dev/problems/workspace-not-found",
-                title: "Workspace not found.", detail: "No workspace exists at this address, or you are not a member of it.");
+        // The access check and the caller's readable projects in one statement; only when it finds nothing (not a member
+        // in the copy, a deleted workspace, or no readable project) the full check, which may ask the workspaces service.
+        var projects = await ReadableProjects(db, workspaceId, userId, ct);
+        if (projects.Count == 0)
+        {
+            if (!await TaskAccess.IsMember(http, db, workspaceId, userId, ct))
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, type: "https://taskflow.dev/problems/workspace-not-found",
+                    title: "Workspace not found.", detail: "No workspace exists at this address, or you are not a member of it.");
+            projects = await TaskAccess.VisibleProjects(db, workspaceId, userId).Select(p => p.Id).ToListAsync(ct);
+        }
 
         var errors = new Dictionary<string, string[]>();
         var text = SearchText.Parse(q);
@@ -232,24 +242,17 @@ internal static class TaskSearch
         var take = 20;
         if (limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) && take is >= 1 and <= 50))
             errors["limit"] = ["The limit must be a whole number from 1 to 50."];
-        var readable = TaskAccess.VisibleProjects(db, workspaceId, userId);
         if (projectId is { } pid)
         {
-            if (!await readable.AnyAsync(p => p.Id == pid, ct)) errors["projectId"] = ["The project must be a project of this workspace."];
-            readable = readable.Where(p => p.Id == pid);
+            if (!projects.Contains(pid)) errors["projectId"] = ["The project must be a project of this workspace."];
+            projects = [pid];
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var projectIds = readable.Select(p => p.Id);
         // A task key ("WEB-12") finds that task first, whatever its text says: a person who knows the key wants that task.
-        var byKey = await ByKey(q!, projectIds);
-        // The best candidates of this workspace (restricted inside the index), then the caller's projects among them
-        // (private ones they cannot see drop out): exact whenever a page's worth survives (the candidates are a prefix of
-        // the workspace's ranking); otherwise the workspace's full ranking.
-        var page = await Page(Candidates * take);
-        if (page.Count < take) page = await Page(null);
-        var snippets = await Snippets(db, text!, [.. page.Select(p => p.Id)], ct, [.. page.Select(p => p.DocId)]);
-        var hits = page.Select(p => new Hit(p.Id, p.Key, p.Title, p.ProjectId, snippets.GetValueOrDefault(p.Id, p.Title), p.Score)).ToList();
+        var byKey = await ByKey(q!, projects);
+        var page = await Page(db, text!, workspaceId, projects, take, ct);
+        var hits = page.Select(p => new Hit(p.TaskId, p.Key, p.Title, p.ProjectId, p.Snippet ?? p.Title, p.Score)).ToList();
         if (byKey is not null)
         {
             hits.RemoveAll(h => h.TaskId == byKey.Id);
@@ -259,23 +262,126 @@ internal static class TaskSearch
         }
         return TypedResults.Ok(new Response(hits));
 
-        async Task<PageRow?> ByKey(string query, IQueryable<Guid> projects)
+        async Task<PageRow?> ByKey(string query, List<Guid> readable)
         {
             if (!TryParseKey(query, out var key, out var number)) return null;
             return await db.Tasks.AsNoTracking()
-                .Where(t => projects.Contains(t.ProjectId) && t.Number == number && t.Key == key)
-                .Select(t => new PageRow(t.Id, t.Key, t.Title, t.ProjectId, 0, 0))
+                .Where(t => readable.Contains(t.ProjectId) && t.Number == number && t.Key == key)
+                .Select(t => new PageRow(t.Id, t.Key, t.Title, t.ProjectId))
                 .FirstOrDefaultAsync(ct);
         }
-
-        Task<List<PageRow>> Page(int? limit) => (
-                from h in Ranked(db, text!, limit, workspaceId)
-                where projectIds.Contains(h.ProjectId)
-                join t in db.Tasks on h.TaskId equals t.Id
-                orderby h.Score descending, h.DocId descending, h.TaskId descending
-                select new PageRow(t.Id, t.Key, t.Title, t.ProjectId, h.Score, h.DocId))
-            .AsNoTracking().Take(take).ToListAsync(ct);
     }
+
+    /// <summary>
+    /// The projects of a live workspace the caller reads (<see cref="TaskAccess.VisibleProjects"/>), provided they are an
+    /// active member in the copy: one compiled statement. Empty when they are not (or read no project).
+    /// </summary>
+    internal static async Task<List<Guid>> ReadableProjects(TasksDb db, Guid workspaceId, Guid userId, CancellationToken ct)
+    {
+        var ids = new List<Guid>();
+        await foreach (var id in CompiledReadable.GetValue(db.Model, _ => EF.CompileAsyncQuery(ReadableShape))(db, workspaceId, userId).WithCancellation(ct))
+            ids.Add(id);
+        return ids;
+    }
+
+    static readonly Expression<Func<TasksDb, Guid, Guid, IQueryable<Guid>>> ReadableShape = (db, workspaceId, userId) =>
+        db.Projects.AsNoTracking()
+            .Where(p => p.WorkspaceId == workspaceId && !p.Deleted
+                && !db.Workspaces.Any(w => w.Id == workspaceId && w.Deleted)
+                && db.WorkspaceMembers.Any(m => m.WorkspaceId == workspaceId && m.UserId == userId && m.Active
+                    && (!p.Private || m.Role == WorkspaceRole.Owner || m.Role == WorkspaceRole.Admin
+                        || db.ProjectMembers.Any(pm => pm.ProjectId == p.Id && pm.UserId == userId && pm.Active))))
+            .Select(p => p.Id);
+
+    static readonly ConditionalWeakTable<IModel, Func<TasksDb, Guid, Guid, IAsyncEnumerable<Guid>>> CompiledReadable = [];
+
+    /// <summary>One hit of the page with its snippet, as <see cref="Page"/> reads it.</summary>
+    internal sealed class PageHit
+    {
+        public Guid TaskId { get; set; }
+        public string Key { get; set; } = "";
+        public string Title { get; set; } = "";
+        public Guid ProjectId { get; set; }
+        public double Score { get; set; }
+        public string? Snippet { get; set; }
+    }
+
+    /// <summary>
+    /// The best <paramref name="take"/> matches in <paramref name="projects"/> of the workspace, best first (ties newest
+    /// first), with their keys, titles and snippets: one statement. The workspace restricts the index lookup (GIN over
+    /// (workspace_id, document); the FTS5 workspace token) and the projects filter the matches before they are ranked, so
+    /// the limit is exact; the tasks and the snippets are read for the page alone.
+    /// </summary>
+    internal static Task<List<PageHit>> Page(TasksDb db, SearchText text, Guid workspaceId, List<Guid> projects, int take, CancellationToken ct) =>
+        PageQuery(db, text, workspaceId, projects, take).ToListAsync(ct);
+
+    /// <summary>The query of <see cref="Page"/>, for reading its plan.</summary>
+    internal static IQueryable<PageHit> PageQuery(TasksDb db, SearchText text, Guid workspaceId, List<Guid> projects, int take)
+    {
+        if (!db.IsPostgres)
+            return db.Database.SqlQueryRaw<PageHit>(SqlitePage,
+                Match(InWorkspace(workspaceId, text.Fts5)),
+                new SqliteParameter("fts_projects", "[" + string.Join(",", projects.Select(p => "\"" + p.ToString("D").ToUpperInvariant() + "\"")) + "]"),
+                new SqliteParameter("fts_take", take),
+                new SqliteParameter("fts_words", text.Fts5));
+        return text.Prefix is null
+            ? db.Database.SqlQueryRaw<PageHit>(PostgresPage, text.WebSearch, workspaceId, projects.ToArray(), take)
+            : db.Database.SqlQueryRaw<PageHit>(PostgresPrefixPage, text.WebSearch, workspaceId, projects.ToArray(), take, text.Prefix + ":*");
+    }
+
+    /// <summary>
+    /// FTS5 ranks the workspace's matches (the MATCH carries the workspace token) in the caller's projects and keeps the
+    /// best; only those are joined to their tasks and highlighted (snippet() by rowid, with the words alone). CROSS JOIN
+    /// fixes the join order: the index lookup first, never a walk of the documents.
+    /// </summary>
+    const string SqlitePage = """
+        WITH h AS (
+            SELECT task_fts.rowid AS rowid, -bm25(task_fts, 10.0, 4.0, 1.0, 0.0) AS score
+            FROM task_fts CROSS JOIN task_search_docs AS d ON d.id = task_fts.rowid
+            WHERE task_fts MATCH {0} AND d.project_id IN (SELECT value FROM json_each({1}))
+            ORDER BY score DESC, task_fts.rowid DESC
+            LIMIT {2})
+        SELECT d.task_id AS "TaskId", t."Key" AS "Key", t."Title" AS "Title", d.project_id AS "ProjectId", h.score AS "Score",
+               snippet(task_fts, -1, '<mark>', '</mark>', '…', 24) AS "Snippet"
+        FROM h CROSS JOIN task_fts ON task_fts.rowid = h.rowid
+             CROSS JOIN task_search_docs AS d ON d.id = h.rowid
+             CROSS JOIN tasks AS t ON t."Id" = d.task_id
+        WHERE task_fts MATCH {3}
+        ORDER BY h.score DESC, h.rowid DESC
+        """;
+
+    /// <summary>
+    /// The GIN index over (workspace_id, document) finds the workspace's matches; the caller's projects filter them before
+    /// ts_rank; only the best are joined to their tasks and highlighted (ts_headline, the costly part, runs for the page).
+    /// </summary>
+    const string PostgresPage = """
+        SELECT h.task_id AS "TaskId", t."Key" AS "Key", t."Title" AS "Title", h.project_id AS "ProjectId", h.score AS "Score",
+               ts_headline('english', d.title || E'\n' || d.description || E'\n' || d.comments, h.query,
+                           'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8, MaxFragments=1') AS "Snippet"
+        FROM (SELECT d.task_id, d.project_id, q.query, ts_rank(d.document, q.query)::float8 AS score
+              FROM task_search_docs AS d, (SELECT websearch_to_tsquery('english', {0}) AS query) AS q
+              WHERE d.workspace_id = {1} AND d.document @@ q.query AND d.project_id = ANY({2})
+              ORDER BY score DESC, d.task_id DESC
+              LIMIT {3}) AS h
+        JOIN task_search_docs AS d ON d.task_id = h.task_id
+        JOIN tasks AS t ON t."Id" = h.task_id
+        ORDER BY h.score DESC, h.task_id DESC
+        """;
+
+    /// <summary><see cref="PostgresPage"/> with the last word as a prefix.</summary>
+    const string PostgresPrefixPage = """
+        SELECT h.task_id AS "TaskId", t."Key" AS "Key", t."Title" AS "Title", h.project_id AS "ProjectId", h.score AS "Score",
+               ts_headline('english', d.title || E'\n' || d.description || E'\n' || d.comments, h.query,
+                           'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8, MaxFragments=1') AS "Snippet"
+        FROM (SELECT d.task_id, d.project_id, q.query, ts_rank(d.document, q.query)::float8 AS score
+              FROM task_search_docs AS d, (SELECT websearch_to_tsquery('english', {0}) && to_tsquery('english', {4}) AS query) AS q
+              WHERE d.workspace_id = {1} AND d.document @@ q.query AND d.project_id = ANY({2})
+              ORDER BY score DESC, d.task_id DESC
+              LIMIT {3}) AS h
+        JOIN task_search_docs AS d ON d.task_id = h.task_id
+        JOIN tasks AS t ON t."Id" = h.task_id
+        ORDER BY h.score DESC, h.task_id DESC
+        """;
 
     /// <summary>A task key as typed (<c>web-12</c>, <c> WEB-12 </c>): the key in upper case and its number.</summary>
     internal static bool TryParseKey(string query, out string key, out long number)
@@ -290,8 +396,5 @@ internal static class TaskSearch
         return true;
     }
 
-    /// <summary>How many candidates per requested hit the search ranks before filtering by the caller's projects.</summary>
-    const int Candidates = 10;
-
-    sealed record PageRow(Guid Id, string Key, string Title, Guid ProjectId, double Score, long DocId);
+    sealed record PageRow(Guid Id, string Key, string Title, Guid ProjectId);
 }
