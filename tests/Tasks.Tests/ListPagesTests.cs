@@ -5,7 +5,7 @@ using TaskFlow.TestKit;
 namespace TaskFlow.Tasks.Tests;
 
 /// <summary>
-/// A list page is read in one statement and written as JSON by hand (docs/adr/0048): each of its items must be exactly
+/// A list page is read in one statement and written as JSON by hand (docs/adr/0050): each of its items must be exactly
 /// the bytes the serializer writes for the same task read by id, for every filter and sort, page after page.
 /// </summary>
 public abstract class ListPagesTests(TaskFlowApp app) : TasksTestBase(app)

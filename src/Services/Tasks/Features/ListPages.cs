@@ -12,7 +12,7 @@ namespace TaskFlow.Tasks.Features;
 /// <summary>
 /// A page of a project's task list without full-text search (board columns, filtered lists: every list the list cache
 /// misses under writes), read in one statement and written straight as the JSON the serializer would write for
-/// <see cref="Page{T}"/> of <see cref="TaskResponse"/> (docs/adr/0048). The EF path (<see cref="ListTasks"/>) took
+/// <see cref="Page{T}"/> of <see cref="TaskResponse"/> (docs/adr/0050). The EF path (<see cref="ListTasks"/>) took
 /// three things a miss paid for: a second round trip for the details, EF's query pipeline (the expression tree
 /// parameterised and looked up in the query cache on every request, entities materialised with their cycles) and the
 /// response records serialised by reflection. The filters and keyset order mirror <see cref="ListTasks"/>'s LINQ; the

@@ -84,7 +84,7 @@ internal static class ListTasks
         if (args.Errors is { } invalid) return invalid;
         if (ListPages.Serves(args.Filter, args.Sort) && CursorValueParses(args.Position))
         {
-            // A miss without full-text search: one statement, written straight as JSON (docs/adr/0048).
+            // A miss without full-text search: one statement, written straight as JSON (docs/adr/0050).
             var page = await ListPages.Read(db, access.ProjectId, args.Filter, args.Sort, args.Position, args.Take, json.Value.SerializerOptions, ct);
             if (cache.Enabled && key is not null) cache.Set(key, page);
             return new CachedJson(page);
